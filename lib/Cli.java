@@ -1,0 +1,151 @@
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-nop:2.0.17
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/**
+ * What every ops script shares about being a command-line tool: the exit codes, how picocli is
+ * wired (bad usage -> one line + exit 2, a tool bug -> exit 3), durations like "3s", whether
+ * stdout/stderr are terminals and may be coloured. Scripts call {@code Cli.main(new X(), args)}.
+ */
+public final class Cli {
+    /** All targets passed every check. */
+    public static final int OK = 0;
+    /** At least one target failed a check. */
+    public static final int FAILED = 1;
+    /** Bad usage or bad input (nothing was run). */
+    public static final int USAGE = 2;
+    /** The tool itself failed (a bug, or a local resource such as file descriptors ran out). */
+    public static final int TOOL_ERROR = 3;
+
+    /** The exit-code section every script's --help ends with. */
+    public static final String EXIT_CODES_HELP = "%nExit codes:%n"
+            + "  0  every target passed%n"
+            + "  1  at least one target failed a check%n"
+            + "  2  bad usage or bad input (nothing was run)%n"
+            + "  3  the tool itself failed (see stderr)%n"
+            + "  130/143  interrupted by SIGINT/SIGTERM (results so far are still printed)%n";
+
+    private Cli() {}
+
+    /** Bad input from the user: reported as one line on stderr, exit 2, nothing run. */
+    public static final class InputError extends RuntimeException {
+        public InputError(String message) { super(message); }
+    }
+
+    /** Thrown instead of exiting while a test harness has installed an exit hook. */
+    public static final class ExitCalled extends RuntimeException {
+        public final int code;
+        public ExitCalled(int code) { super("exit " + code, null, false, false); this.code = code; }
+    }
+
+    private static volatile IntConsumer exitHook;
+
+    /** Tests call this so that a script's main "exits" by throwing {@link ExitCalled}. */
+    public static void setExitHookForTests(IntConsumer hook) { exitHook = hook; }
+
+    /** True while a test harness has installed an exit hook: no colour, no progress line. */
+    public static boolean inTestHarness() { return exitHook != null; }
+
+    public static void exit(int code) {
+        IntConsumer hook = exitHook;
+        if (hook != null) { hook.accept(code); throw new ExitCalled(code); }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Parse args into {@code command}, run it, and exit with its code. */
+    public static void main(Object command, String... args) {
+        exit(execute(command, args));
+    }
+
+    public static int execute(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new java.io.PrintWriter(System.out, true));
+        cl.setErr(new java.io.PrintWriter(System.err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof InputError) {
+                c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof ExitCalled e) throw e;
+            c.getErr().println(c.getCommandName() + ": internal error: " + ex);
+            ex.printStackTrace(System.err);
+            return TOOL_ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    // ---- durations ---------------------------------------------------------------------------
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
+
+    /** "250ms", "3s", "1.5s", "2m", "1h", "14d"; a bare number means seconds. */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bad duration '" + text + "' (expected e.g. 500ms, 3s, 2m, 1h)");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double ms = switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 86_400_000;
+        };
+        return Duration.ofMillis(Math.round(ms));
+    }
+
+    /** picocli converter for Duration options. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override public Duration convert(String value) {
+            try {
+                return parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    public static String formatDuration(long ms) {
+        if (ms < 1000) return ms + "ms";
+        if (ms < 60_000) return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
+    }
+
+    // ---- terminals -----------------------------------------------------------------------------
+
+    /** True when file descriptor 1 or 2 is a terminal (Linux /proc; elsewhere System.console()). */
+    public static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return System.console() != null;
+        }
+    }
+
+    /** Colour only on a terminal and never with NO_COLOR set. */
+    public static boolean colorAllowed(PrintStream out) {
+        String noColor = System.getenv("NO_COLOR");
+        if (noColor != null && !noColor.isEmpty()) return false;
+        return !inTestHarness() && out == System.out && isTerminal(1);
+    }
+}

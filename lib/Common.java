@@ -1,0 +1,77 @@
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The picocli options every fleet script shares, as mixins: where targets come from, how results look. */
+public final class Common {
+    private Common() {}
+
+    /** HOSTS_FILE... / - / -H a,b,c / --max-targets. */
+    public static class TargetOptions {
+        @Parameters(paramLabel = "HOSTS_FILE", arity = "0..*",
+                description = "Hosts file(s), one target a line ('-' reads stdin). Forms: host, host:port, "
+                        + "[v6addr]:port, user@host, web[01-20].dc1, 10.0.0.0/28; '#' starts a comment.")
+        public List<String> files = new ArrayList<>();
+
+        @Option(names = {"-H", "--hosts"}, paramLabel = "HOST[,HOST...]",
+                description = "Targets given inline, comma-separated (repeatable).")
+        public List<String> inline = new ArrayList<>();
+
+        @Option(names = "--max-targets", paramLabel = "N", defaultValue = "" + Targets.DEFAULT_MAX_TARGETS,
+                description = "Refuse input that expands (ranges, CIDR) to more than N targets (default: ${DEFAULT-VALUE}).")
+        public int maxTargets;
+
+        public List<Targets.Target> load(int defaultPort, String defaultUser, PrintStream warn) {
+            return Targets.load(files, inline, new Targets.Options(defaultPort, defaultUser, maxTargets), System.in, warn);
+        }
+    }
+
+    /** --format / --only-failed / --sort. */
+    public static class OutputOptions {
+        @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+                description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        public Report.Format format;
+
+        @Option(names = "--only-failed", description = "Show only the rows that failed (the summary still counts all).")
+        public boolean onlyFailed;
+
+        @Option(names = "--sort", paramLabel = "KEY", defaultValue = "input",
+                description = "Row order: input (default), status (failures first), target, or a script-specific key.")
+        public String sort;
+
+        /** Call before running anything, so a typo in --sort is caught before the work is done. */
+        public void checkSort(Map<String, Comparator<Map<String, Object>>> extraKeys) {
+            select(List.of(), extraKeys);
+        }
+
+        /**
+         * The rows to show: filtered by --only-failed, ordered by --sort. {@code extraKeys} are the
+         * script's own sort keys (e.g. latency); an unknown key is an input error.
+         */
+        public List<Map<String, Object>> select(List<Map<String, Object>> rows, Map<String, Comparator<Map<String, Object>>> extraKeys) {
+            List<Map<String, Object>> shown = new ArrayList<>();
+            for (var r : rows) if (!onlyFailed || !Report.isOk(r)) shown.add(r);
+            Comparator<Map<String, Object>> order = switch (sort) {
+                case "input" -> null;
+                case "status" -> Comparator.comparing((Map<String, Object> r) -> Report.isOk(r))
+                        .thenComparing(r -> String.valueOf(r.get("status")));
+                case "target" -> Comparator.comparing(r -> String.valueOf(r.get("target")));
+                default -> {
+                    var c = extraKeys.get(sort);
+                    if (c == null) {
+                        List<String> keys = new ArrayList<>(List.of("input", "status", "target"));
+                        keys.addAll(extraKeys.keySet());
+                        throw new Cli.InputError("--sort: unknown key '" + sort + "' (expected one of " + String.join(", ", keys) + ")");
+                    }
+                    yield c;
+                }
+            };
+            if (order != null) shown.sort(order);   // stable: ties keep input order
+            return shown;
+        }
+    }
+}
