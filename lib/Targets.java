@@ -322,7 +322,7 @@ public final class Targets {
                 int copy = Math.min(raw.length, fixed.length);
                 System.arraycopy(raw, raw.length - copy, fixed, fixed.length - copy, copy);
                 try {
-                    hosts.add(InetAddress.getByAddress(fixed).getHostAddress());
+                    hosts.add(formatAddress(InetAddress.getByAddress(fixed)));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -354,6 +354,30 @@ public final class Targets {
                 throw bad(where, shown, "bad IPv6 address '" + addr + "'");
             }
         }
+    }
+
+    /** An address as people write it: IPv6 compressed per RFC 5952 ("fd00::1", not "fd00:0:0:0:0:0:0:1"). */
+    public static String formatAddress(InetAddress a) {
+        if (!(a instanceof java.net.Inet6Address)) return a.getHostAddress();
+        byte[] b = a.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLen = 1;           // only runs of two or more zero groups
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) { sb.append("::"); i += bestLen - 1; continue; }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        String text = sb.toString();
+        String scope = a.getHostAddress().contains("%") ? a.getHostAddress().substring(a.getHostAddress().indexOf('%')) : "";
+        return text + scope;
     }
 
     /** Parses an IP literal without ever touching DNS (callers have checked the characters). */

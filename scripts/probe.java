@@ -189,7 +189,7 @@ public class probe implements Callable<Integer> {
     }
 
     Map<String, Object> connect(Targets.Target t, InetAddress address) {
-        String addr = address.getHostAddress();
+        String addr = Targets.formatAddress(address);
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (true) {
             long t0 = System.nanoTime();
@@ -252,6 +252,10 @@ public class probe implements Callable<Integer> {
                 if (b == '\n') {
                     String l = line.toString().replace("\r", "");
                     if (l.startsWith("SSH-")) return row(t, addr, "ok", latency, l.strip(), null);
+                    if (l.startsWith("Exceeded MaxStartups")) {    // OpenSSH says this, then drops us
+                        return row(t, addr, "error", latency, null,
+                                "sshd dropped the connection: Exceeded MaxStartups (too many unauthenticated connections; lower -c)");
+                    }
                     if (firstLine == null) firstLine = l;
                     line.setLength(0);
                 } else if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {

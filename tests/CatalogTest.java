@@ -1,0 +1,95 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** catalog.json, jbang-catalog.json, README.md, scripts/ and the harness agree with each other. */
+class CatalogTest {
+    static final Path REPO = Proc.REPO;
+
+    static JsonNode json(String file) throws IOException {
+        return new ObjectMapper().readTree(REPO.resolve(file).toFile());
+    }
+
+    static TreeSet<String> scriptNames() throws IOException {
+        try (Stream<Path> s = Files.list(REPO.resolve("scripts"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java"))
+                    .map(n -> n.substring(0, n.length() - 5)).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test void everyScriptIsInBothCatalogsAndTheReadme() throws IOException {
+        JsonNode catalog = json("catalog.json"), jbang = json("jbang-catalog.json");
+        String readme = Files.readString(REPO.resolve("README.md"));
+        TreeSet<String> inCatalog = new TreeSet<>(), inJbang = new TreeSet<>();
+        for (JsonNode s : catalog.get("scripts")) {
+            String name = s.get("name").asText();
+            inCatalog.add(name);
+            assertEquals("scripts/" + name + ".java", s.get("file").asText(), name);
+            for (String key : List.of("summary", "usage", "examples", "exit_codes")) assertTrue(s.has(key), name + " lacks " + key);
+            assertTrue(s.get("examples").size() > 0, name + " has no examples");
+            JsonNode alias = jbang.get("aliases").get(name);
+            assertTrue(alias != null, "jbang-catalog.json has no alias " + name);
+            assertEquals(s.get("file").asText(), alias.get("script-ref").asText(), name);
+            assertEquals(s.get("summary").asText(), alias.get("description").asText(), "one summary for " + name);
+            assertTrue(readme.contains(name + "@ops"), "README.md does not mention " + name + "@ops");
+        }
+        jbang.get("aliases").fieldNames().forEachRemaining(inJbang::add);
+        assertEquals(scriptNames(), inCatalog, "catalog.json vs scripts/");
+        assertEquals(scriptNames(), inJbang, "jbang-catalog.json vs scripts/");
+    }
+
+    @Test void everyScriptHasTheDirectivesAndAHeader() throws IOException {
+        for (String name : scriptNames()) {
+            String src = Files.readString(REPO.resolve("scripts/" + name + ".java"));
+            assertTrue(src.startsWith("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n"), name + ": shebang line");
+            assertTrue(src.contains("\n//JAVA 21+\n"), name + ": //JAVA 21+");
+            assertTrue(src.contains("What it does:") && src.contains("When to use it:") && src.contains("What it costs"),
+                    name + ": header comment must say what it does, when to use it and what it costs");
+            assertTrue(src.contains("public class " + name + " "), name + ": class named like the file");
+            assertTrue(Files.isExecutable(REPO.resolve("scripts/" + name + ".java")), name + " is not executable");
+        }
+    }
+
+    @Test void theHarnessCompilesEveryScriptAndRunsEveryTestClass() throws IOException {
+        String run = Files.readString(REPO.resolve("tests/run.java"));
+        for (String name : scriptNames()) assertTrue(run.contains("../scripts/" + name + ".java"), "tests/run.java does not source " + name);
+        List<String> tests = new ArrayList<>();
+        try (Stream<Path> s = Files.list(REPO.resolve("tests"))) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Test.java")).forEach(tests::add);
+        }
+        for (String t : tests) {
+            String cls = t.substring(0, t.length() - 5);
+            assertTrue(run.contains(" " + t) || run.contains(t + " ") || run.contains(t + "\n"), "tests/run.java does not source " + t);
+            assertTrue(run.contains(cls + ".class"), "run.ALL does not list " + cls);
+        }
+    }
+
+    @Test void readmeNamesTheTwoCommandsAndCiRunsTheTestOne() throws IOException {
+        String readme = Files.readString(REPO.resolve("README.md"));
+        String ci = Files.readString(REPO.resolve(".ci/run"));
+        assertTrue(readme.contains("./jbang probe@ops examples/hosts.txt"), "README: the main job");
+        assertTrue(readme.contains("./jbang tests/run.java"), "README: the test command");
+        assertTrue(ci.contains("./jbang tests/run.java"), ".ci/run must call the README's test command");
+    }
+
+    @Test void opsListsTheCatalog() {
+        var r = ScriptRun.run(ops::main);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("probe  Check a fleet's TCP/SSH reachability"), r.out());
+        var one = ScriptRun.run(ops::main, "probe");
+        assertTrue(one.out().contains("Exit codes:") && one.out().contains("jbang probe@ops hosts.txt"), one.out());
+        var bad = ScriptRun.run(ops::main, "nope");
+        assertEquals(2, bad.exit());
+        assertEquals("ops: no script named 'nope' (try: ops)\n", bad.err());
+    }
+}

@@ -1,0 +1,120 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * probe as a real process inside a network namespace the test creates: SYNs dropped by iptables
+ * (timeout), ICMP host-unreachable (unreachable), a resolver that answers nothing (unresolved),
+ * and the issue's load case: 10,000 targets under `ulimit -n 256`.
+ */
+class ProbeNetnsTest {
+
+    static ScriptRun.Result probeIn(Netns ns, String ulimit, Duration limit, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", (ulimit == null ? "" : "ulimit -n " + ulimit + " && ")
+                + "exec \"$@\"", "probe"));
+        cmd.addAll(Proc.javaCommand("probe"));
+        cmd.addAll(List.of(args));
+        return Proc.run(ns.exec(cmd), limit);
+    }
+
+    @Test void droppedRejectedAndUnresolvedTargets() throws Exception {
+        try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(nsName(ns), List.of("127.0.0.1:22"))) {
+            ns.dropSyn("127.0.0.66");
+            ns.rejectUnreachable("127.0.0.77");
+            var r = probeIn(ns, null, Duration.ofSeconds(30), "--format", "json", "--timeout", "1s",
+                    "-H", "127.0.0.1,127.0.0.66,127.0.0.77,127.0.0.88,db01.invalid");
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = rows(r.json());
+            assertEquals("ok", rows.get("127.0.0.1").get("status").asText());
+            assertEquals("timeout", rows.get("127.0.0.66").get("status").asText());
+            assertEquals("no answer to connect within 1.0s", rows.get("127.0.0.66").get("error").asText());
+            assertEquals("unreachable", rows.get("127.0.0.77").get("status").asText());
+            assertEquals("refused", rows.get("127.0.0.88").get("status").asText());
+            assertEquals("unresolved", rows.get("db01.invalid").get("status").asText());
+            assertTrue(r.json().get("summary").get("elapsed_ms").asLong() < 2500, "timeouts run in parallel");
+            assertTrue(r.err().contains("probe: 5 targets, 1 ok, 4 failed") || r.err().isEmpty(), r.err());
+        }
+    }
+
+    @Test void retriesApplyToDroppedTargets() {
+        try (Netns ns = Netns.create()) {
+            ns.dropSyn("127.0.0.66");
+            var r = probeIn(ns, null, Duration.ofSeconds(30), "--format", "json", "--timeout", "300ms", "--retries", "2",
+                    "-H", "127.0.0.66");
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("timeout", row.get("status").asText());
+            assertEquals(3, row.get("attempts").asInt());
+        }
+    }
+
+    /**
+     * The issue's acceptance test: 10,000 targets, the open-file limit at 256, a few hundred sshd
+     * addresses, a few hundred silent (SYN-dropping) ones, the rest refused. Every target must get
+     * its true status, and the wall time must stay near ceil(silent / slots) x timeout.
+     */
+    @Test void tenThousandTargetsUnderUlimit256DoNotLie(@TempDir Path dir) throws Exception {
+        int sshAddrs = 320, silentAddrs = 400, total = 10_000;
+        List<String> ssh = new ArrayList<>(), silent = new ArrayList<>(), refused = new ArrayList<>();
+        for (int i = 0; i < sshAddrs; i++) ssh.add("127.1." + (i / 250) + "." + (1 + i % 250));
+        for (int i = 0; i < silentAddrs; i++) silent.add("127.3." + (i / 250) + "." + (1 + i % 250));
+        for (int i = 0; refused.size() < total - sshAddrs - silentAddrs; i++) refused.add("127.2." + (i / 250) + "." + (1 + i % 250));
+        Map<String, String> expected = new HashMap<>();
+        ssh.forEach(a -> expected.put(a, "ok"));
+        silent.forEach(a -> expected.put(a, "timeout"));
+        refused.forEach(a -> expected.put(a, "refused"));
+        List<String> lines = new ArrayList<>(expected.keySet());
+        Collections.shuffle(lines, new Random(42));
+        Path hosts = dir.resolve("fleet.txt");
+        Files.write(hosts, lines);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (Netns ns = Netns.create();
+             Sshd sshd = Sshd.fleet(nsName(ns), ssh.stream().map(a -> a + ":22").toList())) {
+            ns.dropSyn("127.3.0.0/16");
+            var r = probeIn(ns, "256", Duration.ofSeconds(120), "--format", "json", "--timeout", "1s", hosts.toString());
+            assertEquals(1, r.exit(), r.err());
+            JsonNode doc = r.json();
+            assertEquals(total, doc.get("results").size());
+            int wrong = 0;
+            StringBuilder examples = new StringBuilder();
+            for (JsonNode row : doc.get("results")) {
+                String want = expected.get(row.get("host").asText());
+                if (!want.equals(row.get("status").asText())) {
+                    if (wrong++ < 5) examples.append(row).append('\n');
+                }
+            }
+            assertEquals(0, wrong, "targets with a wrong status, e.g.\n" + examples);
+            JsonNode s = doc.get("summary");
+            int slots = s.get("concurrency").asInt();
+            assertTrue(slots < 256 && slots > 100, "concurrency " + slots + " must be capped below the fd limit, not far below");
+            assertTrue(r.err().contains("concurrency lowered from"), r.err());
+            long physical = (long) Math.ceil((double) silentAddrs / slots) * 1000;
+            long elapsed = s.get("elapsed_ms").asLong();
+            System.out.printf("    10,000 targets, ulimit -n 256: %d slots, %d ms (physical limit %d ms, overhead %d ms)%n",
+                    slots, elapsed, physical, elapsed - physical);
+            assertTrue(elapsed >= physical - 50, "faster than physics? " + elapsed);
+            assertTrue(elapsed - physical < 1000, "overhead over the physical limit must stay under a second: " + elapsed + " ms vs " + physical);
+            assertTrue(!s.has("fd_waits"), "never ran out of descriptors: " + s);
+        }
+    }
+
+    static String nsName(Netns ns) { return ns.name; }
+
+    static Map<String, JsonNode> rows(JsonNode doc) {
+        Map<String, JsonNode> m = new HashMap<>();
+        doc.get("results").forEach(r -> m.put(r.get("target").asText(), r));
+        return m;
+    }
+}

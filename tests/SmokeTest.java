@@ -1,0 +1,49 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each script as a user runs it: a real process through the repo's ./jbang launcher and the `ops`
+ * catalog alias. JBANG_DIR is the checkout's .jbang-test/, so the launcher's one-time catalog
+ * registration is exercised too and the user's ~/.jbang is left alone.
+ */
+class SmokeTest {
+    static final Map<String, String> ENV = Map.of("JBANG_DIR", Proc.REPO.resolve(".jbang-test").toString());
+
+    static ScriptRun.Result jbang(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("./jbang"));
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Duration.ofMinutes(3), ENV, null);
+    }
+
+    static void assertQuiet(ScriptRun.Result r) {
+        for (String noise : List.of("SLF4J", "WARNING", "native access", "Exception")) {
+            assertFalse(r.err().contains(noise), "'" + noise + "' leaked to stderr:\n" + r.err());
+        }
+    }
+
+    @Test void probeRunsTheExampleHostsFileThroughTheCatalog() {
+        var r = jbang("probe@ops", "--format", "json", "--timeout", "1s", "examples/hosts.txt");
+        assertTrue(r.exit() == 0 || r.exit() == 1, r.toString());
+        assertEquals(5, r.json().get("results").size(), "one row per example target");
+        assertQuiet(r);
+    }
+
+    @Test void probeBadInputThroughTheLauncherExitsTwo() {
+        var r = jbang("probe@ops", "-H", "web01:99999");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("probe: -H: bad port '99999' (expected 1-65535): 'web01:99999'"), r.err());
+    }
+
+    @Test void opsListsTheCollection() {
+        var r = jbang("ops@ops");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("probe"), r.out());
+        assertQuiet(r);
+    }
+}

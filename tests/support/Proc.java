@@ -1,0 +1,80 @@
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Real processes for tests: run to completion with a timeout, capture output and exit code. */
+public final class Proc {
+    private Proc() {}
+
+    public static final Path REPO = findRepo();
+
+    private static Path findRepo() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !p.resolve("jbang-catalog.json").toFile().isFile()) p = p.getParent();
+        if (p == null) throw new IllegalStateException("run the tests from inside the ops checkout");
+        return p;
+    }
+
+    /** The java binary and classpath of this JVM: runs a script's main as a separate process. */
+    public static List<String> javaCommand(String mainClass, String... jvmArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(List.of(jvmArgs));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        return cmd;
+    }
+
+    public static ScriptRun.Result run(List<String> cmd, Duration timeout) {
+        return run(cmd, timeout, Map.of(), null);
+    }
+
+    public static ScriptRun.Result run(List<String> cmd, Duration timeout, Map<String, String> env, String stdin) {
+        try {
+            File outF = File.createTempFile("ops-test-out", ".txt");
+            File errF = File.createTempFile("ops-test-err", ".txt");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile())
+                        .redirectOutput(outF).redirectError(errF);
+                pb.environment().putAll(env);
+                if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                Process p = pb.start();
+                if (stdin != null) {
+                    try (var in = p.getOutputStream()) { in.write(stdin.getBytes(StandardCharsets.UTF_8)); }
+                }
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", cmd)
+                            + "\nstderr so far:\n" + java.nio.file.Files.readString(errF.toPath()));
+                }
+                return new ScriptRun.Result(p.exitValue(),
+                        java.nio.file.Files.readString(outF.toPath()), java.nio.file.Files.readString(errF.toPath()));
+            } finally {
+                outF.delete();
+                errF.delete();
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Runs a shell command and fails the test if it fails. */
+    public static String sh(String command) {
+        var r = run(List.of("bash", "-c", command), Duration.ofSeconds(60));
+        if (r.exit() != 0) throw new AssertionError("command failed (" + r.exit() + "): " + command + "\n" + r.err() + r.out());
+        return r.out();
+    }
+}
