@@ -34,6 +34,13 @@ class SmokeTest {
         assertQuiet(r);
     }
 
+    @Test void aWarmAliasRunContactsNothingButTheTargets() {
+        jbang("probe@ops", "-H", "127.0.0.1:1");          // warm: compiled and cached
+        var r = jbang("--verbose", "probe@ops", "-H", "127.0.0.1:1");
+        assertEquals(1, r.exit(), r.toString());
+        assertFalse(r.err().contains("Requesting HTTP"), "JBang went online to resolve probe@ops:\n" + r.err());
+    }
+
     @Test void probeBadInputThroughTheLauncherExitsTwo() {
         var r = jbang("probe@ops", "-H", "web01:99999");
         assertEquals(2, r.exit(), r.toString());
