@@ -87,11 +87,11 @@ public class probe_vs_nmap {
             System.out.printf("%-34s %6d ms   %s%n", "probe (TCP + SSH banner)", mSsh, tSsh);
             System.out.printf("%nratio probe --no-banner / nmap: %.2f   probe (with banner) / nmap: %.2f%n",
                     (double) mTcp / mNmap, (double) mSsh / mNmap);
-            long physical = (long) Math.ceil(nDropped / 200.0) * timeoutMs;
+            long physical = (long) Math.ceil(nDropped / 512.0) * timeoutMs;   // probe: 512 slots by default
             System.out.printf("state disagreements with the fleet's truth: nmap %d, probe --no-banner %d, probe %d%n",
                     disagreeNmap, disagreeTcp, disagreeSsh);
             System.out.printf("probe --no-banner's own time from its summary line (no JBang/JVM start-up): %s ms%n", inner);
-            System.out.printf("(probe's wall times include ./jbang + JVM start-up; dropped targets alone need >= %d ms at 200 slots)%n", physical);
+            System.out.printf("(probe's wall times include ./jbang + JVM start-up; dropped targets alone need >= %d ms at 512 slots)%n", physical);
             System.exit(disagreeNmap + disagreeTcp + disagreeSsh == 0 ? 0 : 1);
         }
     }
