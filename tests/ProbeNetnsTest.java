@@ -59,6 +59,30 @@ class ProbeNetnsTest {
         }
     }
 
+    /** SIGTERM (and Ctrl-C) mid-run: every target still gets a row, the unfinished ones not-run. */
+    @Test void sigtermPrintsWhatItHasAndMarksTheRestNotRun(@TempDir Path dir) throws Exception {
+        try (Netns ns = Netns.create()) {
+            ns.dropSyn("127.3.0.0/16");
+            List<String> cmd = new ArrayList<>(Proc.javaCommand("probe"));
+            cmd.addAll(List.of("-c", "2", "--timeout", "20s", "--format", "json",
+                    "-H", "127.0.0.2:1,127.3.0.1,127.3.0.2,127.3.0.3,127.0.0.1:5"));
+            Path out = dir.resolve("out.json");
+            Process p = new ProcessBuilder(ns.exec(cmd)).redirectOutput(out.toFile())
+                    .redirectError(dir.resolve("err.txt").toFile()).start();   // `ip netns exec` execs: same pid
+            Thread.sleep(2000);
+            p.destroy();                                                        // SIGTERM
+            assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "probe did not stop on SIGTERM");
+            assertEquals(143, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+            JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+            Map<String, JsonNode> rows = rows(doc);
+            assertEquals(5, rows.size(), "every target gets a row");
+            assertEquals("refused", rows.get("127.0.0.2:1").get("status").asText());
+            assertEquals("interrupted while running", rows.get("127.3.0.1").get("error").asText());
+            assertEquals("not-run", rows.get("127.3.0.2").get("status").asText());
+            assertEquals("not started: interrupted", rows.get("127.0.0.1:5").get("error").asText());
+        }
+    }
+
     /**
      * The issue's acceptance test: 10,000 targets, the open-file limit at 256, a few hundred sshd
      * addresses, a few hundred silent (SYN-dropping) ones, the rest refused. Every target must get
