@@ -44,7 +44,9 @@ class ProbeNetnsTest {
             assertEquals("refused", rows.get("127.0.0.88").get("status").asText());
             assertEquals("unresolved", rows.get("db01.invalid").get("status").asText());
             assertTrue(r.json().get("summary").get("elapsed_ms").asLong() < 2500, "timeouts run in parallel");
-            assertTrue(r.err().contains("probe: 5 targets, 1 ok, 4 failed") || r.err().isEmpty(), r.err());
+            String line = r.json().get("summary").get("line").asText();
+            assertTrue(line.startsWith("probe: 5 targets, 1 ok, 4 failed (") && line.contains("1 timeout") && line.contains("1 unreachable")
+                    && line.contains("1 refused") && line.contains("1 unresolved"), line);
         }
     }
 
