@@ -47,6 +47,15 @@ class SmokeTest {
         assertTrue(r.err().contains("probe: -H: bad port '99999' (expected 1-65535): 'web01:99999'"), r.err());
     }
 
+    @Test void theBenchmarksStillCompile() throws Exception {
+        try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
+            for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                var r = jbang("build", Proc.REPO.relativize(f).toString());
+                assertEquals(0, r.exit(), f + " does not build:\n" + r);
+            }
+        }
+    }
+
     @Test void opsListsTheCollection() {
         var r = jbang("ops@ops");
         assertEquals(0, r.exit(), r.toString());
