@@ -59,6 +59,7 @@ public class probe_vs_nmap {
 
         System.out.printf("fleet: %d sshd addresses, %d refused, %d dropped (%d targets), port 22, timeout %d ms, %d rounds%n",
                 nSsh, nRefused, nDropped, fleet.size(), timeoutMs, rounds);
+        int exitCode;
         try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, ssh)) {
             ns.dropSyn("127.3.0.0/16");
             String t = timeoutMs + "ms";
@@ -92,8 +93,9 @@ public class probe_vs_nmap {
                     disagreeNmap, disagreeTcp, disagreeSsh);
             System.out.printf("probe --no-banner's own time from its summary line (no JBang/JVM start-up): %s ms%n", inner);
             System.out.printf("(probe's wall times include ./jbang + JVM start-up; dropped targets alone need >= %d ms at 512 slots)%n", physical);
-            System.exit(disagreeNmap + disagreeTcp + disagreeSsh == 0 ? 0 : 1);
-        }
+            exitCode = disagreeNmap + disagreeTcp + disagreeSsh == 0 ? 0 : 1;
+        }   // closing here stops the sshd fleet and deletes the namespace; System.exit inside would leak them
+        System.exit(exitCode);
     }
 
     /** "probe: ... in 1.2s" on stderr -> 1200 */
