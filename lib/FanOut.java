@@ -45,9 +45,6 @@ public final class FanOut implements AutoCloseable {
         this.progressOut = !Cli.inTestHarness() && Cli.isTerminal(2) ? System.err : null;
     }
 
-    /** True when the run was cut short by SIGINT/SIGTERM. */
-    public boolean signalled() { return signalled; }
-
     public <T, R> List<R> run(List<T> items, Function<T, R> work, BiFunction<T, String, R> notRun) {
         coordinator = Thread.currentThread();
         if (!Cli.inTestHarness()) {
@@ -62,7 +59,6 @@ public final class FanOut implements AutoCloseable {
         }
         int n = items.size();
         AtomicReferenceArray<R> results = new AtomicReferenceArray<>(n);
-        boolean[] started = new boolean[n];
         AtomicInteger done = new AtomicInteger();
         Semaphore slots = new Semaphore(concurrency);
         long end = deadline == null ? Long.MAX_VALUE : System.nanoTime() + deadline.toNanos();
@@ -79,7 +75,6 @@ public final class FanOut implements AutoCloseable {
                 }
                 final int idx = i;
                 final T item = items.get(i);
-                started[i] = true;
                 futures.add(pool.submit(() -> {
                     try {
                         R r = work.apply(item);
@@ -122,10 +117,11 @@ public final class FanOut implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             R r = results.get(i);
             if (r != null) { out.add(r); continue; }
+            boolean started = i < futures.size();            // tasks are submitted in input order
             String why;
             if (cut == null) why = "task failed without a result (bug; see stderr)";
-            else if (cut.equals("interrupted")) why = started[i] ? "interrupted while running" : "not started: interrupted";
-            else why = started[i] ? "cut by the global deadline" + deadlineText : "not started: global deadline reached" + deadlineText;
+            else if (cut.equals("interrupted")) why = started ? "interrupted while running" : "not started: interrupted";
+            else why = started ? "cut by the global deadline" + deadlineText : "not started: global deadline reached" + deadlineText;
             out.add(notRun.apply(items.get(i), why));
         }
         return out;

@@ -298,14 +298,9 @@ public final class Targets {
                 throw bad(where, shown, "bad prefix length '/" + bits + "' (expected 0-" + max + ")");
             }
             if (prefix < 0 || prefix > max || !bits.matches("\\d+")) throw bad(where, shown, "bad prefix length '/" + bits + "' (expected 0-" + max + ")");
-            byte[] bytes;
-            if (v6) {
-                checkIpv6(where, shown, addr);
-                bytes = literal(addr).getAddress();
-            } else {
-                checkIpv4(where, shown, addr);
-                bytes = literal(addr).getAddress();
-            }
+            if (v6) checkIpv6(where, shown, addr);
+            else checkIpv4(where, shown, addr);
+            byte[] bytes = literal(addr).getAddress();
             BigInteger size = BigInteger.ONE.shiftLeft(max - prefix);
             BigInteger first = new BigInteger(1, bytes).shiftRight(max - prefix).shiftLeft(max - prefix);
             // Skip addresses that are not hosts: IPv4 network + broadcast, IPv6 subnet-router anycast.
@@ -375,9 +370,8 @@ public final class Targets {
             if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
             sb.append(Integer.toHexString(g[i]));
         }
-        String text = sb.toString();
-        String scope = a.getHostAddress().contains("%") ? a.getHostAddress().substring(a.getHostAddress().indexOf('%')) : "";
-        return text + scope;
+        String full = a.getHostAddress();                    // keeps a zone id such as "%eth0"
+        return full.indexOf('%') >= 0 ? sb + full.substring(full.indexOf('%')) : sb.toString();
     }
 
     /** Parses an IP literal without ever touching DNS (callers have checked the characters). */

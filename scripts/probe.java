@@ -106,6 +106,8 @@ public class probe implements Callable<Integer> {
 
     /** Statuses worth another attempt with --retries. */
     static final Set<String> RETRYABLE = Set.of("timeout", "unreachable", "banner-timeout", "error");
+    /** Statuses after which the target's next address (if it has several) is tried. */
+    static final Set<String> TRY_NEXT_ADDRESS = Set.of("refused", "timeout", "unreachable");
 
     /** Times we found no free file descriptor and waited for one (should stay 0). */
     final AtomicLong fdWaits = new AtomicLong();
@@ -183,7 +185,7 @@ public class probe implements Callable<Integer> {
         Map<String, Object> last = null;
         for (InetAddress a : addresses) {
             last = connect(t, a);
-            if ("ok".equals(last.get("status")) || !Set.of("refused", "timeout", "unreachable").contains((String) last.get("status"))) break;
+            if (!TRY_NEXT_ADDRESS.contains((String) last.get("status"))) break;
         }
         return last;
     }
@@ -243,9 +245,7 @@ public class probe implements Callable<Integer> {
                 s.setSoTimeout((int) left);
                 int b = in.read();
                 if (b < 0) {
-                    if (firstLine != null || line.length() > 0) {
-                        return row(t, addr, "not-ssh", latency, null, "not an SSH server, it said: " + printable(firstLine != null ? firstLine : line.toString()));
-                    }
+                    if (firstLine != null || line.length() > 0) return notSsh(t, addr, latency, firstLine, line);
                     return row(t, addr, "error", latency, null, "connection closed before the SSH banner (sshd MaxStartups, tcpwrappers or a proxy?)");
                 }
                 if (++total > 8192) break;
@@ -268,13 +268,16 @@ public class probe implements Callable<Integer> {
                 }
             }
         } catch (SocketTimeoutException e) {
-            if (firstLine != null || line.length() > 0) {
-                return row(t, addr, "not-ssh", latency, null, "not an SSH server, it said: " + printable(firstLine != null ? firstLine : line.toString()));
-            }
+            if (firstLine != null || line.length() > 0) return notSsh(t, addr, latency, firstLine, line);
             return row(t, addr, "banner-timeout", latency, null,
                     "connected, but no SSH banner within " + Cli.formatDuration(bannerTimeout.toMillis()) + " (not SSH? --no-banner checks TCP only)");
         }
         return row(t, addr, "not-ssh", latency, null, "no SSH identification line in the first 8 KiB");
+    }
+
+    /** The server said something, but not an SSH identification line: quote its first line. */
+    static Map<String, Object> notSsh(Targets.Target t, String addr, double latency, String firstLine, StringBuilder partial) {
+        return row(t, addr, "not-ssh", latency, null, "not an SSH server, it said: " + printable(firstLine != null ? firstLine : partial.toString()));
     }
 
     // ---- rows ----------------------------------------------------------------------------------

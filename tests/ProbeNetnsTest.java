@@ -30,7 +30,7 @@ class ProbeNetnsTest {
     }
 
     @Test void droppedRejectedAndUnresolvedTargets() throws Exception {
-        try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(nsName(ns), List.of("127.0.0.1:22"))) {
+        try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, List.of("127.0.0.1:22"))) {
             ns.dropSyn("127.0.0.66");
             ns.rejectUnreachable("127.0.0.77");
             var r = probeIn(ns, null, Duration.ofSeconds(30), "--format", "json", "--timeout", "1s",
@@ -107,7 +107,7 @@ class ProbeNetnsTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (Netns ns = Netns.create();
-             Sshd sshd = Sshd.fleet(nsName(ns), ssh.stream().map(a -> a + ":22").toList())) {
+             Sshd sshd = Sshd.fleet(ns.name, ssh.stream().map(a -> a + ":22").toList())) {
             ns.dropSyn("127.3.0.0/16");
             var r = probeIn(ns, "256", Duration.ofSeconds(120), "--format", "json", "--timeout", "1s", hosts.toString());
             assertEquals(1, r.exit(), r.err());
@@ -135,8 +135,6 @@ class ProbeNetnsTest {
             assertTrue(!s.has("fd_waits"), "never ran out of descriptors: " + s);
         }
     }
-
-    static String nsName(Netns ns) { return ns.name; }
 
     static Map<String, JsonNode> rows(JsonNode doc) {
         Map<String, JsonNode> m = new HashMap<>();
