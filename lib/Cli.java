@@ -130,6 +130,42 @@ public final class Cli {
         return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
     }
 
+    // ---- sizes -------------------------------------------------------------------------------
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
+
+    /** "512", "64k", "16M", "1.5GiB": binary multiples (k = 1024), a bare number means bytes. */
+    public static long parseSize(String text) {
+        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) throw new IllegalArgumentException("bad size '" + text + "' (expected e.g. 512k, 16M, 1G)");
+        String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1);
+        long mult = switch (unit) {
+            case "k" -> 1L << 10;
+            case "m" -> 1L << 20;
+            case "g" -> 1L << 30;
+            default -> 1;
+        };
+        return Math.round(Double.parseDouble(m.group(1)) * mult);
+    }
+
+    /** picocli converter for size options. */
+    public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override public Long convert(String value) {
+            try {
+                return parseSize(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    public static String formatSize(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1L << 20) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes < 1L << 30) return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
+    }
+
     // ---- terminals -----------------------------------------------------------------------------
 
     /** True when file descriptor 1 or 2 is a terminal (Linux /proc; elsewhere System.console()). */

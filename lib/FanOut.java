@@ -30,7 +30,7 @@ public final class FanOut implements AutoCloseable {
     private final int concurrency;
     private final Duration deadline;
     private final String label;
-    private final PrintStream progressOut;
+    private PrintStream progressOut;
     private final CountDownLatch reported = new CountDownLatch(1);
     private volatile Thread coordinator;
     private volatile boolean signalled;
@@ -43,6 +43,12 @@ public final class FanOut implements AutoCloseable {
         this.deadline = deadline;
         this.label = label;
         this.progressOut = !Cli.inTestHarness() && Cli.isTerminal(2) ? System.err : null;
+    }
+
+    /** No progress line, for callers that stream their own output to the terminal while running. */
+    public FanOut withoutProgress() {
+        progressOut = null;
+        return this;
     }
 
     public <T, R> List<R> run(List<T> items, Function<T, R> work, BiFunction<T, String, R> notRun) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class Sshd implements AutoCloseable {
     public static final String SSHD = "/usr/sbin/sshd";
     private static Path hostKey;
+    private static Path clientKey;
 
     private final List<Process> daemons = new ArrayList<>();
     private final Path dir;
@@ -36,22 +37,57 @@ public final class Sshd implements AutoCloseable {
         return hostKey;
     }
 
+    /** A client key pair (ed25519, no passphrase) that every fleet authorizes; returns the private key. */
+    public static synchronized Path clientKey() throws IOException {
+        if (clientKey == null) {
+            Path d = Files.createTempDirectory("ops-ssh-client");
+            Proc.sh("ssh-keygen -q -t ed25519 -N '' -C ops-test-client -f " + d.resolve("id_ed25519"));
+            clientKey = d.resolve("id_ed25519");
+        }
+        return clientKey;
+    }
+
+    /** A fresh host key, for tests that need a server whose key changed. */
+    public static Path newHostKey(String type) throws IOException {
+        Path d = Files.createTempDirectory("ops-sshd-key");
+        Proc.sh("ssh-keygen -q -t " + type + " -N '' -f " + d.resolve("host_" + type));
+        return d.resolve("host_" + type);
+    }
+
+    /** The public half of the shared host key, as a known_hosts key field ("ssh-ed25519 AAAA..."). */
+    public static String hostPublicKey() throws IOException {
+        String[] f = Files.readString(Path.of(hostKey() + ".pub")).trim().split("\\s+");
+        return f[0] + " " + f[1];
+    }
+
     /** One sshd per 16 addresses ("ip:port"); {@code netns} may be null for the root namespace. */
     public static Sshd fleet(String netns, List<String> listen, String... extraConfig) throws IOException {
+        return fleet(netns, listen, hostKey(), extraConfig);
+    }
+
+    /** As {@link #fleet(String, List, String...)}, with this host key instead of the shared one. */
+    public static Sshd fleet(String netns, List<String> listen, Path hostKey, String... extraConfig) throws IOException {
         require();
         Files.createDirectories(Path.of("/run/sshd"));   // privilege separation directory
         Path dir = Files.createTempDirectory("ops-sshd");
         Sshd s = new Sshd(dir, List.copyOf(listen));
+        Files.copy(Path.of(clientKey() + ".pub"), dir.resolve("authorized_keys"));
+        // sshd reads AuthorizedKeysFile as the user logging in: other test users must be able to.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             for (int i = 0; i < listen.size(); i += 16) {
                 List<String> chunk = listen.subList(i, Math.min(listen.size(), i + 16));
                 StringBuilder cfg = new StringBuilder();
                 for (String a : chunk) cfg.append("ListenAddress ").append(a).append('\n');
-                cfg.append("HostKey ").append(hostKey()).append('\n')
+                cfg.append("HostKey ").append(hostKey).append('\n')
                    .append("PidFile none\nUsePAM no\nLogLevel INFO\nMaxStartups 10000\nMaxSessions 100\n")
-                   .append("PasswordAuthentication no\nKbdInteractiveAuthentication no\n")
+                   .append("KbdInteractiveAuthentication no\n")
                    .append("StrictModes no\nAuthorizedKeysFile ").append(dir.resolve("authorized_keys")).append('\n');
-                for (String line : extraConfig) cfg.append(line).append('\n');
+                // sshd takes the first value of a keyword: the test's own lines go first.
+                StringBuilder own = new StringBuilder();
+                for (String line : extraConfig) own.append(line).append('\n');
+                cfg.insert(0, own);
+                if (own.indexOf("PasswordAuthentication") < 0) cfg.append("PasswordAuthentication no\n");
                 Path cfgFile = dir.resolve("sshd_config." + i);
                 Files.writeString(cfgFile, cfg);
                 List<String> cmd = new ArrayList<>();
@@ -90,6 +126,9 @@ public final class Sshd implements AutoCloseable {
             } catch (IOException ignored) { }
         });
     }
+
+    /** The authorized_keys file every daemon of this fleet reads (holds {@link #clientKey()}'s public key). */
+    public Path authorizedKeys() { return dir.resolve("authorized_keys"); }
 
     @Override public void close() {
         for (Process p : daemons) {

@@ -1,0 +1,859 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k
+//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
+//SOURCES ../lib/Ssh.java ../lib/SshConfig.java
+
+/*
+ * fanout -- run one command on many hosts over SSH, and show who differs.
+ *
+ * What it does: logs in to every target with sshj (keys from -i or ~/.ssh/id_*, or a password you
+ * name by environment variable or file), checks host keys against ~/.ssh/known_hosts, runs the
+ * command (or uploads and runs --script), and prints each host's output: as blocks (default),
+ * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
+ * output and exit code share one block with their names folded into ranges (-b, like clush -b).
+ * Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,
+ * unresolved, auth-failed, hostkey-mismatch, hostkey-unknown, kex-failed, error, interrupted or
+ * not-run. `--format md|json` for chats and jq.
+ *
+ * When to use it: the pssh / clush / `ansible -m shell` job in an incident: "what does `df -h /`
+ * say everywhere?", "which hosts still run the old package?", "restart this on the canaries".
+ *
+ * What it costs the target: one SSH login (one session; two with --script), the command itself,
+ * and an sshd log line per login. Nothing is installed. --script leaves a file in $TMPDIR only if
+ * the command is killed. On timeout or Ctrl-C the remote command gets SIGTERM (OpenSSH 7.9+ honours
+ * signal requests) and the session is closed.
+ */
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "fanout", mixinStandardHelpOptions = true, version = "fanout (ops) 0.1", sortOptions = false,
+        usageHelpWidth = 100,
+        description = {
+            "Run a command on many hosts over SSH and show who differs.",
+            "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]   (the -- is required)",
+            "Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,",
+            "unresolved, auth-failed, hostkey-mismatch, hostkey-unknown, kex-failed, error, interrupted,",
+            "not-run.",
+            "",
+            "~/.ssh/config: Host patterns (* ? !), HostName (%h), User, Port, IdentityFile (~ %d %u %r %h)",
+            "and Include are honoured; the first value found wins, as in ssh. Not supported: Match blocks",
+            "(skipped with a warning), ProxyJump/ProxyCommand (such hosts fail with an error instead of",
+            "being reached directly), ssh-agent, certificates, and every other keyword (e.g. ",
+            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new instead).",
+            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config, then $USER/22.",
+            ""},
+        footer = {
+            "%nExamples:",
+            "  fanout hosts.txt -- df -h /                   # one block per host",
+            "  fanout -b hosts.txt -- uname -r               # gathered: hosts with equal output share a block",
+            "  fanout -P -c 100 -H web[01-40] -- 'tail -n1 /var/log/syslog'",
+            "  fanout --sudo --sudo-password-env SUDO_PW hosts.txt -- systemctl restart nginx",
+            "  fanout --script fix.sh hosts.txt -- --dry-run # upload fix.sh and run it with --dry-run",
+            "  fanout --format md -b hosts.txt -- cat /etc/debian_version   # paste into the incident chat",
+            "%nExit codes:%n"
+                + "  0  every host ran the command and it exited 0%n"
+                + "  1  at least one host failed (non-zero exit, unreachable, auth, host key, timeout...)%n"
+                + "  2  bad usage or bad input (nothing was run)%n"
+                + "  3  the tool itself failed (see stderr)%n"
+                + "  130/143  interrupted by SIGINT/SIGTERM (the summary is still printed)%n"})
+public class fanout implements Callable<Integer> {
+
+    @Mixin Common.TargetOptions input;
+
+    @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "Remote user for targets that name none (default: ~/.ssh/config, then $USER).")
+    String user;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port for targets that name none (default: ~/.ssh/config, then 22).")
+    Integer port;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "KEY_FILE",
+            description = "Private key to log in with (repeatable; OpenSSH, PEM or PuTTY format). Default: IdentityFile from ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.")
+    List<Path> identities = new ArrayList<>();
+
+    @ArgGroup(exclusive = true) Secret passphrase;
+    static class Secret {
+        @Option(names = "--passphrase-env", paramLabel = "VAR", required = true, description = "Environment variable holding the passphrase of encrypted keys.")
+        String env;
+        @Option(names = "--passphrase-file", paramLabel = "FILE", required = true, description = "File whose first line is the passphrase of encrypted keys.")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true) PasswordSecret password;
+    static class PasswordSecret {
+        @Option(names = "--password-env", paramLabel = "VAR", required = true, description = "Log in with the password in this environment variable (after any keys).")
+        String env;
+        @Option(names = "--password-file", paramLabel = "FILE", required = true, description = "Log in with the password on this file's first line (after any keys).")
+        Path file;
+    }
+
+    @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
+    String sshConfig;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts; /etc/ssh/ssh_known_hosts is read too).")
+    Path knownHosts;
+
+    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new.")
+    boolean acceptNew;
+
+    @Option(names = "--no-host-key-check", description = "Do not verify host keys at all (explicit opt-out; man-in-the-middle attacks go unnoticed).")
+    boolean noHostKeyCheck;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "60s", converter = Cli.DurationConverter.class,
+            description = "How long the command may run on each host; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+            description = "Time for TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "0", converter = Cli.DurationConverter.class,
+            description = "Global deadline; hosts not finished by then are reported timeout/not-run; 0 for none (default).")
+    Duration deadline;
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "64",
+            description = "Hosts in flight at once; lowered automatically to fit the open-file limit (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--sudo", description = "Run the command through sudo (sudo -n unless a sudo password is given).")
+    boolean sudo;
+
+    @ArgGroup(exclusive = true) SudoSecret sudoPassword;
+    static class SudoSecret {
+        @Option(names = "--sudo-password-env", paramLabel = "VAR", required = true, description = "Environment variable holding the sudo password (implies --sudo).")
+        String env;
+        @Option(names = "--sudo-password-file", paramLabel = "FILE", required = true, description = "File whose first line is the sudo password (implies --sudo).")
+        Path file;
+    }
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Upload this local script to each host ($TMPDIR, mode 600) and run it with the words after -- as its arguments, through its #! interpreter (sh if none); removed afterwards.")
+    Path script;
+
+    @Option(names = "--stdin", description = "Send this command's stdin to every host's command (off by default: remote stdin is empty, like ssh -n).")
+    boolean forwardStdin;
+
+    @Option(names = {"-P", "--prefix"}, description = "Stream output live, each line prefixed with its host (stderr lines go to stderr).")
+    boolean prefix;
+
+    @Option(names = {"-b", "--gather"}, description = "Gather: one block per distinct (output, status), listing its hosts folded into ranges.")
+    boolean gather;
+
+    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (blocks, or -P / -b), md (gathered, for chats) or json (every host, plus the groups) (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    enum Format { text, md, json }
+
+    @Option(names = "--max-output", paramLabel = "SIZE", defaultValue = "16M", converter = Cli.SizeConverter.class,
+            description = "Keep at most this much of each host's stdout and of its stderr; the rest is counted and reported as truncated (default: ${DEFAULT-VALUE}).")
+    long maxOutput;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
+    boolean verbose;
+
+    /** The words after "--": the command, or the script's arguments. */
+    List<String> command = List.of();
+
+    public static void main(String... args) {
+        fanout f = new fanout();
+        int dd = List.of(args).indexOf("--");
+        String[] ours = args;
+        if (dd >= 0) {
+            f.command = List.of(args).subList(dd + 1, args.length);
+            ours = List.of(args).subList(0, dd).toArray(String[]::new);
+        }
+        Cli.main(f, ours);
+    }
+
+    // ---- setup: everything that can be wrong is found before the first connection ----------------
+
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+    private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    private final String sudoPrompt = "[ops-sudo-password-" + token + "]";
+    private final String sudoDone = "[ops-sudo-ok-" + token + "]";
+
+    private Ssh.Login login;
+    private char[] sudoSecret;
+    private byte[] stdinBytes = new byte[0];
+    private byte[] scriptBytes;
+    private String interpreter;
+    private SshConfig config;
+    private final Map<String, Ssh.Key> keyCache = new HashMap<>();
+    private final Set<String> printed = ConcurrentHashMap.newKeySet();
+    final AtomicLong fdFailures = new AtomicLong();
+
+    record Plan(Targets.Target target, String label, Ssh.Endpoint endpoint, String unsupported) {}
+
+    @Override
+    public Integer call() throws IOException {
+        if (command.isEmpty() && script == null) {
+            throw new Cli.InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
+        }
+        if (port != null && (port < 1 || port > 65535)) throw new Cli.InputError("--port " + port + ": expected 1-65535");
+        if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
+        if (connectTimeout.isZero()) throw new Cli.InputError("--connect-timeout must be more than 0");
+        if (maxOutput < 1) throw new Cli.InputError("--max-output must be at least 1 byte");
+        if (acceptNew && noHostKeyCheck) throw new Cli.InputError("--accept-new and --no-host-key-check contradict each other; pick one");
+        if (prefix && gather) throw new Cli.InputError("-P (live lines) and -b (gathered) are different views; pick one");
+        if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
+        if (forwardStdin && input.files.contains("-")) throw new Cli.InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
+        if (sudoPassword != null) sudo = true;
+
+        config = sshConfig == null ? SshConfig.userDefault(err::println)
+                : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
+        List<Targets.Target> targets = Targets.load(input.files, input.inline,
+                new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
+        char[] pass = passphrase == null ? null : secret(passphrase.env, passphrase.file, "--passphrase");
+        List<Plan> plans = plan(targets, pass);
+        login = new Ssh.Login(loadKnownHosts(), noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
+                password == null ? null : secret(password.env, password.file, "--password"), connectTimeout);
+        if (sudoPassword != null) sudoSecret = secret(sudoPassword.env, sudoPassword.file, "--sudo-password");
+        if (script != null) readScript();
+        if (forwardStdin) stdinBytes = System.in.readAllBytes();
+        if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
+
+        int slots = FanOut.capConcurrency(Math.min(concurrency, plans.size()), 1, err);
+        long t0 = System.nanoTime();
+        List<HostRun> runs;
+        try (FanOut fan = new FanOut(slots, deadline.isZero() ? null : deadline, "fanout")) {
+            if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
+            runs = fan.run(plans, this::runOn, fanout::notRun);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            report(runs, ms, slots);
+        }
+        if (fdFailures.get() > 0) {
+            err.println("fanout: " + fdFailures.get() + " hosts were not run: this machine ran out of file descriptors");
+            return Cli.TOOL_ERROR;
+        }
+        return runs.stream().allMatch(r -> r.status.equals("ok")) ? Cli.OK : Cli.FAILED;
+    }
+
+    /** Resolves every target against ~/.ssh/config and loads every key it needs, once. */
+    private List<Plan> plan(List<Targets.Target> targets, char[] pass) {
+        List<Ssh.Key> explicit = new ArrayList<>();
+        for (Path p : identities) explicit.add(key(existing(p, "-i"), pass, true));
+        List<Ssh.Key> defaults = null;
+        List<Plan> plans = new ArrayList<>();
+        for (Targets.Target t : targets) {
+            SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
+            String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
+            int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
+            List<Ssh.Key> keys = new ArrayList<>(explicit);
+            for (String f : s.identityFiles()) {
+                if (Files.isRegularFile(Path.of(f))) {
+                    Ssh.Key k = key(Path.of(f), pass, false);
+                    if (k != null && !keys.contains(k)) keys.add(k);
+                }
+            }
+            if (identities.isEmpty() && s.identityFiles().isEmpty()) {
+                if (defaults == null) defaults = defaultKeys(pass);
+                keys.addAll(defaults);
+            }
+            String host = s.hostName() != null ? s.hostName() : t.host();
+            plans.add(new Plan(t, t.spec(), new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
+        }
+        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && password == null) {
+            err.println("warning: no usable private key (looked for ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no password: logins will fail; use -i KEY");
+        }
+        return plans;
+    }
+
+    private List<Ssh.Key> defaultKeys(char[] pass) {
+        List<Ssh.Key> keys = new ArrayList<>();
+        for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+            Path p = Path.of(System.getProperty("user.home"), ".ssh", name);
+            if (Files.isRegularFile(p)) {
+                Ssh.Key k = key(p, pass, false);
+                if (k != null) keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    /** A key, loaded once; a key named with -i must load, a default one is skipped with a warning. */
+    private Ssh.Key key(Path p, char[] pass, boolean explicit) {
+        String id = p.toAbsolutePath().normalize().toString();
+        if (keyCache.containsKey(id)) return keyCache.get(id);
+        Ssh.Key k;
+        try {
+            k = Ssh.loadKey(p, pass);
+            if (k == null) {
+                String why = p + ": key is encrypted; give its passphrase with --passphrase-env VAR or --passphrase-file FILE";
+                if (explicit) throw new Cli.InputError(why);
+                err.println("warning: skipping " + why);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof Cli.InputError ie) throw ie;
+            String why = p + ": cannot load private key: " + Ssh.message(e, e.getClass().getSimpleName());
+            if (explicit) throw new Cli.InputError(why);
+            err.println("warning: skipping " + why);
+            k = null;
+        }
+        keyCache.put(id, k);
+        return k;
+    }
+
+    private Ssh.KnownHosts loadKnownHosts() {
+        Path user = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new Cli.InputError(knownHosts + ": is a directory, expected a known_hosts file");
+        try {
+            return Ssh.KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
+        } catch (IOException e) {
+            throw new Cli.InputError(user + ": cannot read known_hosts: " + e.getMessage());
+        }
+    }
+
+    /** A secret from an environment variable or a file's first line; never from argv. */
+    private static char[] secret(String env, Path file, String option) {
+        if (env != null) {
+            String v = System.getenv(env);
+            if (v == null) throw new Cli.InputError(option + "-env " + env + ": environment variable " + env + " is not set");
+            return v.toCharArray();
+        }
+        try {
+            String text = Files.readString(existing(file, option + "-file"), StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            String line = nl >= 0 ? text.substring(0, nl) : text;
+            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
+            return line.toCharArray();
+        } catch (IOException e) {
+            throw new Cli.InputError(option + "-file " + file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Path existing(Path p, String option) {
+        if (!Files.exists(p)) throw new Cli.InputError(option + " " + p + ": no such file");
+        if (Files.isDirectory(p)) throw new Cli.InputError(option + " " + p + ": is a directory");
+        if (!Files.isReadable(p)) throw new Cli.InputError(option + " " + p + ": not readable");
+        return p;
+    }
+
+    private void readScript() throws IOException {
+        scriptBytes = Files.readAllBytes(existing(script, "--script"));
+        if (scriptBytes.length == 0) throw new Cli.InputError("--script " + script + ": file is empty");
+        String first = new String(scriptBytes, 0, Math.min(scriptBytes.length, 256), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        interpreter = first.startsWith("#!") && !first.substring(2).isBlank() ? first.substring(2).strip() : "sh";
+    }
+
+    // ---- one host ------------------------------------------------------------------------------
+
+    /** What happened on one host. */
+    static final class HostRun {
+        final Plan plan;
+        String status = "error", detail, address;
+        Integer exitCode;
+        String signal;
+        long ms;
+        Map<String, String> ssh = Map.of();
+        Capture stdout, stderr;
+
+        HostRun(Plan plan) { this.plan = plan; }
+
+        HostRun fail(String status, String detail) { this.status = status; this.detail = detail; return this; }
+    }
+
+    HostRun runOn(Plan plan) {
+        HostRun r = new HostRun(plan);
+        long t0 = System.nanoTime();
+        r.stdout = new Capture(maxOutput, prefix ? line -> live(out, plan.label(), line) : null);
+        r.stderr = new Capture(maxOutput, prefix ? line -> live(err, plan.label(), line) : null);
+        try {
+            if (plan.unsupported() != null) return r.fail("error", plan.unsupported());
+            try (Ssh.Connection c = Ssh.connect(plan.endpoint(), login)) {
+                r.address = c.address();
+                r.ssh = c.negotiated();
+                if (verbose) err.println(plan.label() + ": " + describe(c));
+                String remote = remoteCommand(c, r);
+                if (remote != null) execute(c, remote, r);
+            } catch (Ssh.Failure f) {
+                r.address = f.address;
+                if (f.detail.contains("ran out of file descriptors")) fdFailures.incrementAndGet();
+                r.fail(f.status, f.detail);
+                if (verbose) err.println(plan.label() + ": " + f.status + ": " + f.detail);
+            }
+            return r;
+        } finally {
+            r.ms = (System.nanoTime() - t0) / 1_000_000;
+            if (format == Format.text && !gather && !prefix && !Thread.currentThread().isInterrupted()) block(r);
+        }
+    }
+
+    /** The command line sshd's shell runs; with --script, uploads the script first (null if that failed). */
+    private String remoteCommand(Ssh.Connection c, HostRun r) throws Ssh.Failure {
+        String args = String.join(" ", command);
+        if (script == null) return sudo ? sudoWrap(args) : args;
+        String path = upload(c, r);
+        if (path == null) return null;
+        String run = interpreter + " " + quote(path) + (args.isEmpty() ? "" : " " + args);
+        return (sudo ? sudoWrap(run) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
+    }
+
+    /** sudo -S with a prompt we recognise; a marker on stderr says sudo has let us through. */
+    private String sudoWrap(String cmd) {
+        if (sudoSecret == null) return "sudo -n -- sh -c " + quote(cmd);
+        return "sudo -S -p " + quote(sudoPrompt) + " -- sh -c " + quote("printf '%s\\n' " + quote(sudoDone) + " >&2; " + cmd);
+    }
+
+    /** Copies the script into a private temp file with `cat`, returns its path. */
+    private String upload(Ssh.Connection c, HostRun r) {
+        String cmd = "umask 077 && f=$(mktemp \"${TMPDIR:-/tmp}/ops-fanout.XXXXXX\") && cat > \"$f\" && printf '%s' \"$f\"";
+        try (Session s = c.client().startSession(); Session.Command cmd1 = s.exec(cmd)) {
+            var pathOut = new ByteArrayOutputStream();
+            var errOut = new ByteArrayOutputStream();
+            Thread e = Thread.ofVirtual().start(() -> drain(cmd1.getErrorStream(), errOut));
+            try (OutputStream in = cmd1.getOutputStream()) {
+                in.write(scriptBytes);
+            }
+            cmd1.getInputStream().transferTo(pathOut);
+            e.join();
+            cmd1.join(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            String path = pathOut.toString(StandardCharsets.UTF_8).strip();
+            if (!Integer.valueOf(0).equals(cmd1.getExitStatus()) || path.isEmpty()) {
+                r.fail("error", "could not upload --script: " + errOut.toString(StandardCharsets.UTF_8).strip());
+                return null;
+            }
+            return path;
+        } catch (IOException | InterruptedException ex) {
+            r.fail(Thread.currentThread().isInterrupted() ? "interrupted" : "error", "could not upload --script: " + ex.getMessage());
+            return null;
+        }
+    }
+
+    private static void drain(InputStream in, OutputStream to) {
+        try {
+            in.transferTo(to);
+        } catch (IOException ignored) { }
+    }
+
+    /** Runs {@code remote}, collecting stdout/stderr until both end, the per-host timeout, or an interrupt. */
+    private void execute(Ssh.Connection c, String remote, HostRun r) {
+        Session.Command cmd;
+        Session session;
+        try {
+            session = c.client().startSession();
+            cmd = session.exec(remote);
+        } catch (IOException e) {
+            r.fail("error", "could not start the command: " + e.getMessage());
+            return;
+        }
+        CountDownLatch ended = new CountDownLatch(2);
+        StdinFeeder stdin = new StdinFeeder(cmd.getOutputStream(), sudoSecret != null);
+        Thread.ofVirtual().start(() -> { r.stdout.pump(cmd.getInputStream()); ended.countDown(); });
+        Thread.ofVirtual().start(() -> {
+            if (sudoSecret != null) r.stderr.pumpSudo(cmd.getErrorStream(), this, stdin);
+            else r.stderr.pump(cmd.getErrorStream());
+            ended.countDown();
+        });
+        if (sudoSecret == null) stdin.send();
+        try {
+            boolean done = timeout.isZero() ? awaitForever(ended) : ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                boolean stopped = stop(cmd, ended, c);
+                r.fail("timeout", "command still running after " + Cli.formatDuration(timeout.toMillis()) + " (-t); "
+                        + (stopped ? "stopped it with SIGTERM" : "sent SIGTERM, but it did not end (sshd does not deliver signals"
+                           + " to root sessions); closed the connection, so it may still be running"));
+                return;
+            }
+            cmd.join(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);   // the exit status follows EOF
+            session.close();
+        } catch (InterruptedException e) {
+            boolean stopped = stop(cmd, ended, c);
+            r.fail("interrupted", "interrupted; " + (stopped ? "stopped the remote command with SIGTERM" : "sent SIGTERM to the remote command"));
+            Thread.currentThread().interrupt();
+            return;
+        } catch (IOException e) {
+            r.fail("error", "session failed: " + e.getMessage());
+            return;
+        }
+        Integer exit = cmd.getExitStatus();
+        Signal sig = cmd.getExitSignal();
+        if (exit != null) {
+            r.exitCode = exit;
+            r.status = exit == 0 ? "ok" : "exit " + exit;
+            if (stdin.sudoRefused) r.detail = "sudo refused the password";
+        } else if (sig != null) {
+            r.fail("signal " + sig.name(), "killed by SIG" + sig.name() + (cmd.getExitErrorMessage() == null ? "" : ": " + cmd.getExitErrorMessage()));
+            r.signal = sig.name();
+        } else {
+            r.fail("error", "the session closed without an exit status (connection lost?)");
+        }
+    }
+
+    private static boolean awaitForever(CountDownLatch l) throws InterruptedException {
+        l.await();
+        return true;
+    }
+
+    /**
+     * SIGTERM to the remote command, a moment for it to end, then the connection is dropped (not
+     * the channel closed politely: sshd would hold that until the command exits). True if the
+     * command's output ended, i.e. it is gone.
+     */
+    private static boolean stop(Session.Command cmd, CountDownLatch ended, Ssh.Connection c) {
+        boolean interrupted = Thread.interrupted();
+        boolean gone = false;
+        try {
+            cmd.signal(Signal.TERM);
+            gone = ended.await(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException ignored) {
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        c.close();
+        if (interrupted) Thread.currentThread().interrupt();
+        return gone;
+    }
+
+    /** How long a timed-out or interrupted command gets to end after SIGTERM. */
+    static final long STOP_GRACE_MS = 1000;
+
+    /** Writes --stdin data (after the sudo password, when sudo asks for one) and then EOF. */
+    final class StdinFeeder {
+        private final OutputStream to;
+        private final boolean waitForSudo;
+        private volatile boolean sent;
+        volatile boolean sudoRefused;
+        private int prompts;
+
+        StdinFeeder(OutputStream to, boolean waitForSudo) { this.to = to; this.waitForSudo = waitForSudo; }
+
+        /** sudo printed its prompt: answer once; a second prompt means the password was wrong. */
+        synchronized void prompted() {
+            try {
+                if (++prompts == 1) {
+                    byte[] pw = (new String(sudoSecret) + "\n").getBytes(StandardCharsets.UTF_8);
+                    to.write(pw);
+                    to.flush();
+                } else {
+                    sudoRefused = true;
+                    to.close();                     // sudo gives up on EOF
+                }
+            } catch (IOException ignored) { }
+        }
+
+        /** The user's stdin (if --stdin), then EOF. */
+        synchronized void send() {
+            if (sent) return;
+            sent = true;
+            Thread.ofVirtual().start(() -> {
+                try (to) {
+                    to.write(stdinBytes);
+                } catch (IOException ignored) { }   // the command closed its stdin early; not an error
+            });
+        }
+    }
+
+    /**
+     * One output stream of one host: keeps up to {@code max} bytes, counts the rest, and (with -P)
+     * hands complete lines to {@code live} as they arrive.
+     */
+    static final class Capture {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long max;
+        private final java.util.function.Consumer<String> live;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long total;
+
+        Capture(long max, java.util.function.Consumer<String> live) { this.max = max; this.live = live; }
+
+        void pump(InputStream in) {
+            byte[] buf = new byte[32 * 1024];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) write(buf, 0, n);
+            } catch (IOException ignored) {
+                // closed by timeout or interrupt: what arrived is kept
+            } finally {
+                finish();
+            }
+        }
+
+        /** stderr under sudo -S: answers sudo's prompt, drops prompt and marker from the output. */
+        void pumpSudo(InputStream in, fanout f, StdinFeeder stdin) {
+            StringBuilder pending = new StringBuilder();
+            byte[] buf = new byte[8 * 1024];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (stdin.sent) { write(buf, 0, n); continue; }
+                    pending.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    int p;
+                    while ((p = pending.indexOf(f.sudoPrompt)) >= 0) {
+                        pending.delete(p, p + f.sudoPrompt.length());
+                        stdin.prompted();
+                    }
+                    int d = pending.indexOf(f.sudoDone + "\n");
+                    if (d >= 0) {
+                        pending.delete(d, d + f.sudoDone.length() + 1);
+                        byte[] b = pending.toString().getBytes(StandardCharsets.ISO_8859_1);
+                        write(b, 0, b.length);
+                        pending.setLength(0);
+                        stdin.send();
+                    }
+                }
+            } catch (IOException ignored) {
+            } finally {
+                byte[] b = pending.toString().getBytes(StandardCharsets.ISO_8859_1);
+                write(b, 0, b.length);
+                finish();
+            }
+        }
+
+        synchronized void write(byte[] b, int off, int len) {
+            total += len;
+            long room = max - kept.size();
+            if (room > 0) kept.write(b, off, (int) Math.min(room, len));
+            if (live == null) return;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    live.accept(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else if (line.size() < 64 * 1024) {
+                    line.write(b[i]);
+                }
+            }
+        }
+
+        synchronized void finish() {
+            if (live != null && line.size() > 0) {
+                live.accept(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            }
+        }
+
+        synchronized String text() { return kept.toString(StandardCharsets.UTF_8); }
+        synchronized boolean truncated() { return total > kept.size(); }
+    }
+
+    private static void live(PrintStream to, String label, String line) {
+        synchronized (System.out) {
+            to.println(label + ": " + line);
+            to.flush();
+        }
+    }
+
+    static HostRun notRun(Plan plan, String why) {
+        HostRun r = new HostRun(plan);
+        r.stdout = new Capture(1, null);
+        r.stderr = new Capture(1, null);
+        if (why.contains("interrupted")) return r.fail("interrupted", why);
+        if (why.startsWith("cut by the global deadline")) return r.fail("timeout", why);
+        if (why.startsWith("not started")) return r.fail("not-run", why);
+        return r.fail("error", why);
+    }
+
+    private static String describe(Ssh.Connection c) {
+        Map<String, String> n = c.negotiated();
+        return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
+                + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth");
+    }
+
+    /** POSIX sh single quoting. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    // ---- output --------------------------------------------------------------------------------
+
+    /** One host's block: "==> web01 <== ok (0.3s)" then its stdout, then its stderr. */
+    private void block(HostRun r) {
+        if (!printed.add(r.plan.label())) return;
+        StringBuilder sb = new StringBuilder();
+        sb.append("==> ").append(r.plan.label()).append(" <== ").append(headline(r)).append(" (").append(Cli.formatDuration(r.ms)).append(")\n");
+        appendOutput(sb, r.stdout.text(), r.stdout);
+        if (r.stderr.total > 0) {
+            sb.append("[stderr]\n");
+            appendOutput(sb, r.stderr.text(), r.stderr);
+        }
+        synchronized (System.out) {
+            out.print(sb);
+            out.flush();
+        }
+    }
+
+    private static String headline(HostRun r) {
+        if (r.status.equals("ok") || r.detail == null) return r.status;
+        return r.status + ": " + r.detail;
+    }
+
+    private static void appendOutput(StringBuilder sb, String text, Capture c) {
+        if (text.isEmpty() && !c.truncated()) return;
+        sb.append(text);
+        if (!text.endsWith("\n")) sb.append(text.isEmpty() ? "" : "\n");
+        if (c.truncated()) {
+            sb.append("[... output truncated: kept ").append(Cli.formatSize(c.max)).append(" of ")
+              .append(Cli.formatSize(c.total)).append("; raise --max-output]\n");
+        }
+    }
+
+    /** Hosts with the same status, exit code, stdout and stderr. */
+    record Group(List<HostRun> hosts, String status, String detail, String stdout, String stderr) {
+        String names() { return Targets.fold(hosts.stream().map(h -> h.plan.label()).toList()); }
+    }
+
+    static List<Group> groups(List<HostRun> runs) {
+        Map<List<String>, List<HostRun>> byKey = new LinkedHashMap<>();
+        for (HostRun r : runs) {
+            String detail = r.status.equals("ok") || r.detail == null ? "" : r.detail;
+            List<String> key = List.of(r.status, detail, r.stdout.text(), r.stderr.text(), String.valueOf(r.stdout.truncated() || r.stderr.truncated()));
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        List<Group> groups = new ArrayList<>();
+        byKey.forEach((k, hosts) -> groups.add(new Group(hosts, k.get(0), k.get(1).isEmpty() ? null : k.get(1), k.get(2), k.get(3))));
+        // The majority first, the odd ones out last: "who differs" is at the bottom, next to the summary.
+        groups.sort((a, b) -> b.hosts().size() - a.hosts().size());
+        return groups;
+    }
+
+    private void report(List<HostRun> runs, long ms, int slots) {
+        Report summary = new Report("fanout", "hosts", List.of(Report.Column.left("target", "host"), Report.Column.left("status", "status")));
+        for (HostRun r : runs) summary.add(Map.of("target", r.plan.label(), "status", r.status));
+        summary.elapsedMs(ms);
+        switch (format) {
+            case json -> json(runs, summary, slots);
+            case md -> markdown(runs, summary);
+            case text -> {
+                if (gather) gathered(runs);
+                else if (!prefix) runs.forEach(this::block);        // hosts never started still get their block
+                out.println(summary.summaryLine());
+                failures(runs, out);
+            }
+        }
+        out.flush();
+    }
+
+    /** Under the summary line: each failing status with its hosts, folded. */
+    private static void failures(List<HostRun> runs, PrintStream to) {
+        Map<String, List<HostRun>> byStatus = new LinkedHashMap<>();
+        for (HostRun r : runs) if (!r.status.equals("ok")) byStatus.computeIfAbsent(r.status, s -> new ArrayList<>()).add(r);
+        byStatus.forEach((status, hosts) -> {
+            String names = Targets.fold(hosts.stream().map(h -> h.plan.label()).toList());
+            Set<String> details = new java.util.LinkedHashSet<>();
+            for (HostRun h : hosts) if (h.detail != null) details.add(h.detail);
+            String why = details.size() == 1 ? " (" + details.iterator().next() + ")" : "";
+            to.println("  " + status + ": " + names + why);
+        });
+    }
+
+    private void gathered(List<HostRun> runs) {
+        String rule = "-".repeat(15);
+        for (Group g : groups(runs)) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(rule).append('\n').append(g.names()).append(" (").append(g.hosts().size()).append(")");
+            if (!g.status().equals("ok")) sb.append(" ").append(g.status()).append(g.detail() == null ? "" : ": " + g.detail());
+            sb.append('\n').append(rule).append('\n');
+            HostRun first = g.hosts().get(0);
+            appendOutput(sb, g.stdout(), first.stdout);
+            if (!g.stderr().isEmpty()) {
+                sb.append("[stderr]\n");
+                appendOutput(sb, g.stderr(), first.stderr);
+            }
+            out.print(sb);
+        }
+    }
+
+    private void markdown(List<HostRun> runs, Report summary) {
+        out.println("**fanout** `" + String.join(" ", command).replace("`", "'") + "`" + (script != null ? " (script " + script.getFileName() + ")" : ""));
+        out.println();
+        for (Group g : groups(runs)) {
+            String st = g.status().equals("ok") ? "ok" : "**" + g.status() + "**" + (g.detail() == null ? "" : ": " + g.detail().replace("`", "'"));
+            out.println("- `" + g.names() + "` (" + g.hosts().size() + "): " + st);
+            String text = g.stdout() + (g.stderr().isEmpty() ? "" : (g.stdout().isEmpty() || g.stdout().endsWith("\n") ? "" : "\n") + "[stderr]\n" + g.stderr());
+            if (!text.isEmpty()) {
+                String fence = "```";
+                while (text.contains(fence)) fence += "`";
+                out.println();
+                out.println(fence + "text");
+                out.print(text.endsWith("\n") ? text : text + "\n");
+                out.println(fence);
+                out.println();
+            }
+        }
+        out.println();
+        out.println(summary.summaryLine());
+    }
+
+    private void json(List<HostRun> runs, Report summary, int slots) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (HostRun r : runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", r.plan.label());
+            m.put("user", r.plan.endpoint().user());
+            m.put("host", r.plan.endpoint().host());
+            m.put("port", r.plan.endpoint().port());
+            m.put("address", r.address);
+            m.put("status", r.status);
+            m.put("exit_code", r.exitCode);
+            m.put("signal", r.signal);
+            m.put("duration_ms", r.ms);
+            m.put("stdout", r.stdout.text());
+            m.put("stderr", r.stderr.text());
+            m.put("stdout_bytes", r.stdout.total);
+            m.put("stderr_bytes", r.stderr.total);
+            m.put("truncated", r.stdout.truncated() || r.stderr.truncated());
+            m.put("error", r.status.equals("ok") ? null : r.detail);
+            m.put("ssh", r.ssh);
+            rows.add(m);
+        }
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (Group g : groups(runs)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hosts", g.names());
+            m.put("count", g.hosts().size());
+            m.put("status", g.status());
+            m.put("error", g.detail());
+            m.put("stdout", g.stdout());
+            m.put("stderr", g.stderr());
+            groups.add(m);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("total", runs.size());
+        s.put("ok", runs.size() - summary.failed());
+        s.put("failed", summary.failed());
+        s.put("by_status", summary.byStatus());
+        s.put("elapsed_ms", Math.round(summary.elapsedSeconds() * 1000));
+        s.put("concurrency", slots);
+        s.put("host_keys_recorded", login.knownHosts().recorded());
+        s.put("line", summary.summaryLine());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("command", String.join(" ", command));
+        doc.put("script", script == null ? null : script.toString());
+        doc.put("results", rows);
+        doc.put("groups", groups);
+        doc.put("summary", s);
+        try {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,399 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fanout's main, in-process, against real OpenSSH sshd daemons on loopback: commands, exit codes,
+ * output, timeouts, each login and host-key failure, the output views, and bad input. Dropped
+ * addresses and signals (which need a namespace or a real process) are in FanoutNetnsTest.
+ */
+class FanoutTest {
+    static Sshd fleet;
+    static List<String> hosts = new ArrayList<>();   // 127.0.0.11..14 on one port
+    static String refused;
+    static Path key, knownHosts;
+    @TempDir static Path tmp;
+
+    @BeforeAll static void start() throws Exception {
+        int port = freePort();
+        for (int i = 11; i <= 14; i++) hosts.add("127.0.0." + i + ":" + port);
+        fleet = Sshd.fleet(null, hosts);
+        refused = "127.0.0.15:" + port;
+        key = Sshd.clientKey();
+        knownHosts = tmp.resolve("known_hosts");
+        StringBuilder kh = new StringBuilder();
+        for (String h : hosts) kh.append("[").append(h.replace(":", "]:")).append(" ").append(Sshd.hostPublicKey()).append('\n');
+        Files.writeString(knownHosts, kh);
+    }
+
+    @AfterAll static void stop() {
+        if (fleet != null) fleet.close();
+    }
+
+    /** fanout with the test's key and known_hosts, and no ~/.ssh/config of the machine running the tests. */
+    static ScriptRun.Result fanout(String... args) {
+        List<String> all = new ArrayList<>(List.of("-F", "none", "--known-hosts", knownHosts.toString(), "-i", key.toString()));
+        all.addAll(List.of(args));
+        return ScriptRun.run(fanout::main, all.toArray(String[]::new));
+    }
+
+    static Map<String, JsonNode> rows(JsonNode doc) {
+        Map<String, JsonNode> m = new HashMap<>();
+        for (JsonNode r : doc.get("results")) m.put(r.get("target").asText(), r);
+        return m;
+    }
+
+    @Test void successNonZeroExitAndStderrPerHost() {
+        String h1 = hosts.get(0), h2 = hosts.get(1);
+        var r = fanout("--format", "json", "-H", h1 + "," + h2,
+                "--", "echo out; echo to-stderr >&2; case \"$SSH_CONNECTION\" in *' 127.0.0.12 '*) exit 7;; esac");
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = rows(r.json());
+        JsonNode ok = rows.get(h1), bad = rows.get(h2);
+        assertEquals("ok", ok.get("status").asText(), r.toString());
+        assertEquals(0, ok.get("exit_code").asInt());
+        assertEquals("out\n", ok.get("stdout").asText());
+        assertEquals("to-stderr\n", ok.get("stderr").asText());
+        assertEquals("127.0.0.11", ok.get("address").asText());
+        assertEquals("exit 7", bad.get("status").asText());
+        assertEquals(7, bad.get("exit_code").asInt());
+        assertTrue(r.json().get("summary").get("line").asText().contains("2 hosts, 1 ok, 1 failed (1 exit 7)"), r.out());
+    }
+
+    @Test void largeOutputArrivesWhole() {
+        var r = fanout("--format", "json", "-H", hosts.get(0), "--", "head -c 6000000 /dev/zero | tr '\\0' x; echo; echo done >&2");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode row = r.json().get("results").get(0);
+        assertEquals(6_000_001, row.get("stdout_bytes").asLong());
+        assertEquals(6_000_001, row.get("stdout").asText().length());
+        assertEquals("done\n", row.get("stderr").asText());
+        assertFalse(row.get("truncated").asBoolean());
+    }
+
+    @Test void outputOverMaxOutputIsTruncatedAndSaysSo() {
+        var r = fanout("--max-output", "1M", "-H", hosts.get(0), "--", "head -c 3000000 /dev/zero | tr '\\0' y");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("[... output truncated: kept 1.0 MiB of 2.9 MiB; raise --max-output]"), r.err());
+    }
+
+    @Test void commandThatOutlivesTheTimeoutIsStoppedAndReported() throws Exception {
+        TestUser.ensure();   // sshd delivers signal requests to non-root sessions only
+        String user = TestUser.NAME + "@" + hosts.get(0), root = "root@" + hosts.get(1);
+        long t0 = System.nanoTime();
+        var r = fanout("--format", "json", "-t", "1s", "-H", user + "," + root, "--", "echo started; exec sleep 31.337");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        try {
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = rows(r.json());
+            for (JsonNode row : rows.values()) {
+                assertEquals("timeout", row.get("status").asText(), row.toString());
+                assertEquals("started\n", row.get("stdout").asText(), "output before the timeout is kept");
+            }
+            assertTrue(rows.get(user).get("error").asText().contains("stopped it with SIGTERM"), rows.get(user).toString());
+            assertTrue(rows.get(root).get("error").asText().contains("it may still be running"), "honest about root: " + rows.get(root));
+            assertTrue(ms < 5000, "two 1 s timeouts in parallel took " + ms + " ms");
+            String left = Proc.run(List.of("pgrep", "-u", TestUser.NAME, "-f", "sleep 31.337"), java.time.Duration.ofSeconds(5)).out().trim();
+            assertEquals("", left, "the non-root remote command must not be left behind");
+        } finally {
+            Proc.run(List.of("pkill", "-f", "sleep 31.337"), java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    @Test void wrongKeyIsAuthFailed() throws Exception {
+        Path other = tmp.resolve("other_key");
+        Proc.sh("ssh-keygen -q -t ed25519 -N '' -f " + other);
+        var r = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(), "-i", other.toString(),
+                "--format", "json", "-H", hosts.get(0), "--", "true");
+        assertEquals(1, r.exit(), r.toString());
+        JsonNode row = r.json().get("results").get(0);
+        assertEquals("auth-failed", row.get("status").asText());
+        assertTrue(row.get("error").asText().contains("server accepts publickey"), row.toString());
+        assertTrue(row.get("error").asText().contains("other_key (SHA256:"), row.toString());
+    }
+
+    @Test void changedHostKeyIsAMismatchWithBothFingerprints() throws Exception {
+        Path newKey = Sshd.newHostKey("ed25519");
+        String addr = "127.0.0.16:" + freePort();
+        try (Sshd changed = Sshd.fleet(null, List.of(addr), newKey)) {
+            Path kh = tmp.resolve("kh-changed");
+            Files.writeString(kh, "[" + addr.replace(":", "]:") + " " + Sshd.hostPublicKey() + "\n");
+            var r = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(),
+                    "--accept-new", "--format", "json", "-H", addr, "--", "touch /tmp/ops-fanout-must-not-run");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("hostkey-mismatch", row.get("status").asText(), "--accept-new never accepts a changed key");
+            String expected = fingerprint(Path.of(Sshd.hostKey() + ".pub")), offered = fingerprint(Path.of(newKey + ".pub"));
+            assertTrue(row.get("error").asText().contains(expected), "known fingerprint: " + row);
+            assertTrue(row.get("error").asText().contains(offered), "offered fingerprint: " + row);
+            assertEquals(1, Files.readAllLines(kh).size(), "known_hosts untouched");
+            assertFalse(Files.exists(Path.of("/tmp/ops-fanout-must-not-run")));
+        }
+    }
+
+    @Test void unknownHostIsRefusedUnlessAcceptNewThenRecorded() throws Exception {
+        Path kh = tmp.resolve("kh-empty");
+        String h = hosts.get(2);
+        var strict = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(),
+                "--format", "json", "-H", h, "--", "true");
+        assertEquals(1, strict.exit(), strict.toString());
+        assertEquals("hostkey-unknown", strict.json().get("results").get(0).get("status").asText());
+        assertFalse(Files.exists(kh), "nothing recorded without --accept-new");
+
+        var accept = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(),
+                "--accept-new", "--format", "json", "-H", h, "--", "true");
+        assertEquals(0, accept.exit(), accept.toString());
+        assertEquals(1, accept.json().get("summary").get("host_keys_recorded").asInt());
+        String line = Files.readString(kh).trim();
+        assertTrue(line.startsWith("[" + h.replace(":", "]:") + " ssh-ed25519 "), line);
+
+        // OpenSSH agrees with what we recorded, and so does a strict second run.
+        Proc.sh("ssh-keygen -F '[" + h.replace(":", "]:") + "' -f " + kh + " | grep -q ssh-ed25519");
+        var again = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(), "-H", h, "--", "true");
+        assertEquals(0, again.exit(), again.toString());
+    }
+
+    @Test void hashedKnownHostsEntriesAreHonoured() throws Exception {
+        Path kh = tmp.resolve("kh-hashed");
+        Files.copy(knownHosts, kh);
+        Proc.sh("ssh-keygen -q -H -f " + kh + " && rm -f " + kh + ".old");
+        assertTrue(Files.readString(kh).startsWith("|1|"), "ssh-keygen -H hashed it");
+        var r = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(),
+                "-H", hosts.get(3), "--", "true");
+        assertEquals(0, r.exit(), r.toString());
+    }
+
+    @Test void restrictedKexServerConnectsAndVerboseSaysWhatWasNegotiated() throws Exception {
+        String addr = "127.0.0.17:" + freePort();
+        try (Sshd old = Sshd.fleet(null, List.of(addr), "KexAlgorithms diffie-hellman-group14-sha256")) {
+            var r = fanout("--no-host-key-check", "-v", "--format", "json", "-H", addr, "--", "echo hi");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode ssh = r.json().get("results").get(0).get("ssh");
+            assertEquals("diffie-hellman-group14-sha256", ssh.get("kex").asText());
+            assertTrue(r.err().contains(addr + ": OpenSSH_") && r.err().contains("kex diffie-hellman-group14-sha256"), r.err());
+            assertTrue(r.err().contains("warning: --no-host-key-check"), r.err());
+        }
+    }
+
+    @Test void serverWithNothingInCommonIsKexFailedWithItsList() throws Exception {
+        String addr = "127.0.0.18:" + freePort();
+        try (Sshd odd = Sshd.fleet(null, List.of(addr), "KexAlgorithms sntrup761x25519-sha512@openssh.com")) {
+            var r = fanout("--format", "json", "-H", addr, "--", "true");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("kex-failed", row.get("status").asText(), row.toString());
+            assertTrue(row.get("error").asText().contains("server offers sntrup761x25519-sha512@openssh.com"), row.toString());
+            assertTrue(row.get("error").asText().contains("curve25519-sha256"), "and what we support: " + row);
+        }
+    }
+
+    @Test void everyHostGetsARowWhateverHappened() {
+        List<String> targets = new ArrayList<>(hosts);
+        targets.add(refused);
+        targets.add(hosts.get(0));                      // duplicate: warned about, run once
+        var r = fanout("--format", "json", "-H", String.join(",", targets), "--", "true");
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = rows(r.json());
+        assertEquals(5, r.json().get("results").size());
+        for (String h : hosts) assertEquals("ok", rows.get(h).get("status").asText(), h);
+        assertEquals("refused", rows.get(refused).get("status").asText());
+        assertTrue(r.err().contains("duplicates"), r.err());
+
+        var text = fanout("-H", String.join(",", targets), "--", "true");
+        for (String h : hosts) assertTrue(text.out().contains("==> " + h + " <== ok"), text.out());
+        assertTrue(text.out().contains("==> " + refused + " <== refused"), text.out());
+        assertTrue(text.out().contains("fanout: 5 hosts, 4 ok, 1 failed (1 refused)"), text.out());
+    }
+
+    @Test void gatheredViewGroupsIdenticalOutputAndFoldsHostNames() {
+        String port = hosts.get(0).split(":")[1];
+        var r = fanout("-b", "-H", String.join(",", hosts) + "," + refused,
+                "--", "case $SSH_CONNECTION in *127.0.0.13*) echo odd; exit 2;; *) echo same;; esac");
+        assertEquals(1, r.exit(), r.toString());
+        String out = r.out();
+        assertTrue(out.contains("127.0.0.[11-12,14]:" + port + " (3)\n---------------\nsame\n"), out);
+        assertTrue(out.contains("127.0.0.13:" + port + " (1) exit 2\n---------------\nodd\n"), out);
+        assertTrue(out.contains("127.0.0.15:" + port + " (1) refused: connection refused"), out);
+        assertTrue(out.indexOf("(3)") < out.indexOf("exit 2"), "the majority first, the odd ones out last");
+
+        var md = fanout("--format", "md", "-H", String.join(",", hosts), "--", "echo same");
+        assertTrue(md.out().contains("- `127.0.0.[11-14]:" + port + "` (4): ok\n\n```text\nsame\n```"), md.out());
+        assertTrue(md.out().contains("fanout: 4 hosts, 4 ok, 0 failed"), md.out());
+    }
+
+    @Test void prefixModeStreamsLinesWithTheirHost() {
+        var r = fanout("-P", "-H", hosts.get(0) + "," + hosts.get(1), "--", "echo one; echo two; echo warn >&2");
+        assertEquals(0, r.exit(), r.toString());
+        for (String h : List.of(hosts.get(0), hosts.get(1))) {
+            assertTrue(r.out().contains(h + ": one\n") && r.out().contains(h + ": two\n"), r.out());
+            assertTrue(r.err().contains(h + ": warn\n"), r.err());
+        }
+    }
+
+    @Test void scriptIsUploadedRunWithItsInterpreterAndRemoved() throws Exception {
+        Path s = tmp.resolve("check.sh");
+        Files.writeString(s, "#!/bin/bash\necho \"bash=${BASH_VERSION:+yes} args=$* self=$0\"\n");
+        var r = fanout("--format", "json", "--script", s.toString(), "-H", hosts.get(0), "--", "a", "'b c'");
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.json().get("results").get(0).get("stdout").asText();
+        assertTrue(out.startsWith("bash=yes args=a b c self=/tmp/ops-fanout."), out);
+        String remote = out.substring(out.indexOf("self=") + 5).trim();
+        assertFalse(Files.exists(Path.of(remote)), "uploaded script removed: " + remote);
+    }
+
+    @Test void stdinIsForwardedOnlyWhenAsked() {
+        var off = ScriptRun.withStdin("secret\n", fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "--format", "json", "-H", hosts.get(0), "--", "cat; echo end");
+        assertEquals("end\n", off.json().get("results").get(0).get("stdout").asText(), "remote stdin is empty by default");
+        var on = ScriptRun.withStdin("line1\nline2\n", fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "--stdin", "--format", "json", "-H", hosts.get(0) + "," + hosts.get(1), "--", "wc -l");
+        for (JsonNode row : on.json().get("results")) assertEquals("2", row.get("stdout").asText().trim(), on.toString());
+    }
+
+    @Test void sshConfigAliasesPortsUsersAndKeys() throws Exception {
+        String[] hp = hosts.get(0).split(":");
+        Path cfg = tmp.resolve("ssh_config");
+        Files.writeString(cfg, String.join("\n",
+                "# an operator's config",
+                "Host db-* !db-bastion",
+                "    HostName " + hp[0],
+                "    Port " + hp[1],
+                "Host db-primary",
+                "    HostName 127.0.0.99",                 // ignored: the first HostName found wins
+                "Host *",
+                "    User root",
+                "    IdentityFile " + key,
+                "Host jumped",
+                "    ProxyJump bastion.example",
+                ""));
+        var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--known-hosts", knownHosts.toString(),
+                "--format", "json", "-H", "db-primary,jumped", "--", "whoami");
+        Map<String, JsonNode> rows = rows(r.json());
+        JsonNode db = rows.get("db-primary");
+        assertEquals("ok", db.get("status").asText(), r.toString());
+        assertEquals("root\n", db.get("stdout").asText());
+        assertEquals(hp[0], db.get("host").asText());
+        assertEquals(Integer.parseInt(hp[1]), db.get("port").asInt());
+        assertEquals("error", rows.get("jumped").get("status").asText(), "never connect directly behind the user's back");
+        assertTrue(rows.get("jumped").get("error").asText().contains("ProxyJump"), rows.get("jumped").toString());
+    }
+
+    @Test void passwordLoginAndSudoWithPasswordFromTheEnvironment() throws Exception {
+        TestUser.ensure();
+        String addr = "127.0.0.19:" + freePort();
+        try (Sshd pw = Sshd.fleet(null, List.of(addr), "PasswordAuthentication yes")) {
+            Path pwFile = tmp.resolve("pw");
+            Files.writeString(pwFile, TestUser.PASSWORD + "\n");
+            Path wrong = tmp.resolve("wrong-pw");
+            Files.writeString(wrong, "not-it\n");
+            String[] base = {"-F", "none", "--no-host-key-check", "-l", TestUser.NAME, "--password-file", pwFile.toString(),
+                    "--format", "json", "-H", addr, "--"};
+
+            var who = ScriptRun.run(fanout::main, concat(base, "id -un"));
+            assertEquals("ok", who.json().get("results").get(0).get("status").asText(), who.toString());
+            assertEquals(TestUser.NAME + "\n", who.json().get("results").get(0).get("stdout").asText());
+
+            List<String> sudo = new ArrayList<>(List.of(base).subList(0, base.length - 1));
+            sudo.addAll(List.of("--sudo-password-file", pwFile.toString(), "--", "id -un; cat"));
+            var root = ScriptRun.run(fanout::main, sudo.toArray(String[]::new));
+            JsonNode row = root.json().get("results").get(0);
+            assertEquals("ok", row.get("status").asText(), root.toString());
+            assertEquals("root\n", row.get("stdout").asText(), "the password never reaches the command's stdin");
+            assertFalse(root.out().contains(TestUser.PASSWORD) || root.err().contains(TestUser.PASSWORD), "secret never printed");
+            assertFalse(row.get("stderr").asText().contains("ops-sudo"), "our prompt and marker are not output: " + row);
+
+            sudo.set(sudo.lastIndexOf(pwFile.toString()), wrong.toString());
+            var refusedSudo = ScriptRun.run(fanout::main, sudo.toArray(String[]::new));
+            JsonNode bad = refusedSudo.json().get("results").get(0);
+            assertTrue(bad.get("status").asText().startsWith("exit "), refusedSudo.toString());
+            assertTrue(bad.get("error").asText().contains("sudo refused the password"), bad.toString());
+
+            var noPw = ScriptRun.run(fanout::main, "-F", "none", "--no-host-key-check", "-l", TestUser.NAME,
+                    "--password-file", pwFile.toString(), "--sudo", "--format", "json", "-H", addr, "--", "id -un");
+            JsonNode n = noPw.json().get("results").get(0);
+            assertEquals("exit 1", n.get("status").asText(), "sudo -n fails fast instead of hanging: " + n);
+            assertTrue(n.get("stderr").asText().contains("password is required"), n.toString());
+        }
+    }
+
+    @Test void badInputIsOneLineExit2AndNothingRuns() throws Exception {
+        Path marker = tmp.resolve("ran");
+        String cmd = "touch " + marker;
+        Path encrypted = tmp.resolve("enc_key");
+        Proc.sh("ssh-keygen -q -t ed25519 -N 'right-one' -f " + encrypted);
+        Path badCfg = tmp.resolve("bad_config");
+        Files.writeString(badCfg, "Host web\n  Port 22x\n");
+        String h = hosts.get(0);
+        String[][] cases = {
+            {"no command: put it after --", "-H", h},
+            {"-i " + tmp.resolve("nope") + ": no such file", "-i", tmp.resolve("nope").toString(), "-H", h, "--", cmd},
+            {"key is encrypted; give its passphrase", "-i", encrypted.toString(), "-H", h, "--", cmd},
+            {"environment variable OPS_NO_SUCH_VAR is not set", "--password-env", "OPS_NO_SUCH_VAR", "-H", h, "--", cmd},
+            {badCfg + ":2: bad Port '22x'", "-F", badCfg.toString(), "-H", h, "--", cmd},
+            {"-P (live lines) and -b (gathered) are different views", "-P", "-b", "-H", h, "--", cmd},
+            {"bad port '99999'", "-H", "127.0.0.11:99999", "--", cmd},
+            {"--accept-new and --no-host-key-check contradict", "--accept-new", "--no-host-key-check", "-H", h, "--", cmd},
+            {"bad size 'lots'", "--max-output", "lots", "-H", h, "--", cmd},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(List.of("--known-hosts", knownHosts.toString()));
+            if (!List.of(c).contains("-F")) args.addAll(List.of("-F", "none"));
+            if (!List.of(c).contains("-i")) args.addAll(List.of("-i", key.toString()));
+            args.addAll(List.of(c).subList(1, c.length));
+            var r = ScriptRun.run(fanout::main, args.toArray(String[]::new));
+            assertEquals(2, r.exit(), c[0] + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+            assertTrue(r.err().strip().lines().count() <= 2, "one line (+ picocli's usage hint): " + r.err());
+            assertEquals("", r.out(), c[0]);
+        }
+        assertFalse(Files.exists(marker), "a command ran despite bad input");
+    }
+
+    @Test void encryptedKeysWorkWithThePassphraseFromAFileAndFailClearlyWithAWrongOne() throws Exception {
+        Path enc = tmp.resolve("enc_login_key");
+        Proc.sh("ssh-keygen -q -t ecdsa -N 'right-one' -m PEM -f " + enc);
+        Files.writeString(fleet.authorizedKeys(), Files.readString(Path.of(enc + ".pub")), java.nio.file.StandardOpenOption.APPEND);
+        Path pass = tmp.resolve("passphrase");
+        Files.writeString(pass, "right-one\n");
+        var ok = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(), "-i", enc.toString(),
+                "--passphrase-file", pass.toString(), "-H", hosts.get(1), "--", "true");
+        assertEquals(0, ok.exit(), ok.toString());
+        Files.writeString(pass, "wrong\n");
+        var bad = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(), "-i", enc.toString(),
+                "--passphrase-file", pass.toString(), "-H", hosts.get(1), "--", "true");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains(enc + ": cannot load private key: cannot decrypt it (wrong passphrase?)"), bad.err());
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    static String fingerprint(Path pub) {
+        return Proc.sh("ssh-keygen -l -E sha256 -f " + pub).split("\\s+")[1];
+    }
+
+    static String[] concat(String[] a, String... b) {
+        List<String> l = new ArrayList<>(List.of(a));
+        l.addAll(List.of(b));
+        return l.toArray(String[]::new);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
