@@ -29,7 +29,6 @@ public final class SshConfig {
 
     /** Keywords that change how a host is reached; we can't honour them, so we don't pretend to. */
     private static final List<String> ROUTING = List.of("proxyjump", "proxycommand");
-    private static final Pattern LINE = Pattern.compile("\\s*([A-Za-z]+)(?:\\s*=\\s*|\\s+)(.*)");
 
     private record Block(List<String> patterns, Map<String, List<String>> values) {}
 
@@ -69,11 +68,19 @@ public final class SshConfig {
             String where = file + ":" + (i + 1);
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
-            var m = LINE.matcher(line);
-            if (!m.matches()) throw new Cli.InputError(where + ": expected 'Keyword value', got '" + line + "'");
-            String key = m.group(1).toLowerCase(Locale.ROOT);
-            List<String> args = words(m.group(2), where);
-            if (args.isEmpty()) throw new Cli.InputError(where + ": " + m.group(1) + " needs a value");
+            List<String> args = words(line, where);
+            String keyword = args.remove(0);
+            int eq = keyword.indexOf('=');                     // "User=dba"
+            if (eq >= 0) {
+                if (eq + 1 < keyword.length()) args.add(0, keyword.substring(eq + 1));
+                keyword = keyword.substring(0, eq);
+            } else if (!args.isEmpty() && args.get(0).startsWith("=")) {   // "User = dba", "User =dba"
+                String rest = args.remove(0).substring(1);
+                if (!rest.isEmpty()) args.add(0, rest);
+            }
+            if (!keyword.matches("[A-Za-z]+")) throw new Cli.InputError(where + ": expected 'Keyword value', got '" + line + "'");
+            String key = keyword.toLowerCase(Locale.ROOT);
+            if (args.isEmpty()) throw new Cli.InputError(where + ": " + keyword + " needs a value");
             switch (key) {
                 case "host" -> {
                     current = new Block(args, new LinkedHashMap<>());

@@ -160,4 +160,36 @@ class TargetsTest {
     String loadError(String file) {
         return assertThrows(Cli.InputError.class, () -> Targets.load(List.of(file), List.of(), OPTS, System.in, warn)).getMessage();
     }
+
+    // ---- folding host lists (fanout's gathered view) -------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "web01,web02,web03,web05;                       web[01-03,05]",
+        "web1,web2,web10;                               web[1-2,10]",
+        "web08,web09,web10,web11;                       web[08-11]",
+        "10.0.0.1:22,10.0.0.2:22,10.0.0.9:22;           10.0.0.[1-2,9]:22",
+        "127.0.0.1:2222,127.0.0.1:2223;                 127.0.0.1:[2222-2223]",
+        "db1,web01,db2,[::1]:22,gw;                     db[1-2],web01,[::1]:22,gw",
+        "rack1-n1,rack1-n2,rack2-n1,rack2-n2;           rack1-n[1-2],rack2-n[1-2]",   // ties: fold on the last number
+        "rack1-n1,rack2-n1,rack3-n1,rack1-n2;           rack[1-3]-n1,rack1-n2",
+        "a.dc1,b.dc1;                                   a.dc1,b.dc1",
+    })
+    void foldIsTheInverseOfRangeExpansionForReading(String names, String folded) {
+        assertEquals(folded.strip(), Targets.fold(List.of(names.strip().split(","))));
+    }
+
+    @Test void foldedRangesExpandBackToTheSameHosts() {
+        List<String> hosts = hostPorts(parse("app[001-040,077].dc[1-2]"));
+        List<String> names = parse("app[001-040,077].dc[1-2]").stream().map(Targets.Target::spec).toList();
+        String folded = Targets.fold(names);
+        List<String> again = hostPorts(parse(folded.split(",(?![^\\[]*\\])")));
+        assertEquals(new java.util.TreeSet<>(hosts), new java.util.TreeSet<>(again), folded);
+    }
+
+    @Test void unsetPortIsLeftForTheCallerToDecide() {
+        var ts = Targets.parse("h", List.of("web01", "web02:2222"), new Targets.Options(Targets.UNSET_PORT, null, 10), warn);
+        assertEquals(Targets.UNSET_PORT, ts.get(0).port());
+        assertEquals(2222, ts.get(1).port());
+    }
 }
