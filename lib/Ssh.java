@@ -283,7 +283,12 @@ public final class Ssh {
      */
     public static Key loadKey(Path path, char[] passphrase) throws IOException {
         String text = Files.readString(path, StandardCharsets.ISO_8859_1);
-        boolean encrypted = text.contains("ENCRYPTED") || text.contains("Proc-Type: 4,ENCRYPTED") || openSshV1Encrypted(text);
+        if (text.startsWith("ssh-") || text.startsWith("ecdsa-") || text.startsWith("sk-")) {
+            throw new IOException("this is a public key; give the private key (usually the same name without .pub)");
+        }
+        boolean encrypted = text.contains("ENCRYPTED")                               // PEM and PKCS#8
+                || (text.contains("\nEncryption: ") && !text.contains("\nEncryption: none"))   // PuTTY
+                || openSshV1Encrypted(text);
         if (encrypted && passphrase == null) return null;
         KeyProvider raw;
         try (SSHClient loader = new SSHClient(CONFIG)) {

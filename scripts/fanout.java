@@ -229,6 +229,7 @@ public class fanout implements Callable<Integer> {
         if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
         if (forwardStdin && input.files.contains("-")) throw new Cli.InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
         if (sudoPassword != null) sudo = true;
+        if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new Cli.InputError("-l '" + user + "': not a valid user name");
 
         config = sshConfig == null ? SshConfig.userDefault(err::println)
                 : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
@@ -242,6 +243,9 @@ public class fanout implements Callable<Integer> {
         if (script != null) readScript();
         if (forwardStdin) stdinBytes = System.in.readAllBytes();
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
+        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && password == null) {
+            err.println("warning: no usable private key (looked for ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no password: logins will fail; use -i KEY");
+        }
 
         int slots = FanOut.capConcurrency(Math.min(concurrency, plans.size()), 1, err);
         long t0 = System.nanoTime();
@@ -282,9 +286,6 @@ public class fanout implements Callable<Integer> {
             }
             String host = s.hostName() != null ? s.hostName() : t.host();
             plans.add(new Plan(t, t.spec(), new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
-        }
-        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && password == null) {
-            err.println("warning: no usable private key (looked for ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no password: logins will fail; use -i KEY");
         }
         return plans;
     }

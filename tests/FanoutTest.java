@@ -114,6 +114,29 @@ class FanoutTest {
         }
     }
 
+    @Test void globalDeadlineCutsTheRunAndMarksEveryHost() throws Exception {
+        TestUser.ensure();
+        List<String> targets = hosts.subList(0, 3).stream().map(h -> TestUser.NAME + "@" + h).toList();
+        long t0 = System.nanoTime();
+        var r = fanout("--format", "json", "-c", "1", "--deadline", "1500ms", "-H", String.join(",", targets),
+                "--", "echo begun; exec sleep 32.337");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        try {
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = rows(r.json());
+            assertEquals("timeout", rows.get(targets.get(0)).get("status").asText(), r.out());
+            assertTrue(rows.get(targets.get(0)).get("error").asText().contains("cut by the global deadline (--deadline 1.5s)"), r.out());
+            assertEquals("not-run", rows.get(targets.get(1)).get("status").asText(), r.out());
+            assertEquals("not-run", rows.get(targets.get(2)).get("status").asText(), r.out());
+            assertTrue(ms < 6000, "--deadline 1.5s took " + ms + " ms");
+            Thread.sleep(300);
+            assertEquals("", Proc.run(List.of("pgrep", "-f", "sleep 32.337"), java.time.Duration.ofSeconds(5)).out().trim(),
+                    "the command cut by the deadline was stopped");
+        } finally {
+            Proc.run(List.of("pkill", "-f", "sleep 32.337"), java.time.Duration.ofSeconds(5));
+        }
+    }
+
     @Test void wrongKeyIsAuthFailed() throws Exception {
         Path other = tmp.resolve("other_key");
         Proc.sh("ssh-keygen -q -t ed25519 -N '' -f " + other);
@@ -348,6 +371,10 @@ class FanoutTest {
             {"bad port '99999'", "-H", "127.0.0.11:99999", "--", cmd},
             {"--accept-new and --no-host-key-check contradict", "--accept-new", "--no-host-key-check", "-H", h, "--", cmd},
             {"bad size 'lots'", "--max-output", "lots", "-H", h, "--", cmd},
+            {"this is a public key; give the private key", "-i", key + ".pub", "-H", h, "--", cmd},
+            {"-l 'bad user': not a valid user name", "-l", "bad user", "-H", h, "--", cmd},
+            {"--script " + tmp.resolve("nope.sh") + ": no such file", "--script", tmp.resolve("nope.sh").toString(), "-H", h},
+            {"hosts.txt: no such file", "hosts.txt", "--", cmd},
         };
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of("--known-hosts", knownHosts.toString()));
