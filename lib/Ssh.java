@@ -191,13 +191,16 @@ public final class Ssh {
                 else last = new Failure("error", m, addr);
             } catch (IOException ex) {
                 String m = message(ex, ex.getClass().getSimpleName());
-                last = new Failure(m.contains("Too many open files") ? "error" : m.contains("unreachable") ? "unreachable" : "error",
-                        m.contains("Too many open files") ? "not run: this machine ran out of file descriptors" : m, addr);
+                if (m.contains("Too many open files")) m = OUT_OF_FDS;          // our limit, not the host's fault
+                last = new Failure(m.contains("unreachable") ? "unreachable" : "error", m, addr);
             }
             closeQuietly(null, s);
         }
         throw last;
     }
+
+    /** The detail of a host we could not even try: the caller must treat it as its own failure (exit 3). */
+    public static final String OUT_OF_FDS = "not run: this machine ran out of file descriptors";
 
     private static final Pattern SETTLEMENT = Pattern.compile("Unable to reach a settlement of (\\w+): \\[(.*)] and \\[(.*)]");
 

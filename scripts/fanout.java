@@ -399,7 +399,7 @@ public class fanout implements Callable<Integer> {
                 if (remote != null) execute(c, remote, r);
             } catch (Ssh.Failure f) {
                 r.address = f.address;
-                if (f.detail.contains("ran out of file descriptors")) fdFailures.incrementAndGet();
+                if (Ssh.OUT_OF_FDS.equals(f.detail)) fdFailures.incrementAndGet();
                 r.fail(f.status, f.detail);
                 if (verbose) err.println(plan.label() + ": " + f.status + ": " + f.detail);
             }
