@@ -65,7 +65,7 @@ import picocli.CommandLine.Option;
             "unresolved, auth-failed, hostkey-mismatch, hostkey-unknown, kex-failed, error, interrupted,",
             "not-run.",
             "",
-            "~/.ssh/config: Host patterns (* ? !), HostName (%h), User, Port, IdentityFile (~ %d %u %r %h)",
+            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port, IdentityFile (~ %%d %%u %%r %%h)",
             "and Include are honoured; the first value found wins, as in ssh. Not supported: Match blocks",
             "(skipped with a warning), ProxyJump/ProxyCommand (such hosts fail with an error instead of",
             "being reached directly), ssh-agent, certificates, and every other keyword (e.g. ",

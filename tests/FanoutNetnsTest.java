@@ -66,6 +66,24 @@ class FanoutNetnsTest {
         }
     }
 
+    @Test void aLowOpenFileLimitLowersConcurrencyAndNoHostIsReportedDownForIt() throws Exception {
+        List<String> addrs = new ArrayList<>();
+        for (int i = 1; i <= 96; i++) addrs.add("127.0.1." + i);
+        try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, addrs.stream().map(a -> a + ":22").toList())) {
+            Path kh = knownHosts(addrs);
+            List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 80 && exec \"$@\"", "fanout"));
+            cmd.addAll(Proc.javaCommand("fanout"));
+            cmd.addAll(List.of("-F", "none", "-i", Sshd.clientKey().toString(), "--known-hosts", kh.toString(), "-l", "root",
+                    "-c", "500", "--format", "json", "-H", String.join(",", addrs), "--", "echo up"));
+            var r = Proc.run(ns.exec(cmd), Duration.ofMinutes(2));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.err().contains("note: concurrency lowered from 96 to"), r.err());
+            int slots = r.json().get("summary").get("concurrency").asInt();
+            assertTrue(slots < 80 && slots > 0, "concurrency " + slots);
+            assertEquals(96, r.json().get("summary").get("ok").asInt(), r.out());
+        }
+    }
+
     @Test void sigtermPrintsTheSummaryMarksUnfinishedHostsAndStopsRemoteCommands() throws Exception {
         TestUser.ensure();
         try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, List.of("127.0.0.1:22", "127.0.0.2:22", "127.0.0.3:22"))) {

@@ -353,6 +353,15 @@ class FanoutTest {
         }
     }
 
+    @Test void helpIsCleanAndNamesWhatTheSshConfigSupportDoesNot() {
+        var r = ScriptRun.run(fanout::main, "--help");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("", r.err(), "picocli must not warn about the help text");
+        assertTrue(r.out().contains("IdentityFile (~ %d %u %r %h)"), r.out());
+        assertTrue(r.out().contains("Not supported: Match blocks"), r.out());
+        assertTrue(r.out().contains("130/143  interrupted"), r.out());
+    }
+
     @Test void badInputIsOneLineExit2AndNothingRuns() throws Exception {
         Path marker = tmp.resolve("ran");
         String cmd = "touch " + marker;

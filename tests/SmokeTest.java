@@ -47,6 +47,18 @@ class SmokeTest {
         assertTrue(r.err().contains("probe: -H: bad port '99999' (expected 1-65535): 'web01:99999'"), r.err());
     }
 
+    @Test void fanoutRunsOnARealSshdThroughTheCatalog() throws Exception {
+        String addr = "127.0.0.21:" + FanoutTest.freePort();
+        try (Sshd sshd = Sshd.fleet(null, List.of(addr))) {
+            var r = jbang("fanout@ops", "-F", "none", "--no-host-key-check", "-i", Sshd.clientKey().toString(), "-l", "root",
+                    "-b", "-H", addr + ",127.0.0.1:1", "--", "echo smoke");
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.out().contains(addr + " (1)\n---------------\nsmoke\n"), r.out());
+            assertTrue(r.out().contains("fanout: 2 hosts, 1 ok, 1 failed (1 refused)"), r.out());
+            assertEquals("warning: --no-host-key-check: host keys are not verified\n", r.err(), "nothing else on stderr");
+        }
+    }
+
     @Test void theBenchmarksStillCompile() throws Exception {
         try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
