@@ -199,7 +199,7 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    private final String token = randomHex(6);
     private final String sudoPrompt = "[ops-sudo-password-" + token + "]";
     private final String sudoDone = "[ops-sudo-ok-" + token + "]";
 
@@ -411,7 +411,7 @@ public class fanout implements Callable<Integer> {
     }
 
     /** The command line sshd's shell runs; with --script, uploads the script first (null if that failed). */
-    private String remoteCommand(Ssh.Connection c, HostRun r) throws Ssh.Failure {
+    private String remoteCommand(Ssh.Connection c, HostRun r) {
         String args = String.join(" ", command);
         if (script == null) return sudo ? sudoWrap(args) : args;
         String path = upload(c, r);
@@ -676,6 +676,12 @@ public class fanout implements Callable<Integer> {
         Map<String, String> n = c.negotiated();
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth");
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     /** POSIX sh single quoting. */
