@@ -51,7 +51,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -100,21 +99,16 @@ public class fanout implements Callable<Integer> {
             description = "Private key to log in with (repeatable; OpenSSH, PEM or PuTTY format). Default: IdentityFile from ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.")
     List<Path> identities = new ArrayList<>();
 
-    @ArgGroup(exclusive = true) Secret passphrase;
-    static class Secret {
-        @Option(names = "--passphrase-env", paramLabel = "VAR", required = true, description = "Environment variable holding the passphrase of encrypted keys.")
-        String env;
-        @Option(names = "--passphrase-file", paramLabel = "FILE", required = true, description = "File whose first line is the passphrase of encrypted keys.")
-        Path file;
-    }
+    // Secrets come from an environment variable or a file, never from argv.
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the passphrase of encrypted keys.")
+    String passphraseEnv;
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "File whose first line is the passphrase of encrypted keys.")
+    Path passphraseFile;
 
-    @ArgGroup(exclusive = true) PasswordSecret password;
-    static class PasswordSecret {
-        @Option(names = "--password-env", paramLabel = "VAR", required = true, description = "Log in with the password in this environment variable (after any keys).")
-        String env;
-        @Option(names = "--password-file", paramLabel = "FILE", required = true, description = "Log in with the password on this file's first line (after any keys).")
-        Path file;
-    }
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Log in with the password in this environment variable (after any keys).")
+    String passwordEnv;
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Log in with the password on this file's first line (after any keys).")
+    Path passwordFile;
 
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
@@ -147,13 +141,10 @@ public class fanout implements Callable<Integer> {
     @Option(names = "--sudo", description = "Run the command through sudo (sudo -n unless a sudo password is given).")
     boolean sudo;
 
-    @ArgGroup(exclusive = true) SudoSecret sudoPassword;
-    static class SudoSecret {
-        @Option(names = "--sudo-password-env", paramLabel = "VAR", required = true, description = "Environment variable holding the sudo password (implies --sudo).")
-        String env;
-        @Option(names = "--sudo-password-file", paramLabel = "FILE", required = true, description = "File whose first line is the sudo password (implies --sudo).")
-        Path file;
-    }
+    @Option(names = "--sudo-password-env", paramLabel = "VAR", description = "Environment variable holding the sudo password (implies --sudo).")
+    String sudoPasswordEnv;
+    @Option(names = "--sudo-password-file", paramLabel = "FILE", description = "File whose first line is the sudo password (implies --sudo).")
+    Path sudoPasswordFile;
 
     @Option(names = "--script", paramLabel = "FILE",
             description = "Upload this local script to each host ($TMPDIR, mode 600) and run it with the words after -- as its arguments, through its #! interpreter (sh if none); removed afterwards.")
@@ -228,22 +219,23 @@ public class fanout implements Callable<Integer> {
         if (prefix && gather) throw new Cli.InputError("-P (live lines) and -b (gathered) are different views; pick one");
         if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
         if (forwardStdin && input.files.contains("-")) throw new Cli.InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
-        if (sudoPassword != null) sudo = true;
+        char[] pass = secret(passphraseEnv, passphraseFile, "--passphrase");
+        char[] loginPassword = secret(passwordEnv, passwordFile, "--password");
+        sudoSecret = secret(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
+        if (sudoSecret != null) sudo = true;
         if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new Cli.InputError("-l '" + user + "': not a valid user name");
 
         config = sshConfig == null ? SshConfig.userDefault(err::println)
                 : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
         List<Targets.Target> targets = Targets.load(input.files, input.inline,
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
-        char[] pass = passphrase == null ? null : secret(passphrase.env, passphrase.file, "--passphrase");
         List<Plan> plans = plan(targets, pass);
         login = new Ssh.Login(loadKnownHosts(), noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
-                password == null ? null : secret(password.env, password.file, "--password"), connectTimeout);
-        if (sudoPassword != null) sudoSecret = secret(sudoPassword.env, sudoPassword.file, "--sudo-password");
+                loginPassword, connectTimeout);
         if (script != null) readScript();
         if (forwardStdin) stdinBytes = System.in.readAllBytes();
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
-        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && password == null) {
+        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && loginPassword == null) {
             err.println("warning: no usable private key (looked for ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no password: logins will fail; use -i KEY");
         }
 
@@ -335,8 +327,10 @@ public class fanout implements Callable<Integer> {
         }
     }
 
-    /** A secret from an environment variable or a file's first line; never from argv. */
+    /** A secret from an environment variable or a file's first line (never argv); null if neither is given. */
     private static char[] secret(String env, Path file, String option) {
+        if (env != null && file != null) throw new Cli.InputError(option + "-env and " + option + "-file: give one, not both");
+        if (env == null && file == null) return null;
         if (env != null) {
             String v = System.getenv(env);
             if (v == null) throw new Cli.InputError(option + "-env " + env + ": environment variable " + env + " is not set");

@@ -381,6 +381,7 @@ class FanoutTest {
             {"--accept-new and --no-host-key-check contradict", "--accept-new", "--no-host-key-check", "-H", h, "--", cmd},
             {"bad size 'lots'", "--max-output", "lots", "-H", h, "--", cmd},
             {"this is a public key; give the private key", "-i", key + ".pub", "-H", h, "--", cmd},
+            {"--password-env and --password-file: give one, not both", "--password-env", "HOME", "--password-file", badCfg.toString(), "-H", h, "--", cmd},
             {"-l 'bad user': not a valid user name", "-l", "bad user", "-H", h, "--", cmd},
             {"--script " + tmp.resolve("nope.sh") + ": no such file", "--script", tmp.resolve("nope.sh").toString(), "-H", h},
             {"hosts.txt: no such file", "hosts.txt", "--", cmd},
