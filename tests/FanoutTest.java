@@ -137,6 +137,25 @@ class FanoutTest {
         }
     }
 
+    @Test void aServerThatAcceptsButNeverSpeaksIsATimeoutNotAHang() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    var s = silent.accept();                 // hold the connection open, say nothing
+                    Thread.sleep(30_000);
+                    s.close();
+                } catch (Exception ignored) { }
+            });
+            long t0 = System.nanoTime();
+            var r = fanout("--connect-timeout", "1s", "--format", "json", "-H", "127.0.0.1:" + silent.getLocalPort(), "--", "true");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("timeout", row.get("status").asText(), r.toString());
+            assertTrue(row.get("error").asText().startsWith("SSH handshake did not finish within 1.0s"), row.toString());
+            assertTrue(ms < 4000, "took " + ms + " ms");
+        }
+    }
+
     @Test void wrongKeyIsAuthFailed() throws Exception {
         Path other = tmp.resolve("other_key");
         Proc.sh("ssh-keygen -q -t ed25519 -N '' -f " + other);
