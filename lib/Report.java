@@ -96,8 +96,8 @@ public final class Report {
      */
     public void render(Format format, List<Map<String, Object>> shown, PrintStream out, PrintStream err) {
         switch (format) {
-            case table -> { table(shown, out, Cli.colorAllowed(out)); out.println(summaryLine()); }
-            case md -> { markdown(shown, out); out.println(); out.println(summaryLine()); }
+            case table -> { table(columns, shown, out, Cli.colorAllowed(out)); out.println(summaryLine()); }
+            case md -> { markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
             case json -> json(shown, out);
             case csv -> { csv(shown, out); err.println(summaryLine()); }
             case prom -> throw new IllegalArgumentException("prom is rendered by the script itself");
@@ -111,7 +111,8 @@ public final class Report {
         return String.valueOf(v).replace('\n', ' ').replace('\r', ' ');
     }
 
-    private void table(List<Map<String, Object>> shown, PrintStream out, boolean color) {
+    /** An aligned table of {@code rows} (no summary); the status column is coloured when {@code color}. */
+    public static void table(List<Column> columns, List<Map<String, Object>> shown, PrintStream out, boolean color) {
         int[] width = new int[columns.size()];
         for (int c = 0; c < columns.size(); c++) width[c] = columns.get(c).header().length();
         for (var r : shown) {
@@ -139,7 +140,8 @@ public final class Report {
         sb.append(right ? pad + shown : shown + pad).append("  ");
     }
 
-    private void markdown(List<Map<String, Object>> shown, PrintStream out) {
+    /** A Markdown table of {@code rows} (no summary); failed statuses in bold. */
+    public static void markdown(List<Column> columns, List<Map<String, Object>> shown, PrintStream out) {
         StringBuilder sb = new StringBuilder("|");
         for (Column c : columns) sb.append(' ').append(c.header()).append(" |");
         out.println(sb);

@@ -60,6 +60,14 @@ class SmokeTest {
         }
     }
 
+    @Test void sysinfoThroughTheCatalogIsQuiet() {
+        var r = jbang("sysinfo@ops", "--section", "mem,fs,ports", "--format", "json");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.json().get("memory").get("total_bytes").asLong() > 0, r.out());
+        String ours = r.err().lines().filter(l -> !l.startsWith("[jbang]")).collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals("", ours, "no JNA native-access or SLF4J warnings");
+    }
+
     @Test void theBenchmarksStillCompile() throws Exception {
         try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {

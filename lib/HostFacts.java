@@ -1,0 +1,290 @@
+//DEPS com.github.oshi:oshi-core:6.10.0
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.FileSystem;
+import oshi.software.os.InternetProtocolStats;
+import oshi.software.os.OSFileStore;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * Facts about the local host through OSHI, as plain maps and lists (JSON-ready, stable keys):
+ * what sysinfo prints and what inspect's disk/memory/load/process checks measure. Byte counts are
+ * exact longs under keys ending in "_bytes"; percentages are doubles rounded to 0.1.
+ */
+public final class HostFacts {
+    private final SystemInfo si = new SystemInfo();
+    private final OperatingSystem os = si.getOperatingSystem();
+
+    /**
+     * The sections asked for ("os", "cpu", "mem", "fs", "procs", "net", "ports"). CPU usage (system
+     * and per process) is measured over {@code sample}; the other sections are read during that
+     * window rather than after it.
+     */
+    public Map<String, Object> collect(Set<String> sections, Duration sample, int top) {
+        boolean cpu = sections.contains("cpu"), procs = sections.contains("procs");
+        CentralProcessor processor = si.getHardware().getProcessor();
+        long[] ticks = cpu ? processor.getSystemCpuLoadTicks() : null;
+        Map<Integer, OSProcess> before = procs ? byPid(os.getProcesses()) : null;
+        long windowEnd = System.nanoTime() + sample.toNanos();
+        Map<String, Object> read = new HashMap<>();
+        if (sections.contains("os")) read.put("os", os());
+        if (sections.contains("mem")) read.put("memory", memory());
+        if (sections.contains("fs")) read.put("filesystems", filesystems());
+        if (sections.contains("net")) read.put("interfaces", interfaces());
+        if (sections.contains("ports")) read.put("listening", listening());
+        if (cpu || procs) sleep(Duration.ofNanos(Math.max(0, windowEnd - System.nanoTime())));
+        if (cpu) read.put("cpu", cpu(processor, ticks, sample));
+        if (procs) {
+            List<Map<String, Object>> all = processes(before);
+            read.put("processes_by_rss", topBy(all, "rss_bytes", top));
+            read.put("processes_by_cpu", topBy(all, "cpu_pct", top));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();         // always in the same order
+        for (String key : List.of("os", "cpu", "memory", "filesystems", "processes_by_rss", "processes_by_cpu", "interfaces", "listening")) {
+            if (read.containsKey(key)) doc.put(key, read.get(key));
+        }
+        return doc;
+    }
+
+    public Map<String, Object> os() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", os.getNetworkParams().getHostName());
+        m.put("os", os.getFamily() + " " + os.getVersionInfo().getVersion()
+                + (os.getVersionInfo().getCodeName() == null || os.getVersionInfo().getCodeName().isEmpty() ? "" : " (" + os.getVersionInfo().getCodeName() + ")"));
+        m.put("kernel", os.getVersionInfo().getBuildNumber());
+        m.put("arch", System.getProperty("os.arch"));
+        m.put("uptime", Cli.formatDuration(os.getSystemUptime() * 1000));
+        m.put("uptime_seconds", os.getSystemUptime());
+        m.put("boot_time_epoch", os.getSystemBootTime());
+        m.put("processes", os.getProcessCount());
+        m.put("threads", os.getThreadCount());
+        return m;
+    }
+
+    public Map<String, Object> cpu(CentralProcessor p, long[] ticks, Duration sample) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", p.getProcessorIdentifier().getName().strip());
+        m.put("physical_cores", p.getPhysicalProcessorCount());
+        m.put("logical_cores", p.getLogicalProcessorCount());
+        double[] load = p.getSystemLoadAverage(3);
+        m.put("load_1m", round(load[0]));
+        m.put("load_5m", round(load[1]));
+        m.put("load_15m", round(load[2]));
+        if (ticks != null) {
+            long[] now = p.getSystemCpuLoadTicks();
+            long total = 0;
+            long[] d = new long[now.length];
+            for (int i = 0; i < now.length; i++) { d[i] = now[i] - ticks[i]; total += d[i]; }
+            if (total > 0) {
+                int idle = CentralProcessor.TickType.IDLE.getIndex(), iowait = CentralProcessor.TickType.IOWAIT.getIndex();
+                m.put("usage_pct", round(100.0 * (total - d[idle] - d[iowait]) / total));
+                m.put("iowait_pct", round(100.0 * d[iowait] / total));
+                m.put("sample", Cli.formatDuration(sample.toMillis()));
+            }
+        }
+        return m;
+    }
+
+    /** Load averages only (cheap), for checks. */
+    public double[] loadAverages() {
+        return si.getHardware().getProcessor().getSystemLoadAverage(3);
+    }
+
+    public Map<String, Object> memory() {
+        GlobalMemory mem = si.getHardware().getMemory();
+        Map<String, Object> m = new LinkedHashMap<>();
+        long total = mem.getTotal(), avail = mem.getAvailable();
+        m.put("total_bytes", total);
+        m.put("available_bytes", avail);
+        m.put("used_pct", pct(total - avail, total));
+        long swapTotal = mem.getVirtualMemory().getSwapTotal(), swapUsed = mem.getVirtualMemory().getSwapUsed();
+        m.put("swap_total_bytes", swapTotal);
+        m.put("swap_used_bytes", swapUsed);
+        m.put("swap_used_pct", pct(swapUsed, swapTotal));
+        return m;
+    }
+
+    /** Local, real filesystems (OSHI leaves out proc, sysfs, cgroup, overlay internals and the like). */
+    public List<Map<String, Object>> filesystems() {
+        FileSystem fs = os.getFileSystem();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OSFileStore s : fs.getFileStores(true)) {
+            if (s.getTotalSpace() == 0) continue;                        // autofs placeholders and the like
+            Map<String, Object> m = new LinkedHashMap<>();
+            long total = s.getTotalSpace(), free = s.getFreeSpace(), avail = s.getUsableSpace();
+            m.put("mount", s.getMount());
+            m.put("device", s.getVolume());
+            m.put("type", s.getType());
+            m.put("size_bytes", total);
+            m.put("used_bytes", total - free);
+            m.put("free_bytes", avail);
+            // df's Use%: used / (used + available to non-root), rounded up like df does
+            m.put("used_pct", total - free + avail == 0 ? 0.0 : round(Math.ceil(1000.0 * (total - free) / (total - free + avail)) / 10.0));
+            long inodes = s.getTotalInodes(), ifree = s.getFreeInodes();
+            m.put("inodes", inodes);
+            m.put("inodes_free", ifree);
+            m.put("inodes_used_pct", inodes <= 0 ? null : pct(inodes - ifree, inodes));
+            rows.add(m);
+        }
+        rows.sort(Comparator.comparing(r -> (String) r.get("mount")));
+        return rows;
+    }
+
+    private static Map<Integer, OSProcess> byPid(List<OSProcess> ps) {
+        Map<Integer, OSProcess> m = new HashMap<>();
+        for (OSProcess p : ps) m.put(p.getProcessID(), p);
+        return m;
+    }
+
+    /** Every process, with CPU% over the window since {@code before} was taken (null if it is new). */
+    public List<Map<String, Object>> processes(Map<Integer, OSProcess> before) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OSProcess p : os.getProcesses()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", p.getProcessID());
+            m.put("user", userName(p));
+            m.put("name", p.getName());
+            m.put("rss_bytes", p.getResidentSetSize());
+            m.put("vsz_bytes", p.getVirtualSize());
+            OSProcess prior = before == null ? null : before.get(p.getProcessID());
+            m.put("cpu_pct", prior == null ? null : round(100.0 * p.getProcessCpuLoadBetweenTicks(prior)));
+            m.put("threads", p.getThreadCount());
+            long files = p.getOpenFiles();
+            m.put("open_files", files < 0 ? null : files);                // -1: not readable (another user's)
+            String cmd = p.getCommandLine().replace('\0', ' ').strip();
+            m.put("command", cmd.isEmpty() ? "[" + p.getName() + "]" : cmd);
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    /** Every process (no CPU%), for checks: pid, user, name, command, rss_bytes. */
+    public List<Map<String, Object>> processes() {
+        return processes(null);
+    }
+
+    private final Map<String, String> users = new HashMap<>();
+
+    /**
+     * The process owner's name. OSHI's getUser() spends ~2 ms a process (150 ms for 65) on this box;
+     * the owner of /proc/PID is the same answer through the JDK's cached getpwuid.
+     */
+    private String userName(OSProcess p) {
+        return users.computeIfAbsent(p.getUserID(), uid -> {
+            try {
+                return java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc/" + p.getProcessID())).getName();
+            } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+                return p.getUser();
+            }
+        });
+    }
+
+    static List<Map<String, Object>> topBy(List<Map<String, Object>> rows, String key, int n) {
+        List<Map<String, Object>> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing((Map<String, Object> r) -> r.get(key) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(key)).doubleValue())
+                .reversed());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var r : sorted.subList(0, Math.min(n, sorted.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>(r);
+            String cmd = (String) m.get("command");
+            if (cmd.length() > 80) m.put("command", cmd.substring(0, 77) + "...");
+            out.add(m);
+        }
+        return out;
+    }
+
+    public List<Map<String, Object>> interfaces() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (NetworkIF n : si.getHardware().getNetworkIFs(true)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<String> addrs = new ArrayList<>();
+            for (String a : n.getIPv4addr()) addrs.add(a);
+            for (String a : n.getIPv6addr()) addrs.add(compressV6(a));
+            m.put("name", n.getName());
+            m.put("addresses", addrs);
+            m.put("mac", n.getMacaddr());
+            m.put("up", n.isConnectorPresent());
+            m.put("rx_bytes", n.getBytesRecv());
+            m.put("tx_bytes", n.getBytesSent());
+            m.put("rx_packets", n.getPacketsRecv());
+            m.put("tx_packets", n.getPacketsSent());
+            m.put("rx_errors", n.getInErrors());
+            m.put("tx_errors", n.getOutErrors());
+            m.put("rx_dropped", n.getInDrops());
+            m.put("speed_mbps", n.getSpeed() <= 0 ? null : n.getSpeed() / 1_000_000);
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    /** Listening TCP sockets (v4 and v6) with the owning process where the OS tells (root sees all). */
+    public List<Map<String, Object>> listening() {
+        InternetProtocolStats ip = os.getInternetProtocolStats();
+        Map<Integer, String> names = new HashMap<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (var c : ip.getConnections()) {
+            if (!c.getType().startsWith("tcp") || c.getState() != InternetProtocolStats.TcpState.LISTEN) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("address", address(c.getLocalAddress()));
+            m.put("port", c.getLocalPort());
+            int pid = c.getowningProcessId();
+            m.put("pid", pid < 0 ? null : pid);
+            m.put("process", pid < 0 ? null : names.computeIfAbsent(pid, x -> {
+                OSProcess p = os.getProcess(x);
+                return p == null ? null : p.getName();
+            }));
+            rows.add(m);
+        }
+        rows.sort(Comparator.comparing((Map<String, Object> r) -> (Integer) r.get("port")).thenComparing(r -> (String) r.get("address")));
+        return rows;
+    }
+
+    private static String address(byte[] raw) {
+        if (raw == null || raw.length == 0) return "*";
+        try {
+            InetAddress a = InetAddress.getByAddress(raw);
+            return a.isAnyLocalAddress() ? (raw.length == 4 ? "0.0.0.0" : "::") : Targets.formatAddress(a);
+        } catch (UnknownHostException e) {
+            return "?";
+        }
+    }
+
+    private static String compressV6(String a) {
+        try {
+            return Targets.formatAddress(InetAddress.getByName("[" + a + "]"));
+        } catch (UnknownHostException e) {
+            return a;
+        }
+    }
+
+    static Double pct(long part, long whole) {
+        return whole <= 0 ? 0.0 : round(100.0 * part / whole);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

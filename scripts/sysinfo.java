@@ -1,0 +1,166 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
+//SOURCES ../lib/Cli.java ../lib/Report.java ../lib/Targets.java ../lib/HostFacts.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+
+/*
+ * sysinfo -- what is this box doing right now?
+ *
+ * What it does: reads the local host through OSHI and prints, section by section: OS, kernel and
+ * uptime; CPU model, cores, load averages and usage over a short sample; memory and swap; every
+ * real filesystem with size/used/free and inodes; the top processes by RSS and by CPU (pid, user,
+ * command, RSS, VSZ, CPU%, threads, open files where readable); network interfaces with addresses
+ * and counters; listening TCP ports with their owning process where the OS says.
+ *
+ * When to use it: the first look at a box during an incident, or pasted into a ticket with
+ * `--format md`; `--format json` for scripts. `--section mem,fs` for just what you need.
+ *
+ * What it costs the box: reads /proc and /sys (statvfs per filesystem, /proc/PID/* per process)
+ * and sleeps for --sample (default 500ms) to measure CPU usage. Nothing is written; no root needed,
+ * though as an ordinary user other users' open files and port owners are not visible.
+ */
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sysinfo", mixinStandardHelpOptions = true, version = "sysinfo (ops) 0.1", sortOptions = false,
+        description = {"What is this box doing right now: OS, CPU, memory, filesystems, top processes, network, listening ports."},
+        footer = {
+            "%nSections: " + sysinfo.SECTION_LIST,
+            "%nExamples:",
+            "  sysinfo                          # everything, as tables",
+            "  sysinfo --section mem,fs         # memory and filesystems only",
+            "  sysinfo --format md --top 5      # paste into a ticket",
+            "  sysinfo --format json | jq '.filesystems[] | select(.used_pct > 90)'",
+            "%nExit codes:%n  0  facts printed%n  2  bad usage (nothing was read)%n  3  the tool itself failed (see stderr)%n"})
+public class sysinfo implements Callable<Integer> {
+    static final List<String> SECTIONS = List.of("os", "cpu", "mem", "fs", "procs", "net", "ports");
+    static final String SECTION_LIST = "os, cpu, mem, fs, procs, net, ports";
+
+    @Option(names = {"-s", "--section"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Sections to show (default: all): " + SECTION_LIST + ".")
+    List<String> sections = new ArrayList<>();
+
+    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, md or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    enum Format { table, md, json }
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Processes to list by RSS and by CPU (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--sample", paramLabel = "DURATION", defaultValue = "500ms", converter = Cli.DurationConverter.class,
+            description = "How long to measure CPU usage (system and per process) (default: ${DEFAULT-VALUE}).")
+    Duration sample;
+
+    public static void main(String... args) {
+        Cli.main(new sysinfo(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Set<String> want = new LinkedHashSet<>(sections.isEmpty() ? SECTIONS : sections);
+        for (String s : want) {
+            if (!SECTIONS.contains(s)) throw new Cli.InputError("--section: unknown section '" + s + "' (expected " + SECTION_LIST + ")");
+        }
+        if (top < 1) throw new Cli.InputError("--top must be at least 1");
+        if (sample.toMillis() < 50 && (want.contains("cpu") || want.contains("procs"))) {
+            throw new Cli.InputError("--sample must be at least 50ms to measure CPU usage");
+        }
+        long t0 = System.nanoTime();
+        HostFacts facts = new HostFacts();
+        Map<String, Object> doc = facts.collect(want, sample, top);
+        boolean sampled = want.contains("cpu") || want.contains("procs");
+        long readMs = (System.nanoTime() - t0) / 1_000_000;
+        String summary = "sysinfo: " + want.size() + " sections of " + facts.os().get("hostname") + " read in " + Cli.formatDuration(readMs)
+                + (sampled ? " (including a " + Cli.formatDuration(sample.toMillis()) + " CPU sample)" : "");
+        PrintStream out = System.out;
+        if (format == Format.json) {
+            doc.put("summary", Map.of("read_ms", readMs, "sample_ms", sampled ? sample.toMillis() : 0, "line", summary));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            return Cli.OK;
+        }
+        for (var e : doc.entrySet()) section(e.getKey(), e.getValue(), out);
+        out.println(summary);
+        out.flush();
+        return Cli.OK;
+    }
+
+    // ---- text and Markdown -------------------------------------------------------------------------
+
+    private void section(String key, Object value, PrintStream out) {
+        String title = switch (key) {
+            case "os" -> "System";
+            case "cpu" -> "CPU";
+            case "memory" -> "Memory";
+            case "filesystems" -> "Filesystems";
+            case "processes_by_rss" -> "Top processes by RSS";
+            case "processes_by_cpu" -> "Top processes by CPU";
+            case "interfaces" -> "Network interfaces";
+            case "listening" -> "Listening TCP ports";
+            default -> key;
+        };
+        out.println(format == Format.md ? "### " + title : "== " + title);
+        if (format == Format.md) out.println();
+        if (value instanceof Map<?, ?> raw) {
+            @SuppressWarnings("unchecked") Map<String, Object> m = humanize((Map<String, Object>) raw);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            m.forEach((k, v) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("fact", k);
+                row.put("value", v instanceof List<?> l ? String.join(" ", l.stream().map(String::valueOf).toList()) : v);
+                rows.add(row);
+            });
+            render(List.of(Report.Column.left("fact", "fact"), Report.Column.left("value", "value")), rows, out);
+        } else if (value instanceof List<?> l) {
+            @SuppressWarnings("unchecked") List<Map<String, Object>> rows = (List<Map<String, Object>>) l;
+            render(columns(key), rows.stream().map(sysinfo::humanize).toList(), out);
+        }
+        out.println();
+    }
+
+    private void render(List<Report.Column> columns, List<Map<String, Object>> rows, PrintStream out) {
+        if (format == Format.md) Report.markdown(columns, rows, out);
+        else Report.table(columns, rows, out, false);
+    }
+
+    /** Byte counts as KiB/MiB/GiB for people; JSON keeps the exact numbers. */
+    static Map<String, Object> humanize(Map<String, Object> row) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        row.forEach((k, v) -> h.put(k, k.endsWith("_bytes") && v instanceof Long n ? Cli.formatSize(n)
+                : v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : v));
+        return h;
+    }
+
+    static List<Report.Column> columns(String key) {
+        return switch (key) {
+            case "filesystems" -> List.of(Report.Column.left("mount", "mount"), Report.Column.left("device", "device"),
+                    Report.Column.left("type", "type"), Report.Column.right("size_bytes", "size"), Report.Column.right("used_bytes", "used"),
+                    Report.Column.right("free_bytes", "avail"), Report.Column.right("used_pct", "use%"),
+                    Report.Column.right("inodes_used_pct", "iuse%"));
+            case "processes_by_rss", "processes_by_cpu" -> List.of(Report.Column.right("pid", "pid"), Report.Column.left("user", "user"),
+                    Report.Column.right("rss_bytes", "rss"), Report.Column.right("vsz_bytes", "vsz"), Report.Column.right("cpu_pct", "cpu%"),
+                    Report.Column.right("threads", "thr"), Report.Column.right("open_files", "files"), Report.Column.left("command", "command"));
+            case "interfaces" -> List.of(Report.Column.left("name", "iface"), Report.Column.left("addresses", "addresses"),
+                    Report.Column.right("rx_bytes", "rx"), Report.Column.right("tx_bytes", "tx"), Report.Column.right("rx_errors", "rx err"),
+                    Report.Column.right("tx_errors", "tx err"), Report.Column.right("speed_mbps", "Mb/s"));
+            case "listening" -> List.of(Report.Column.left("address", "address"), Report.Column.right("port", "port"),
+                    Report.Column.right("pid", "pid"), Report.Column.left("process", "process"));
+            default -> List.of();
+        };
+    }
+}

@@ -1,0 +1,117 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * sysinfo against the machine it runs on: values checked against /proc and df, and real processes
+ * started by the test (a memory hog, a CPU burner, a listening socket) must show up as such.
+ */
+class SysinfoTest {
+    static ScriptRun.Result sysinfo(String... args) {
+        return ScriptRun.run(sysinfo::main, args);
+    }
+
+    static long procMeminfo(String key) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (l.startsWith(key + ":")) return Long.parseLong(l.replaceAll("\\D+", "")) * 1024;
+        }
+        throw new AssertionError("no " + key + " in /proc/meminfo");
+    }
+
+    @Test void memoryAndRootFilesystemAgreeWithProcAndDf() throws Exception {
+        var r = sysinfo("--format", "json", "--section", "mem,fs,os");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode doc = r.json();
+        assertEquals(procMeminfo("MemTotal"), doc.get("memory").get("total_bytes").asLong());
+        long avail = doc.get("memory").get("available_bytes").asLong();
+        assertTrue(Math.abs(avail - procMeminfo("MemAvailable")) < 64L << 20, "MemAvailable within 64 MiB: " + avail);
+        assertEquals(procMeminfo("SwapTotal"), doc.get("memory").get("swap_total_bytes").asLong());
+
+        JsonNode root = null;
+        for (JsonNode fs : doc.get("filesystems")) if (fs.get("mount").asText().equals("/")) root = fs;
+        assertTrue(root != null, "/ is listed: " + doc.get("filesystems"));
+        String[] df = Proc.sh("df -B1 --output=size,avail,pcent,itotal / | tail -1").trim().split("\\s+");
+        assertEquals(Long.parseLong(df[0]), root.get("size_bytes").asLong(), "size as df says");
+        assertTrue(Math.abs(Long.parseLong(df[1]) - root.get("free_bytes").asLong()) < 256L << 20, "avail as df says (±256 MiB)");
+        assertTrue(Math.abs(Double.parseDouble(df[2].replace("%", "")) - root.get("used_pct").asDouble()) <= 1.0, "Use% as df: " + df[2]);
+        assertEquals(Long.parseLong(df[3]), root.get("inodes").asLong());
+        for (JsonNode fs : doc.get("filesystems")) {
+            assertTrue(!List.of("proc", "sysfs", "cgroup2", "devpts").contains(fs.get("type").asText()), "pseudo filesystem listed: " + fs);
+        }
+        assertTrue(doc.get("os").get("kernel").asText().equals(Proc.sh("uname -r").trim()), doc.get("os").toString());
+        assertTrue(doc.get("summary").get("line").asText().startsWith("sysinfo: 3 sections of "), doc.get("summary").toString());
+    }
+
+    @Test void aMemoryHogACpuBurnerAndAListeningSocketShowUp() throws Exception {
+        Prereq.requireExecutable("/usr/bin/python3", "python3");
+        Process hog = new ProcessBuilder("python3", "-c", "a = bytearray(600 * 2**20); import time; time.sleep(60)").start();
+        Process burner = new ProcessBuilder("python3", "-c", "import time\nend = time.time() + 60\nwhile time.time() < end: pass").start();
+        try (ServerSocket listen = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            Thread.sleep(1500);                                          // the hog has touched its 600 MiB
+            var r = sysinfo("--format", "json", "--section", "procs,ports,net", "--top", "5", "--sample", "1s");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode doc = r.json();
+
+            JsonNode hogRow = find(doc.get("processes_by_rss"), hog.pid());
+            assertTrue(hogRow != null, "600 MiB process in the top 5 by RSS: " + doc.get("processes_by_rss"));
+            assertTrue(hogRow.get("rss_bytes").asLong() > 550L << 20, hogRow.toString());
+            assertTrue(hogRow.get("command").asText().contains("bytearray"), hogRow.toString());
+            assertEquals(System.getProperty("user.name"), hogRow.get("user").asText());
+
+            JsonNode burnRow = find(doc.get("processes_by_cpu"), burner.pid());
+            assertTrue(burnRow != null, "CPU burner in the top 5 by CPU: " + doc.get("processes_by_cpu"));
+            assertTrue(burnRow.get("cpu_pct").asDouble() > 40, "a busy loop uses most of a core: " + burnRow);
+
+            JsonNode port = null;
+            for (JsonNode p : doc.get("listening")) if (p.get("port").asInt() == listen.getLocalPort()) port = p;
+            assertTrue(port != null, "our listening socket: " + doc.get("listening"));
+            assertEquals("127.0.0.1", port.get("address").asText());
+            if (Prereq.inCi() || "root".equals(System.getProperty("user.name"))) {
+                assertEquals(ProcessHandle.current().pid(), port.get("pid").asLong(), port.toString());
+            }
+
+            boolean lo = false;
+            for (JsonNode i : doc.get("interfaces")) lo |= i.get("name").asText().equals("lo") && i.get("addresses").toString().contains("127.0.0.1");
+            assertTrue(lo, doc.get("interfaces").toString());
+        } finally {
+            hog.destroyForcibly();
+            burner.destroyForcibly();
+            hog.waitFor(5, TimeUnit.SECONDS);
+            burner.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    static JsonNode find(JsonNode rows, long pid) {
+        for (JsonNode r : rows) if (r.get("pid").asLong() == pid) return r;
+        return null;
+    }
+
+    @Test void textAndMarkdownHaveEverySectionAndTheSummary() {
+        var t = sysinfo("--sample", "100ms");
+        assertEquals(0, t.exit(), t.toString());
+        for (String h : List.of("== System", "== CPU", "== Memory", "== Filesystems", "== Top processes by RSS",
+                "== Top processes by CPU", "== Network interfaces", "== Listening TCP ports")) {
+            assertTrue(t.out().contains(h + "\n"), h + " missing:\n" + t.out());
+        }
+        assertTrue(t.out().strip().lines().reduce((a, b) -> b).orElse("").matches("sysinfo: 7 sections of .* read in .*"), t.out());
+        var md = sysinfo("--format", "md", "--section", "mem");
+        assertTrue(md.out().startsWith("### Memory\n\n| fact | value |\n|---|---|\n| total_bytes | "), md.out());
+        assertEquals("", md.err());
+    }
+
+    @Test void badUsageIsOneLineAndExit2() {
+        var r = sysinfo("--section", "mem,disks");
+        assertEquals(2, r.exit());
+        assertEquals("sysinfo: --section: unknown section 'disks' (expected os, cpu, mem, fs, procs, net, ports)\n", r.err());
+        assertEquals(2, sysinfo("--top", "0").exit());
+        assertEquals(2, sysinfo("--sample", "soon").exit());
+    }
+}
