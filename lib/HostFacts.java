@@ -63,7 +63,7 @@ public final class HostFacts {
 
     public Map<String, Object> os() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hostname", os.getNetworkParams().getHostName());
+        m.put("hostname", hostname());
         m.put("os", os.getFamily() + " " + os.getVersionInfo().getVersion()
                 + (os.getVersionInfo().getCodeName() == null || os.getVersionInfo().getCodeName().isEmpty() ? "" : " (" + os.getVersionInfo().getCodeName() + ")"));
         m.put("kernel", os.getVersionInfo().getBuildNumber());
@@ -74,6 +74,15 @@ public final class HostFacts {
         m.put("processes", os.getProcessCount());
         m.put("threads", os.getThreadCount());
         return m;
+    }
+
+    /** The kernel's host name, without a DNS lookup (OSHI's may resolve it). */
+    public String hostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException e) {
+            return os.getNetworkParams().getHostName();
+        }
     }
 
     public Map<String, Object> cpu(CentralProcessor p, long[] ticks, Duration sample) {

@@ -86,7 +86,7 @@ public class sysinfo implements Callable<Integer> {
         Map<String, Object> doc = facts.collect(want, sample, top);
         boolean sampled = want.contains("cpu") || want.contains("procs");
         long readMs = (System.nanoTime() - t0) / 1_000_000;
-        String summary = "sysinfo: " + want.size() + " sections of " + facts.os().get("hostname") + " read in " + Cli.formatDuration(readMs)
+        String summary = "sysinfo: " + want.size() + " sections of " + facts.hostname() + " read in " + Cli.formatDuration(readMs)
                 + (sampled ? " (including a " + Cli.formatDuration(sample.toMillis()) + " CPU sample)" : "");
         PrintStream out = System.out;
         if (format == Format.json) {

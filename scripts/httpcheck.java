@@ -1,0 +1,267 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k
+//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java
+//DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.4.3
+
+/*
+ * httpcheck -- are these endpoints healthy?
+ *
+ * What it does: checks URLs concurrently: one request each (GET by default; HEAD falls back to GET
+ * when the server rejects it), the status code against an expected set (default 200-399), an
+ * optional body regex, a latency limit, and for HTTPS the certificate's days left against
+ * --cert-warn. One row per URL: ok, bad-status, body-mismatch, slow, cert-expiring, cert-expired,
+ * cert-invalid, timeout, refused, unreachable, unresolved, error or not-run, with the code, latency, TLS days
+ * left and why it failed.
+ *
+ * When to use it: after a deploy, in an incident ("which of the 40 health endpoints are red?"),
+ * and weekly for certificates about to expire (--cert-warn 30d --format md).
+ *
+ * What it costs the target: one request per URL (two when HEAD is rejected), reading at most
+ * --max-body of the response. Redirects are not followed unless -L.
+ */
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "httpcheck", mixinStandardHelpOptions = true, version = "httpcheck (ops) 0.1", sortOptions = false,
+        description = {
+            "Check HTTP(S) endpoints concurrently: status, body, latency, TLS certificate expiry.",
+            "Every URL gets one row: ok, bad-status, body-mismatch, slow, cert-expiring, cert-expired,",
+            "cert-invalid, timeout, refused, unreachable, unresolved, error, or not-run."},
+        footer = {
+            "%nExamples:",
+            "  httpcheck https://example.org/healthz http://10.0.0.5:8080/ready",
+            "  httpcheck -f urls.txt --expect 200 --body-match '\"status\":\"UP\"' --max-latency 500ms",
+            "  httpcheck -f urls.txt --cert-warn 30d --only-failed --format md   # certificates to renew",
+            "  httpcheck -X HEAD -L -H 'Host: shop.internal' http://10.0.0.7/",
+            Cli.EXIT_CODES_HELP})
+public class httpcheck implements Callable<Integer> {
+
+    @Parameters(paramLabel = "URL", arity = "0..*", description = "URLs to check (http:// or https://).")
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "File of URLs, one a line, '#' comments ('-' reads stdin). Repeatable.")
+    List<String> files = new ArrayList<>();
+
+    @Mixin Common.OutputOptions output;
+
+    @Option(names = {"-X", "--method"}, paramLabel = "METHOD", defaultValue = "GET",
+            description = "GET (default), HEAD (falls back to GET on 405/501), or another method.")
+    String method;
+
+    @Option(names = "--expect", paramLabel = "CODES", defaultValue = "200-399",
+            description = "Healthy status codes: ranges and lists, e.g. 200-399 (default), 200,204, 2xx.")
+    String expect;
+
+    @Option(names = "--body-match", paramLabel = "REGEX", description = "The body (first --max-body bytes) must contain a match (Java regex).")
+    String bodyMatch;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--max-latency", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "Time to response headers above this is 'slow'.")
+    Duration maxLatency;
+
+    @Option(names = {"-L", "--follow"}, description = "Follow redirects (not https to http); the final URL is reported.")
+    boolean follow;
+
+    @Option(names = "--cert-warn", paramLabel = "DURATION", defaultValue = "14d", converter = Cli.DurationConverter.class,
+            description = "Certificates expiring sooner are 'cert-expiring' (default: ${DEFAULT-VALUE}).")
+    Duration certWarn;
+
+    @Option(names = "--cacert", paramLabel = "PEM_FILE", description = "Trust only these CA certificates (PEM), e.g. a private CA.")
+    Path caFile;
+
+    @Option(names = {"-k", "--insecure"}, description = "Do not verify TLS certificates or host names (explicit opt-out; days left are still reported).")
+    boolean insecure;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+            description = "Per URL: connect, and then response headers, and then the body, each within this (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1M", converter = Cli.SizeConverter.class,
+            description = "Read at most this much of each body (for --body-match) (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "32",
+            description = "URLs in flight at once; capped by the open-file limit (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "10m", converter = Cli.DurationConverter.class,
+            description = "Global deadline; URLs not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
+    Duration deadline;
+
+    public static void main(String... args) {
+        Cli.main(new httpcheck(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream err = System.err;
+        Map<String, Comparator<Map<String, Object>>> sortKeys = Map.of("latency",
+                Comparator.comparing((Map<String, Object> r) -> (Double) r.get("latency_ms"), Comparator.nullsLast(Comparator.reverseOrder())),
+                "tls", Comparator.comparing((Map<String, Object> r) -> (Double) r.get("tls_days_left"), Comparator.nullsLast(Comparator.naturalOrder())));
+        output.checkSort(sortKeys);
+        if (timeout.isZero()) throw new Cli.InputError("--timeout must be more than 0");
+        if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
+        if (insecure && caFile != null) throw new Cli.InputError("--insecure and --cacert contradict each other; pick one");
+        if (caFile != null && !Files.isRegularFile(caFile)) throw new Cli.InputError("--cacert " + caFile + ": no such file");
+        HttpCheck.StatusSet expected;
+        Pattern body = null;
+        try {
+            expected = HttpCheck.StatusSet.parse(expect);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.InputError("--expect: " + e.getMessage());
+        }
+        try {
+            if (bodyMatch != null) body = Pattern.compile(bodyMatch);
+        } catch (PatternSyntaxException e) {
+            throw new Cli.InputError("--body-match: bad regex: " + e.getDescription() + " near index " + e.getIndex());
+        }
+        String m = method.toUpperCase(Locale.ROOT);
+        if (!m.matches("[A-Z]+")) throw new Cli.InputError("-X '" + method + "': not an HTTP method");
+        if (body != null && m.equals("HEAD")) throw new Cli.InputError("--body-match needs a body: HEAD has none (drop -X HEAD)");
+        Map<String, String> hdrs = new LinkedHashMap<>();
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon < 1) throw new Cli.InputError("-H '" + h + "': expected 'Name: value'");
+            hdrs.put(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+        }
+        List<URI> targets = load(err);
+
+        HttpCheck.Spec spec = new HttpCheck.Spec(m, expected, body, hdrs, maxLatency, certWarn, timeout, maxBody);
+        HttpClient client = HttpCheck.client(follow, insecure, caFile, timeout);
+        if (insecure) err.println("warning: --insecure: TLS certificates and host names are not verified");
+        int slots = FanOut.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
+        long t0 = System.nanoTime();
+        Report report = new Report("httpcheck", "URLs", List.of(
+                Report.Column.left("target", "url"),
+                Report.Column.left("status", "status"),
+                Report.Column.right("code", "code"),
+                Report.Column.right("latency_ms", "ms"),
+                Report.Column.right("tls_days_left", "tls days"),
+                Report.Column.left("error", "why")));
+        try (FanOut fan = new FanOut(slots, deadline, "httpcheck")) {
+            fan.run(targets, u -> HttpCheck.check(client, u, spec), httpcheck::notRun).forEach(report::add);
+            report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);
+            List<Map<String, Object>> shown = output.select(report.rows(), sortKeys);
+            if (output.format == Report.Format.prom) {
+                prom(report, shown, System.out);
+                err.println(report.summaryLine());
+            } else {
+                report.render(output.format, shown, System.out, err);
+            }
+        }
+        return report.failed() == 0 ? Cli.OK : Cli.FAILED;
+    }
+
+    static Map<String, Object> notRun(URI u, String why) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("target", u.toString());
+        r.put("status", "not-run");
+        r.put("error", why);
+        return r;
+    }
+
+    /** URLs from the arguments, then each -f file ('-' is stdin); bad lines name file:line. */
+    private List<URI> load(PrintStream warn) {
+        List<URI> out = new ArrayList<>();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String u : urls) add(out, seen, "argument", u, warn);
+        for (String f : files) {
+            List<String> lines;
+            try {
+                lines = f.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
+                        : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new Cli.InputError(f + ": no such file");
+            } catch (IOException e) {
+                throw new Cli.InputError(f + ": cannot read: " + e.getMessage());
+            }
+            String name = f.equals("-") ? "stdin" : f;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (i == 0 && line.startsWith("\uFEFF")) line = line.substring(1);
+                int hash = line.indexOf(" #");
+                if (line.startsWith("#")) continue;
+                if (hash >= 0) line = line.substring(0, hash).strip();
+                if (!line.isEmpty()) add(out, seen, name + ":" + (i + 1), line, warn);
+            }
+        }
+        if (out.isEmpty()) throw new Cli.InputError("no URLs: give them as arguments or with -f FILE");
+        return out;
+    }
+
+    private static void add(List<URI> out, Map<String, String> seen, String where, String text, PrintStream warn) {
+        URI u;
+        try {
+            u = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new Cli.InputError(where + ": bad URL '" + text + "': " + e.getReason());
+        }
+        if (u.getScheme() == null) throw new Cli.InputError(where + ": '" + text + "' has no scheme; write http://" + text + " or https://" + text);
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new Cli.InputError(where + ": '" + text + "': scheme '" + u.getScheme() + "' is not http or https");
+        }
+        if (u.getHost() == null || u.getHost().isEmpty()) throw new Cli.InputError(where + ": '" + text + "' has no host");
+        if (u.getPort() > 65535) throw new Cli.InputError(where + ": '" + text + "': bad port " + u.getPort());
+        String prev = seen.putIfAbsent(u.toString(), where);
+        if (prev != null) {
+            warn.println("warning: " + where + ": " + text + " duplicates " + prev + "; checked once");
+            return;
+        }
+        out.add(u);
+    }
+
+    /** ops_httpcheck_up / _status_code / _latency_seconds / _tls_days_left per URL, plus run totals. */
+    static void prom(Report report, List<Map<String, Object>> rows, PrintStream out) {
+        var up = GaugeSnapshot.builder().name("ops_httpcheck_up").help("1 if the URL passed every check, else 0");
+        var code = GaugeSnapshot.builder().name("ops_httpcheck_status_code").help("HTTP status code of the last check");
+        var latency = GaugeSnapshot.builder().name("ops_httpcheck_latency_seconds").help("Time to response headers");
+        var days = GaugeSnapshot.builder().name("ops_httpcheck_tls_days_left").help("Days until the TLS certificate expires");
+        for (var r : rows) {
+            Labels l = Labels.of("url", (String) r.get("target"), "status", (String) r.get("status"));
+            up.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(Report.isOk(r) ? 1 : 0).build());
+            if (r.get("code") != null) code.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Integer) r.get("code")).build());
+            if (r.get("latency_ms") != null) latency.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Double) r.get("latency_ms") / 1000).build());
+            if (r.get("tls_days_left") != null) days.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Double) r.get("tls_days_left")).build());
+        }
+        var totals = GaugeSnapshot.builder().name("ops_httpcheck_urls").help("URLs per status in the last run");
+        report.byStatus().forEach((s, n) -> totals.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("status", s)).value(n).build()));
+        try {
+            PrometheusTextFormatWriter.create().write(out, MetricSnapshots.of(up.build(), code.build(), latency.build(), days.build(), totals.build()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.flush();
+    }
+}

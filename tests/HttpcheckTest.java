@@ -1,0 +1,219 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * httpcheck against the JDK's real HTTP server on loopback (healthy, failing, slow, redirecting,
+ * HEAD-refusing endpoints) and a real HTTPS server whose self-signed certificate, made by keytool
+ * in the test, expires in 3 days.
+ */
+class HttpcheckTest {
+    static HttpServer http;
+    static HttpsServer https;
+    static String base, tls;
+    static Path caPem;
+    @TempDir static Path tmp;
+
+    @BeforeAll static void start() throws Exception {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        route(http, "/ok", ex -> reply(ex, 200, "{\"status\":\"UP\"}"));
+        route(http, "/down", ex -> reply(ex, 503, "{\"status\":\"DOWN\"}"));
+        route(http, "/slow", ex -> { sleep(1200); reply(ex, 200, "late"); });
+        route(http, "/hang", ex -> { sleep(30_000); reply(ex, 200, "too late"); });
+        route(http, "/moved", ex -> { ex.getResponseHeaders().add("Location", base + "/ok"); reply(ex, 302, ""); });
+        route(http, "/nohead", ex -> reply(ex, ex.getRequestMethod().equals("HEAD") ? 405 : 200, "GET only"));
+        route(http, "/echo-host", ex -> reply(ex, 200, "host=" + ex.getRequestHeaders().getFirst("Host")));
+        http.start();
+        base = "http://127.0.0.1:" + http.getAddress().getPort();
+
+        // A self-signed certificate for 127.0.0.1 that expires in 3 days.
+        Path ks = tmp.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Proc.sh(keytool + " -genkeypair -alias srv -keyalg EC -groupname secp256r1 -validity 3 -dname CN=ops-test"
+                + " -ext san=ip:127.0.0.1 -storetype PKCS12 -storepass changeit -keystore " + ks);
+        caPem = tmp.resolve("ca.pem");
+        Proc.sh(keytool + " -exportcert -rfc -alias srv -storepass changeit -keystore " + ks + " -file " + caPem);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = new FileInputStream(ks.toFile())) { store.load(in, "changeit".toCharArray()); }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        https.setHttpsConfigurator(new HttpsConfigurator(ctx));
+        https.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        route(https, "/ok", ex -> reply(ex, 200, "secure"));
+        https.start();
+        tls = "https://127.0.0.1:" + https.getAddress().getPort();
+    }
+
+    @AfterAll static void stop() {
+        if (http != null) http.stop(0);
+        if (https != null) https.stop(0);
+    }
+
+    interface Handler { void handle(HttpExchange ex) throws IOException; }
+
+    static void route(HttpServer s, String path, Handler h) {
+        s.createContext(path, ex -> {
+            try (ex) { h.handle(ex); }
+        });
+    }
+
+    static void reply(HttpExchange ex, int code, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(code, -1);
+            return;
+        }
+        ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) ex.getResponseBody().write(b);
+    }
+
+    static void sleep(long ms) {
+        try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+
+    static ScriptRun.Result httpcheck(String... args) {
+        return ScriptRun.run(httpcheck::main, args);
+    }
+
+    static Map<String, JsonNode> rows(JsonNode doc) {
+        Map<String, JsonNode> m = new HashMap<>();
+        for (JsonNode r : doc.get("results")) m.put(r.get("target").asText(), r);
+        return m;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) { return s.getLocalPort(); }
+    }
+
+    @Test void eachKindOfEndpointGetsItsStatusAndEveryUrlARow() throws Exception {
+        String refused = "http://127.0.0.1:" + freePort() + "/";
+        var r = httpcheck("--format", "json", "-t", "3s", "--max-latency", "800ms", "--body-match", "UP|late|GET",
+                base + "/ok", base + "/down", base + "/slow", base + "/moved", base + "/nohead", refused);   // names that need DNS: not here, the resolver is off-box
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = rows(r.json());
+        assertEquals(6, rows.size());
+        assertEquals("ok", rows.get(base + "/ok").get("status").asText(), r.out());
+        assertEquals(200, rows.get(base + "/ok").get("code").asInt());
+        JsonNode down = rows.get(base + "/down");
+        assertEquals("bad-status", down.get("status").asText());
+        assertTrue(down.get("error").asText().contains("status 503, expected 200-399"), down.toString());
+        assertTrue(down.get("error").asText().contains("body does not match /UP|late|GET/"), "every problem is listed: " + down);
+        JsonNode slow = rows.get(base + "/slow");
+        assertEquals("slow", slow.get("status").asText(), slow.toString());
+        assertTrue(slow.get("latency_ms").asDouble() >= 1200, slow.toString());
+        JsonNode moved = rows.get(base + "/moved");
+        assertEquals(302, moved.get("code").asInt(), "redirects are not followed by default");
+        assertEquals("body-mismatch", moved.get("status").asText(), moved.toString());
+        assertEquals("ok", rows.get(base + "/nohead").get("status").asText());
+        assertEquals("refused", rows.get(refused).get("status").asText());
+        assertTrue(r.json().get("summary").get("line").asText().startsWith("httpcheck: 6 URLs, 2 ok, 4 failed"), r.out());
+    }
+
+    @Test void redirectsHeadFallbackAndHeaders() {
+        var r = httpcheck("--format", "json", "-L", "--expect", "200", base + "/moved");
+        JsonNode row = r.json().get("results").get(0);
+        assertEquals("ok", row.get("status").asText(), r.out());
+        assertEquals(base + "/ok", row.get("final_url").asText());
+
+        var head = httpcheck("--format", "json", "-X", "HEAD", base + "/nohead", base + "/ok");
+        Map<String, JsonNode> rows = rows(head.json());
+        assertEquals("GET", rows.get(base + "/nohead").get("method").asText(), "405 to HEAD: asked again with GET");
+        assertEquals(200, rows.get(base + "/nohead").get("code").asInt());
+        assertEquals("HEAD", rows.get(base + "/ok").get("method").asText());
+
+        var host = httpcheck("--format", "json", "-H", "X-Probe: 1", "--body-match", "host=127", base + "/echo-host");
+        assertEquals("ok", host.json().get("results").get(0).get("status").asText(), host.out());
+    }
+
+    @Test void aHangingEndpointIsATimeoutWithinTheLimit() {
+        long t0 = System.nanoTime();
+        var r = httpcheck("--format", "json", "-t", "1s", base + "/hang");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        JsonNode row = r.json().get("results").get(0);
+        assertEquals("timeout", row.get("status").asText(), r.out());
+        assertTrue(ms < 4000, "took " + ms + " ms");
+    }
+
+    @Test void certificateExpiryUntrustedAndTrustedByCacert() {
+        var untrusted = httpcheck("--format", "json", tls + "/ok");
+        JsonNode u = untrusted.json().get("results").get(0);
+        assertEquals("cert-invalid", u.get("status").asText(), untrusted.out());
+        assertTrue(u.get("error").asText().contains("--cacert FILE trusts a private CA"), u.toString());
+
+        var trusted = httpcheck("--format", "json", "--cacert", caPem.toString(), tls + "/ok");
+        JsonNode t = trusted.json().get("results").get(0);
+        assertEquals("cert-expiring", t.get("status").asText(), "3 days left, under the default 14d: " + trusted.out());
+        double days = t.get("tls_days_left").asDouble();
+        assertTrue(days > 1.9 && days <= 3.0, "days left " + days);
+        assertTrue(t.get("error").asText().contains("under --cert-warn 14.0d") || t.get("error").asText().contains("under --cert-warn"), t.toString());
+
+        var fine = httpcheck("--format", "json", "--cacert", caPem.toString(), "--cert-warn", "2d", tls + "/ok");
+        assertEquals("ok", fine.json().get("results").get(0).get("status").asText(), fine.out());
+        assertEquals(0, fine.exit());
+
+        var insecure = httpcheck("--format", "json", "-k", "--cert-warn", "1d", tls + "/ok");
+        assertEquals("ok", insecure.json().get("results").get(0).get("status").asText(), insecure.out());
+        assertTrue(insecure.err().contains("warning: --insecure"), insecure.err());
+    }
+
+    @Test void urlFilesFormatsAndPrometheus() throws Exception {
+        Path f = tmp.resolve("urls.txt");
+        Files.writeString(f, "# health endpoints\n" + base + "/ok   # api\n\n" + base + "/down\n" + base + "/ok\n");
+        var md = httpcheck("--format", "md", "--only-failed", "-f", f.toString());
+        assertEquals(1, md.exit(), md.toString());
+        assertTrue(md.out().contains("| " + base + "/down | **bad-status** | 503 |"), md.out());
+        assertTrue(!md.out().contains(base + "/ok |"), "--only-failed: " + md.out());
+        assertTrue(md.err().contains("duplicates " + f + ":2; checked once"), md.err());
+        var prom = httpcheck("--format", "prom", base + "/ok");
+        assertTrue(prom.out().contains("ops_httpcheck_up{status=\"ok\",url=\"" + base + "/ok\"} 1"), prom.out());
+        assertTrue(prom.out().contains("ops_httpcheck_status_code{"), prom.out());
+    }
+
+    @Test void badInputIsOneLineExit2() throws Exception {
+        Path f = tmp.resolve("bad-urls.txt");
+        Files.writeString(f, base + "/ok\nexample.com/health\n");
+        String[][] cases = {
+            {f + ":2: 'example.com/health' has no scheme; write http://example.com/health or https://example.com/health", "-f", f.toString()},
+            {"argument: 'ftp://x/': scheme 'ftp' is not http or https", "ftp://x/"},
+            {"no URLs: give them as arguments or with -f FILE"},
+            {"--expect: bad status set '2oo'", "--expect", "2oo", base + "/ok"},
+            {"--body-match: bad regex", "--body-match", "(unclosed", base + "/ok"},
+            {"-H 'Accept application/json': expected 'Name: value'", "-H", "Accept application/json", base + "/ok"},
+            {"nope.txt: no such file", "-f", "nope.txt"},
+            {"--insecure and --cacert contradict", "-k", "--cacert", caPem.toString(), base + "/ok"},
+        };
+        for (String[] c : cases) {
+            var r = httpcheck(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.exit(), c[0] + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+            assertEquals("", r.out());
+        }
+    }
+}
