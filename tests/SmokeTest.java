@@ -68,6 +68,13 @@ class SmokeTest {
         assertEquals("", ours, "no JNA native-access or SLF4J warnings");
     }
 
+    @Test void httpcheckThroughTheCatalog() {
+        var r = jbang("httpcheck@ops", "--format", "json", "http://127.0.0.1:1/health");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("refused", r.json().get("results").get(0).get("status").asText(), r.out());
+        assertQuiet(r);
+    }
+
     @Test void theBenchmarksStillCompile() throws Exception {
         try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
