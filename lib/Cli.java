@@ -91,6 +91,11 @@ public final class Cli {
         return cl.execute(args);
     }
 
+    /** An exception's message, or {@code fallback} when it has none (the JDK's network errors often don't). */
+    public static String message(Exception e, String fallback) {
+        return e.getMessage() == null ? fallback : e.getMessage();
+    }
+
     // ---- durations ---------------------------------------------------------------------------
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");

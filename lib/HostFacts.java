@@ -109,11 +109,6 @@ public final class HostFacts {
         return m;
     }
 
-    /** Load averages only (cheap), for checks. */
-    public double[] loadAverages() {
-        return si.getHardware().getProcessor().getSystemLoadAverage(3);
-    }
-
     public Map<String, Object> memory() {
         GlobalMemory mem = si.getHardware().getMemory();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -180,11 +175,6 @@ public final class HostFacts {
             rows.add(m);
         }
         return rows;
-    }
-
-    /** Every process (no CPU%), for checks: pid, user, name, command, rss_bytes. */
-    public List<Map<String, Object>> processes() {
-        return processes(null);
     }
 
     private final Map<String, String> users = new HashMap<>();
@@ -274,11 +264,8 @@ public final class HostFacts {
     }
 
     private static String compressV6(String a) {
-        try {
-            return Targets.formatAddress(InetAddress.getByName("[" + a + "]"));
-        } catch (UnknownHostException e) {
-            return a;
-        }
+        InetAddress parsed = Targets.literal(a);
+        return parsed == null ? a : Targets.formatAddress(parsed);
     }
 
     static Double pct(long part, long whole) {

@@ -157,13 +157,13 @@ public final class HttpCheck {
             row.put("code", resp.statusCode());
             row.put("latency_ms", Math.round(latency * 10) / 10.0);
             if (!resp.uri().equals(url)) row.put("final_url", resp.uri().toString());
-            String body = readBody(resp.body(), spec, url);
-            row.put("body_bytes", body == null ? null : (long) body.getBytes(StandardCharsets.UTF_8).length);
+            byte[] body = readBody(resp.body(), spec);
+            row.put("body_bytes", (long) body.length);
             if (!spec.expected().contains(resp.statusCode())) {
                 statuses.add("bad-status");
                 problems.add("status " + resp.statusCode() + ", expected " + spec.expected().text());
             }
-            if (spec.bodyMatch() != null && (body == null || !spec.bodyMatch().matcher(body).find())) {
+            if (spec.bodyMatch() != null && !spec.bodyMatch().matcher(new String(body, StandardCharsets.UTF_8)).find()) {
                 statuses.add("body-mismatch");
                 problems.add("body does not match /" + spec.bodyMatch().pattern() + "/");
             }
@@ -219,16 +219,15 @@ public final class HttpCheck {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    /** Up to maxBody bytes of the body, read within what is left of the timeout (null for HEAD). */
-    private static String readBody(InputStream in, Spec spec, URI url) throws IOException {
+    /** Up to maxBody bytes of the body (none for HEAD), read within the timeout. */
+    private static byte[] readBody(InputStream in, Spec spec) throws IOException {
         ScheduledFuture<?> guard = TIMER.schedule(() -> {
             try {
                 in.close();
             } catch (IOException ignored) { }
         }, spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try (in) {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, spec.maxBody()));
-            return new String(data, StandardCharsets.UTF_8);
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, spec.maxBody()));
         } catch (IOException e) {
             throw new HttpTimeoutException("body not received within " + Cli.formatDuration(spec.timeout().toMillis()));
         } finally {

@@ -160,6 +160,14 @@ public final class Report {
     }
 
     private void json(List<Map<String, Object>> shown, PrintStream out) {
+        printJson(document(shown), out);
+    }
+
+    /**
+     * The JSON document: {"results": shown, "summary": {...}} (the summary covers every row). Scripts
+     * with more to say (fanout's groups) add their keys to it before printing.
+     */
+    public Map<String, Object> document(List<Map<String, Object>> shown) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total", rows.size());
         summary.put("ok", rows.size() - failed());
@@ -171,6 +179,11 @@ public final class Report {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("results", shown);
         doc.put("summary", summary);
+        return doc;
+    }
+
+    /** Pretty-printed JSON, the one way every script writes it. */
+    public static void printJson(Object doc, PrintStream out) {
         try {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         } catch (IOException e) {

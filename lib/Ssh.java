@@ -2,12 +2,9 @@
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,20 +176,11 @@ public final class Ssh {
                 s.connect(new InetSocketAddress(a, e.port()), (int) timeoutMs);
                 s.setTcpNoDelay(true);
                 return s;
-            } catch (SocketTimeoutException ex) {
-                last = new Failure("timeout", "no answer to connect within " + Cli.formatDuration(timeoutMs), addr);
-            } catch (NoRouteToHostException ex) {
-                last = new Failure("unreachable", message(ex, "no route to host"), addr);
-            } catch (ConnectException ex) {
-                String m = message(ex, "");
-                if (m.contains("refused")) last = new Failure("refused", "connection refused", addr);
-                else if (m.contains("unreachable")) last = new Failure("unreachable", m, addr);
-                else if (m.contains("timed out")) last = new Failure("timeout", m, addr);
-                else last = new Failure("error", m, addr);
             } catch (IOException ex) {
-                String m = message(ex, ex.getClass().getSimpleName());
-                if (m.contains("Too many open files")) m = OUT_OF_FDS;          // our limit, not the host's fault
-                last = new Failure(m.contains("unreachable") ? "unreachable" : "error", m, addr);
+                String m = Cli.message(ex, "");
+                Tcp.Failure f = Tcp.connectFailure(ex, timeoutMs);
+                // Out of descriptors is our limit, not the host's fault: the caller makes it exit 3.
+                last = m.contains("Too many open files") ? new Failure("error", OUT_OF_FDS, addr) : new Failure(f.status(), f.detail(), addr);
             }
             closeQuietly(null, s);
         }
@@ -221,7 +209,7 @@ public final class Ssh {
                         + "; we support " + m.group(2), address);
             }
         }
-        String m = message(ex, ex.getClass().getSimpleName());
+        String m = Cli.message(ex, ex.getClass().getSimpleName());
         if (ex instanceof TransportException && m.contains("Broken transport")) m = "connection closed by the server during " + stage;
         return new Failure("error", stage + " failed: " + m, address);
     }
@@ -262,10 +250,6 @@ public final class Ssh {
         } catch (IOException ignored) { }
     }
 
-    static String message(Exception e, String fallback) {
-        return e.getMessage() == null ? fallback : e.getMessage();
-    }
-
     /** Hands sshj the socket we connected ourselves (so we could classify the TCP outcome). */
     private static final class Connected extends SocketFactory {
         private final Socket socket;
@@ -302,7 +286,7 @@ public final class Ssh {
             var kp = new KeyPairWrapper(pub, raw.getPrivate());
             return new Key(path.toString(), kp, fingerprint(pub));
         } catch (IOException | RuntimeException e) {
-            String m = message(e, e.getClass().getSimpleName());
+            String m = Cli.message(e, e.getClass().getSimpleName());
             if (encrypted) m = "cannot decrypt it (wrong passphrase?): " + m;
             throw new IOException(m, e);
         }
@@ -367,10 +351,11 @@ public final class Ssh {
         public synchronized int recorded() { return recorded; }
 
         synchronized List<String> algorithms(String host, int port) {
+            String name = hostPattern(host, port);
             List<String> known = new ArrayList<>();
             for (var e : entries) {
                 try {
-                    if (e.appliesTo(hostPattern(host, port)) && e.getType() != KeyType.UNKNOWN) known.add(e.getType().toString());
+                    if (e.appliesTo(name) && e.getType() != KeyType.UNKNOWN) known.add(e.getType().toString());
                 } catch (IOException ignored) { }
             }
             return known;

@@ -474,8 +474,11 @@ public final class Targets {
         return full.indexOf('%') >= 0 ? sb + full.substring(full.indexOf('%')) : sb.toString();
     }
 
-    /** Parses an IP literal without ever touching DNS (callers have checked the characters). */
-    private static InetAddress literal(String addr) {
+    /**
+     * Parses an IP literal without touching DNS; null if it does not parse. Callers check first that
+     * the text looks like one: a host name here would be resolved.
+     */
+    public static InetAddress literal(String addr) {
         try {
             return InetAddress.getByName(addr.contains(":") ? "[" + addr + "]" : addr);
         } catch (IOException e) {

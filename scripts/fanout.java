@@ -2,7 +2,7 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
-//SOURCES ../lib/Ssh.java ../lib/SshConfig.java
+//SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/Tcp.java
 
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.
@@ -25,8 +25,6 @@
  * signal requests) and the session is closed.
  */
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -308,7 +306,7 @@ public class fanout implements Callable<Integer> {
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof Cli.InputError ie) throw ie;
-            String why = p + ": cannot load private key: " + Ssh.message(e, e.getClass().getSimpleName());
+            String why = p + ": cannot load private key: " + Cli.message(e, e.getClass().getSimpleName());
             if (explicit) throw new Cli.InputError(why);
             err.println("warning: skipping " + why);
             k = null;
@@ -463,7 +461,7 @@ public class fanout implements Callable<Integer> {
             return;
         }
         CountDownLatch ended = new CountDownLatch(2);
-        StdinFeeder stdin = new StdinFeeder(cmd.getOutputStream(), sudoSecret != null);
+        StdinFeeder stdin = new StdinFeeder(cmd.getOutputStream());
         Thread.ofVirtual().start(() -> { r.stdout.pump(cmd.getInputStream()); ended.countDown(); });
         Thread.ofVirtual().start(() -> {
             if (sudoSecret != null) r.stderr.pumpSudo(cmd.getErrorStream(), this, stdin);
@@ -536,12 +534,11 @@ public class fanout implements Callable<Integer> {
     /** Writes --stdin data (after the sudo password, when sudo asks for one) and then EOF. */
     final class StdinFeeder {
         private final OutputStream to;
-        private final boolean waitForSudo;
         private volatile boolean sent;
         volatile boolean sudoRefused;
         private int prompts;
 
-        StdinFeeder(OutputStream to, boolean waitForSudo) { this.to = to; this.waitForSudo = waitForSudo; }
+        StdinFeeder(OutputStream to) { this.to = to; }
 
         /** sudo printed its prompt: answer once; a second prompt means the password was wrong. */
         synchronized void prompted() {
@@ -836,25 +833,14 @@ public class fanout implements Callable<Integer> {
             m.put("stderr", g.stderr());
             groups.add(m);
         }
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("total", runs.size());
-        s.put("ok", runs.size() - summary.failed());
-        s.put("failed", summary.failed());
-        s.put("by_status", summary.byStatus());
-        s.put("elapsed_ms", Math.round(summary.elapsedSeconds() * 1000));
-        s.put("concurrency", slots);
-        s.put("host_keys_recorded", login.knownHosts().recorded());
-        s.put("line", summary.summaryLine());
+        summary.summary("concurrency", slots).summary("host_keys_recorded", login.knownHosts().recorded());
+        Map<String, Object> results = summary.document(rows);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("command", String.join(" ", command));
         doc.put("script", script == null ? null : script.toString());
-        doc.put("results", rows);
+        doc.put("results", results.get("results"));
         doc.put("groups", groups);
-        doc.put("summary", s);
-        try {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        doc.put("summary", results.get("summary"));
+        Report.printJson(doc, out);
     }
 }

@@ -1,8 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java
-//DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.4.3
+//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java ../lib/Prom.java
 
 /*
  * httpcheck -- are these endpoints healthy?
@@ -21,11 +20,7 @@
  * --max-body of the response. Redirects are not followed unless -L.
  */
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -244,24 +239,18 @@ public class httpcheck implements Callable<Integer> {
 
     /** ops_httpcheck_up / _status_code / _latency_seconds / _tls_days_left per URL, plus run totals. */
     static void prom(Report report, List<Map<String, Object>> rows, PrintStream out) {
-        var up = GaugeSnapshot.builder().name("ops_httpcheck_up").help("1 if the URL passed every check, else 0");
-        var code = GaugeSnapshot.builder().name("ops_httpcheck_status_code").help("HTTP status code of the last check");
-        var latency = GaugeSnapshot.builder().name("ops_httpcheck_latency_seconds").help("Time to response headers");
-        var days = GaugeSnapshot.builder().name("ops_httpcheck_tls_days_left").help("Days until the TLS certificate expires");
+        var up = Prom.gauge("ops_httpcheck_up", "1 if the URL passed every check, else 0");
+        var code = Prom.gauge("ops_httpcheck_status_code", "HTTP status code of the last check");
+        var latency = Prom.gauge("ops_httpcheck_latency_seconds", "Time to response headers");
+        var days = Prom.gauge("ops_httpcheck_tls_days_left", "Days until the TLS certificate expires");
         for (var r : rows) {
             Labels l = Labels.of("url", (String) r.get("target"), "status", (String) r.get("status"));
-            up.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(Report.isOk(r) ? 1 : 0).build());
-            if (r.get("code") != null) code.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Integer) r.get("code")).build());
-            if (r.get("latency_ms") != null) latency.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Double) r.get("latency_ms") / 1000).build());
-            if (r.get("tls_days_left") != null) days.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Double) r.get("tls_days_left")).build());
+            up.dataPoint(Prom.point(l, Report.isOk(r) ? 1 : 0));
+            if (r.get("code") != null) code.dataPoint(Prom.point(l, (Integer) r.get("code")));
+            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, (Double) r.get("latency_ms") / 1000));
+            if (r.get("tls_days_left") != null) days.dataPoint(Prom.point(l, (Double) r.get("tls_days_left")));
         }
-        var totals = GaugeSnapshot.builder().name("ops_httpcheck_urls").help("URLs per status in the last run");
-        report.byStatus().forEach((s, n) -> totals.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("status", s)).value(n).build()));
-        try {
-            PrometheusTextFormatWriter.create().write(out, MetricSnapshots.of(up.build(), code.build(), latency.build(), days.build(), totals.build()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        out.flush();
+        Prom.write(out, up.build(), code.build(), latency.build(), days.build(),
+                Prom.statusTotals("ops_httpcheck_urls", "URLs per status in the last run", report));
     }
 }

@@ -1,8 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
-//DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.4.3
+//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/Tcp.java ../lib/Prom.java
 
 /*
  * probe -- is the fleet reachable over SSH, right now?
@@ -25,11 +24,8 @@
  * descriptor rather than report a false failure, and say so.
  */
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -198,22 +194,15 @@ public class probe implements Callable<Integer> {
             try (Socket s = new Socket()) {
                 try {
                     s.connect(new InetSocketAddress(address, t.port()), (int) Math.max(1, timeout.toMillis()));
-                } catch (SocketTimeoutException e) {
-                    return row(t, addr, "timeout", null, null, "no answer to connect within " + Cli.formatDuration(timeout.toMillis()));
-                } catch (NoRouteToHostException e) {
-                    return row(t, addr, "unreachable", null, null, message(e, "no route to host"));
-                } catch (ConnectException e) {
-                    String m = message(e, "");
-                    if (m.contains("refused")) return row(t, addr, "refused", null, null, "connection refused");
-                    if (m.contains("unreachable")) return row(t, addr, "unreachable", null, null, m);
-                    if (m.contains("timed out")) return row(t, addr, "timeout", null, null, m);
-                    return row(t, addr, "error", null, null, m);
+                } catch (SocketTimeoutException | NoRouteToHostException | ConnectException e) {
+                    Tcp.Failure f = Tcp.connectFailure(e, timeout.toMillis());
+                    return row(t, addr, f.status(), null, null, f.detail());
                 }
                 double latency = (System.nanoTime() - t0) / 1e6;
                 if (noBanner) return row(t, addr, "ok", latency, null, null);
                 return banner(t, addr, latency, s);
             } catch (SocketException e) {
-                String m = message(e, "socket error");
+                String m = Cli.message(e, "socket error");
                 if (m.contains("Too many open files") && System.nanoTime() < giveUp) {
                     fdWaits.incrementAndGet();          // our limit, not the target's fault: wait, retry
                     if (!sleep(20)) return row(t, addr, "error", null, null, "interrupted");
@@ -226,7 +215,7 @@ public class probe implements Callable<Integer> {
                 if (m.contains("unreachable")) return row(t, addr, "unreachable", null, null, m);
                 return row(t, addr, "error", null, null, m);
             } catch (IOException e) {
-                return row(t, addr, "error", null, null, message(e, e.getClass().getSimpleName()));
+                return row(t, addr, "error", null, null, Cli.message(e, e.getClass().getSimpleName()));
             }
         }
     }
@@ -301,10 +290,6 @@ public class probe implements Callable<Integer> {
         return r;
     }
 
-    static String message(Exception e, String fallback) {
-        return e.getMessage() == null ? fallback : e.getMessage();
-    }
-
     static String printable(String s) {
         String p = s.replaceAll("[^\\x20-\\x7e]", "?").strip();
         return p.length() > 60 ? p.substring(0, 60) + "..." : p;
@@ -324,32 +309,20 @@ public class probe implements Callable<Integer> {
 
     /** ops_probe_up / _connect_latency_seconds / _status per target, plus run totals. */
     static void prom(Report report, List<Map<String, Object>> rows, PrintStream out) {
-        var up = GaugeSnapshot.builder().name("ops_probe_up")
-                .help("1 if the target accepted TCP (and sent an SSH banner unless --no-banner), else 0");
-        var latency = GaugeSnapshot.builder().name("ops_probe_connect_latency_seconds")
-                .help("TCP connect time of the last attempt");
-        var status = GaugeSnapshot.builder().name("ops_probe_status")
-                .help("1 for the status the target ended with (ok, refused, timeout, ...)");
+        var up = Prom.gauge("ops_probe_up", "1 if the target accepted TCP (and sent an SSH banner unless --no-banner), else 0");
+        var latency = Prom.gauge("ops_probe_connect_latency_seconds", "TCP connect time of the last attempt");
+        var status = Prom.gauge("ops_probe_status", "1 for the status the target ended with (ok, refused, timeout, ...)");
         for (var r : rows) {
             Labels l = Labels.of("target", (String) r.get("target"), "port", String.valueOf(r.get("port")));
-            up.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(Report.isOk(r) ? 1 : 0).build());
-            if (r.get("latency_ms") != null) {
-                latency.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value((Double) r.get("latency_ms") / 1000.0).build());
-            }
-            status.dataPoint(GaugeDataPointSnapshot.builder().labels(l.add("status", (String) r.get("status"))).value(1).build());
+            up.dataPoint(Prom.point(l, Report.isOk(r) ? 1 : 0));
+            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, (Double) r.get("latency_ms") / 1000.0));
+            status.dataPoint(Prom.point(l.add("status", (String) r.get("status")), 1));
         }
-        var totals = GaugeSnapshot.builder().name("ops_probe_targets").help("Targets per status in the last run");
-        report.byStatus().forEach((s, n) -> totals.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("status", s)).value(n).build()));
-        var duration = GaugeSnapshot.builder().name("ops_probe_duration_seconds").help("Wall time of the last run")
+        var duration = Prom.gauge("ops_probe_duration_seconds", "Wall time of the last run")
                 .dataPoint(GaugeDataPointSnapshot.builder().value(report.elapsedSeconds()).build());
-        var when = GaugeSnapshot.builder().name("ops_probe_last_run_timestamp_seconds").help("When the last run finished")
+        var when = Prom.gauge("ops_probe_last_run_timestamp_seconds", "When the last run finished")
                 .dataPoint(GaugeDataPointSnapshot.builder().value(System.currentTimeMillis() / 1000.0).build());
-        try {
-            PrometheusTextFormatWriter.create().write(out, MetricSnapshots.of(
-                    up.build(), latency.build(), status.build(), totals.build(), duration.build(), when.build()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        out.flush();
+        Prom.write(out, up.build(), latency.build(), status.build(),
+                Prom.statusTotals("ops_probe_targets", "Targets per status in the last run", report), duration.build(), when.build());
     }
 }

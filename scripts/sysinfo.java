@@ -21,8 +21,6 @@
  * though as an ordinary user other users' open files and port owners are not visible.
  */
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -91,7 +89,7 @@ public class sysinfo implements Callable<Integer> {
         PrintStream out = System.out;
         if (format == Format.json) {
             doc.put("summary", Map.of("read_ms", readMs, "sample_ms", sampled ? sample.toMillis() : 0, "line", summary));
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            Report.printJson(doc, out);
             return Cli.OK;
         }
         for (var e : doc.entrySet()) section(e.getKey(), e.getValue(), out);

@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.13.4
 //DEPS org.junit.platform:junit-platform-launcher:1.13.4
 //SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
-//SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/HostFacts.java ../lib/HttpCheck.java
+//SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/HostFacts.java ../lib/HttpCheck.java ../lib/Tcp.java ../lib/Prom.java
 //SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java

@@ -1,0 +1,27 @@
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+
+/**
+ * What a failed TCP connect means for the target, in the words every script reports: timeout
+ * (SYN dropped), refused (RST), unreachable (ICMP or no route), or error. probe and fanout's SSH
+ * connections classify the same way, so a host is "refused" in both.
+ */
+public final class Tcp {
+    private Tcp() {}
+
+    /** A row's status and the detail that explains it. */
+    public record Failure(String status, String detail) {}
+
+    /** Classifies what {@code Socket.connect} threw; {@code timeoutMs} is the connect timeout it was given. */
+    public static Failure connectFailure(IOException e, long timeoutMs) {
+        if (e instanceof SocketTimeoutException) return new Failure("timeout", "no answer to connect within " + Cli.formatDuration(timeoutMs));
+        if (e instanceof NoRouteToHostException) return new Failure("unreachable", Cli.message(e, "no route to host"));
+        String m = Cli.message(e, e instanceof ConnectException ? "" : e.getClass().getSimpleName());
+        if (e instanceof ConnectException && m.contains("refused")) return new Failure("refused", "connection refused");
+        if (m.contains("unreachable")) return new Failure("unreachable", m);
+        if (e instanceof ConnectException && m.contains("timed out")) return new Failure("timeout", m);
+        return new Failure("error", m);
+    }
+}
