@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +36,6 @@ class FanoutNetnsTest {
         return kh;
     }
 
-    static Map<String, JsonNode> rows(JsonNode doc) {
-        Map<String, JsonNode> m = new HashMap<>();
-        for (JsonNode r : doc.get("results")) m.put(r.get("target").asText(), r);
-        return m;
-    }
 
     @Test void droppedRefusedAndUnreachableHostsEachGetTheirStatus() throws Exception {
         try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, List.of("127.0.0.1:22", "127.0.0.2:22"))) {
@@ -53,7 +47,7 @@ class FanoutNetnsTest {
                     "-H", "127.0.0.1,127.0.0.66,127.0.0.2,127.0.0.77,127.0.0.88,db01.invalid", "--", "echo hello"), Duration.ofSeconds(60));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(1, r.exit(), r.toString());
-            Map<String, JsonNode> rows = rows(r.json());
+            Map<String, JsonNode> rows = r.rows();
             assertEquals(6, rows.size(), "every host gets a row");
             assertEquals("ok", rows.get("127.0.0.1").get("status").asText(), r.toString());
             assertEquals("hello\n", rows.get("127.0.0.2").get("stdout").asText());
@@ -106,7 +100,7 @@ class FanoutNetnsTest {
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "fanout did not exit after SIGTERM");
             String stdout = Files.readString(out.toPath()), stderr = Files.readString(err.toPath());
             assertEquals(143, p.exitValue(), stdout + stderr);
-            Map<String, JsonNode> rows = rows(new ScriptRun.Result(143, stdout, stderr).json());
+            Map<String, JsonNode> rows = new ScriptRun.Result(143, stdout, stderr).rows();
             assertEquals("ok", rows.get("127.0.0.1").get("status").asText(), stdout);
             assertEquals("quick\n", rows.get("127.0.0.1").get("stdout").asText());
             assertEquals("interrupted", rows.get("127.0.0.2").get("status").asText(), stdout);

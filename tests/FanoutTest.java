@@ -3,13 +3,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +28,7 @@ class FanoutTest {
     @TempDir static Path tmp;
 
     @BeforeAll static void start() throws Exception {
-        int port = freePort();
+        int port = Proc.freePort();
         for (int i = 11; i <= 14; i++) hosts.add("127.0.0." + i + ":" + port);
         fleet = Sshd.fleet(null, hosts);
         refused = "127.0.0.15:" + port;
@@ -52,18 +50,13 @@ class FanoutTest {
         return ScriptRun.run(fanout::main, all.toArray(String[]::new));
     }
 
-    static Map<String, JsonNode> rows(JsonNode doc) {
-        Map<String, JsonNode> m = new HashMap<>();
-        for (JsonNode r : doc.get("results")) m.put(r.get("target").asText(), r);
-        return m;
-    }
 
     @Test void successNonZeroExitAndStderrPerHost() {
         String h1 = hosts.get(0), h2 = hosts.get(1);
         var r = fanout("--format", "json", "-H", h1 + "," + h2,
                 "--", "echo out; echo to-stderr >&2; case \"$SSH_CONNECTION\" in *' 127.0.0.12 '*) exit 7;; esac");
         assertEquals(1, r.exit(), r.toString());
-        Map<String, JsonNode> rows = rows(r.json());
+        Map<String, JsonNode> rows = r.rows();
         JsonNode ok = rows.get(h1), bad = rows.get(h2);
         assertEquals("ok", ok.get("status").asText(), r.toString());
         assertEquals(0, ok.get("exit_code").asInt());
@@ -99,7 +92,7 @@ class FanoutTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         try {
             assertEquals(1, r.exit(), r.toString());
-            Map<String, JsonNode> rows = rows(r.json());
+            Map<String, JsonNode> rows = r.rows();
             for (JsonNode row : rows.values()) {
                 assertEquals("timeout", row.get("status").asText(), row.toString());
                 assertEquals("started\n", row.get("stdout").asText(), "output before the timeout is kept");
@@ -123,7 +116,7 @@ class FanoutTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         try {
             assertEquals(1, r.exit(), r.toString());
-            Map<String, JsonNode> rows = rows(r.json());
+            Map<String, JsonNode> rows = r.rows();
             assertEquals("timeout", rows.get(targets.get(0)).get("status").asText(), r.out());
             assertTrue(rows.get(targets.get(0)).get("error").asText().contains("cut by the global deadline (--deadline 1.5s)"), r.out());
             assertEquals("not-run", rows.get(targets.get(1)).get("status").asText(), r.out());
@@ -170,7 +163,7 @@ class FanoutTest {
 
     @Test void changedHostKeyIsAMismatchWithBothFingerprints() throws Exception {
         Path newKey = Sshd.newHostKey("ed25519");
-        String addr = "127.0.0.16:" + freePort();
+        String addr = "127.0.0.16:" + Proc.freePort();
         try (Sshd changed = Sshd.fleet(null, List.of(addr), newKey)) {
             Path kh = tmp.resolve("kh-changed");
             Files.writeString(kh, "[" + addr.replace(":", "]:") + " " + Sshd.hostPublicKey() + "\n");
@@ -220,7 +213,7 @@ class FanoutTest {
     }
 
     @Test void restrictedKexServerConnectsAndVerboseSaysWhatWasNegotiated() throws Exception {
-        String addr = "127.0.0.17:" + freePort();
+        String addr = "127.0.0.17:" + Proc.freePort();
         try (Sshd old = Sshd.fleet(null, List.of(addr), "KexAlgorithms diffie-hellman-group14-sha256")) {
             var r = fanout("--no-host-key-check", "-v", "--format", "json", "-H", addr, "--", "echo hi");
             assertEquals(0, r.exit(), r.toString());
@@ -232,7 +225,7 @@ class FanoutTest {
     }
 
     @Test void serverWithNothingInCommonIsKexFailedWithItsList() throws Exception {
-        String addr = "127.0.0.18:" + freePort();
+        String addr = "127.0.0.18:" + Proc.freePort();
         try (Sshd odd = Sshd.fleet(null, List.of(addr), "KexAlgorithms sntrup761x25519-sha512@openssh.com")) {
             var r = fanout("--format", "json", "-H", addr, "--", "true");
             assertEquals(1, r.exit(), r.toString());
@@ -249,7 +242,7 @@ class FanoutTest {
         targets.add(hosts.get(0));                      // duplicate: warned about, run once
         var r = fanout("--format", "json", "-H", String.join(",", targets), "--", "true");
         assertEquals(1, r.exit(), r.toString());
-        Map<String, JsonNode> rows = rows(r.json());
+        Map<String, JsonNode> rows = r.rows();
         assertEquals(5, r.json().get("results").size());
         for (String h : hosts) assertEquals("ok", rows.get(h).get("status").asText(), h);
         assertEquals("refused", rows.get(refused).get("status").asText());
@@ -324,7 +317,7 @@ class FanoutTest {
                 ""));
         var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--known-hosts", knownHosts.toString(),
                 "--format", "json", "-H", "db-primary,jumped", "--", "whoami");
-        Map<String, JsonNode> rows = rows(r.json());
+        Map<String, JsonNode> rows = r.rows();
         JsonNode db = rows.get("db-primary");
         assertEquals("ok", db.get("status").asText(), r.toString());
         assertEquals("root\n", db.get("stdout").asText());
@@ -336,7 +329,7 @@ class FanoutTest {
 
     @Test void passwordLoginAndSudoWithPasswordFromTheEnvironment() throws Exception {
         TestUser.ensure();
-        String addr = "127.0.0.19:" + freePort();
+        String addr = "127.0.0.19:" + Proc.freePort();
         try (Sshd pw = Sshd.fleet(null, List.of(addr), "PasswordAuthentication yes")) {
             Path pwFile = tmp.resolve("pw");
             Files.writeString(pwFile, TestUser.PASSWORD + "\n");
@@ -447,9 +440,4 @@ class FanoutTest {
         return l.toArray(String[]::new);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -10,12 +10,10 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
@@ -102,22 +100,14 @@ class HttpcheckTest {
         return ScriptRun.run(httpcheck::main, args);
     }
 
-    static Map<String, JsonNode> rows(JsonNode doc) {
-        Map<String, JsonNode> m = new HashMap<>();
-        for (JsonNode r : doc.get("results")) m.put(r.get("target").asText(), r);
-        return m;
-    }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) { return s.getLocalPort(); }
-    }
 
     @Test void eachKindOfEndpointGetsItsStatusAndEveryUrlARow() throws Exception {
-        String refused = "http://127.0.0.1:" + freePort() + "/";
+        String refused = "http://127.0.0.1:" + Proc.freePort() + "/";
         var r = httpcheck("--format", "json", "-t", "3s", "--max-latency", "800ms", "--body-match", "UP|late|GET",
                 base + "/ok", base + "/down", base + "/slow", base + "/moved", base + "/nohead", refused);   // names that need DNS: not here, the resolver is off-box
         assertEquals(1, r.exit(), r.toString());
-        Map<String, JsonNode> rows = rows(r.json());
+        Map<String, JsonNode> rows = r.rows();
         assertEquals(6, rows.size());
         assertEquals("ok", rows.get(base + "/ok").get("status").asText(), r.out());
         assertEquals(200, rows.get(base + "/ok").get("code").asInt());
@@ -143,7 +133,7 @@ class HttpcheckTest {
         assertEquals(base + "/ok", row.get("final_url").asText());
 
         var head = httpcheck("--format", "json", "-X", "HEAD", base + "/nohead", base + "/ok");
-        Map<String, JsonNode> rows = rows(head.json());
+        Map<String, JsonNode> rows = head.rows();
         assertEquals("GET", rows.get(base + "/nohead").get("method").asText(), "405 to HEAD: asked again with GET");
         assertEquals(200, rows.get(base + "/nohead").get("code").asInt());
         assertEquals("HEAD", rows.get(base + "/ok").get("method").asText());

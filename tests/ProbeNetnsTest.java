@@ -36,7 +36,7 @@ class ProbeNetnsTest {
             var r = probeIn(ns, null, Duration.ofSeconds(30), "--format", "json", "--timeout", "1s",
                     "-H", "127.0.0.1,127.0.0.66,127.0.0.77,127.0.0.88,db01.invalid");
             assertEquals(1, r.exit(), r.toString());
-            Map<String, JsonNode> rows = rows(r.json());
+            Map<String, JsonNode> rows = r.rows();
             assertEquals("ok", rows.get("127.0.0.1").get("status").asText());
             assertEquals("timeout", rows.get("127.0.0.66").get("status").asText());
             assertEquals("no answer to connect within 1.0s", rows.get("127.0.0.66").get("error").asText());
@@ -75,8 +75,7 @@ class ProbeNetnsTest {
             p.destroy();                                                        // SIGTERM
             assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "probe did not stop on SIGTERM");
             assertEquals(143, p.exitValue(), Files.readString(dir.resolve("err.txt")));
-            JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
-            Map<String, JsonNode> rows = rows(doc);
+            Map<String, JsonNode> rows = new ScriptRun.Result(143, Files.readString(out), "").rows();
             assertEquals(5, rows.size(), "every target gets a row");
             assertEquals("refused", rows.get("127.0.0.2:1").get("status").asText());
             assertEquals("interrupted while running", rows.get("127.3.0.1").get("error").asText());
@@ -136,9 +135,4 @@ class ProbeNetnsTest {
         }
     }
 
-    static Map<String, JsonNode> rows(JsonNode doc) {
-        Map<String, JsonNode> m = new HashMap<>();
-        doc.get("results").forEach(r -> m.put(r.get("target").asText(), r));
-        return m;
-    }
 }

@@ -29,7 +29,7 @@ class ProbeTest {
     static final List<ServerSocket> servers = new ArrayList<>();
 
     @BeforeAll static void start() throws Exception {
-        int p = freePort();
+        int p = Proc.freePort();
         ssh1 = "127.0.0.1:" + p;
         ssh2 = "127.0.0.2:" + p;
         sshd = Sshd.fleet(null, List.of(ssh1, ssh2));
@@ -38,7 +38,7 @@ class ProbeTest {
         closer = serve(s -> { });
         chatty = serve(s -> write(s, "Welcome to the bastion\r\nauthorised use only\r\nSSH-2.0-FakeSSH_1.0 test\r\n"));
         overloaded = serve(s -> write(s, "Exceeded MaxStartups\r\n"));   // what OpenSSH says when it drops us
-        refused = "127.0.0.1:" + freePort();
+        refused = "127.0.0.1:" + Proc.freePort();
     }
 
     @AfterAll static void stop() throws IOException {
@@ -225,11 +225,6 @@ class ProbeTest {
 
     // ---- little servers --------------------------------------------------------------------------
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A loopback server that runs {@code onAccept} for each connection, then closes it. */
     static String serve(Consumer<Socket> onAccept) throws IOException {

@@ -48,7 +48,7 @@ class SmokeTest {
     }
 
     @Test void fanoutRunsOnARealSshdThroughTheCatalog() throws Exception {
-        String addr = "127.0.0.21:" + FanoutTest.freePort();
+        String addr = "127.0.0.21:" + Proc.freePort();
         try (Sshd sshd = Sshd.fleet(null, List.of(addr))) {
             var r = jbang("fanout@ops", "-F", "none", "--no-host-key-check", "-i", Sshd.clientKey().toString(), "-l", "root",
                     "-b", "-H", addr + ",127.0.0.1:1", "--", "echo smoke");

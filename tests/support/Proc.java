@@ -71,6 +71,13 @@ public final class Proc {
         }
     }
 
+    /** A TCP port on 127.0.0.1 that nothing listens on right now. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Runs a shell command and fails the test if it fails. */
     public static String sh(String command) {
         var r = run(List.of("bash", "-c", command), Duration.ofSeconds(60));

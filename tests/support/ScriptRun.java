@@ -22,6 +22,12 @@ public final class ScriptRun {
                 throw new AssertionError("stdout is not JSON: " + e.getMessage() + "\n" + out + "\nstderr:\n" + err);
             }
         }
+        /** The JSON document's "results", keyed by each row's "target". */
+        public java.util.Map<String, JsonNode> rows() {
+            java.util.Map<String, JsonNode> m = new java.util.HashMap<>();
+            for (JsonNode r : json().get("results")) m.put(r.get("target").asText(), r);
+            return m;
+        }
         @Override public String toString() { return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err; }
     }
 
