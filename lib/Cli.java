@@ -132,7 +132,14 @@ public final class Cli {
     public static String formatDuration(long ms) {
         if (ms < 1000) return ms + "ms";
         if (ms < 60_000) return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-        return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
+        if (ms < 3_600_000) return twoUnits(ms / 60_000, "m", (ms / 1000) % 60, "s");
+        if (ms < 86_400_000) return twoUnits(ms / 3_600_000, "h", (ms / 60_000) % 60, "m");
+        return twoUnits(ms / 86_400_000, "d", (ms / 3_600_000) % 24, "h");
+    }
+
+    /** "2m05s", "2m" (not "2m00s"), "1h30m", "3d". */
+    private static String twoUnits(long big, String bigUnit, long small, String smallUnit) {
+        return small == 0 ? big + bigUnit : String.format(Locale.ROOT, "%d%s%02d%s", big, bigUnit, small, smallUnit);
     }
 
     // ---- sizes -------------------------------------------------------------------------------

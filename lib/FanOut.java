@@ -133,6 +133,9 @@ public final class FanOut implements AutoCloseable {
         return out;
     }
 
+    /** True when SIGINT/SIGTERM cut the run short (the JVM exits 130/143 once the results are printed). */
+    public boolean interrupted() { return signalled; }
+
     /** Call once the results are printed (try-with-resources does it). */
     @Override public void close() {
         reported.countDown();

@@ -1,9 +1,15 @@
 //DEPS com.github.oshi:oshi-core:6.10.0
 
+import com.sun.jna.Native;
+import com.sun.jna.platform.linux.LibC;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
@@ -79,8 +87,8 @@ public final class HostFacts {
     /** The kernel's host name, without a DNS lookup (OSHI's may resolve it). */
     public String hostname() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (java.io.IOException e) {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
             return os.getNetworkParams().getHostName();
         }
     }
@@ -134,19 +142,84 @@ public final class HostFacts {
             m.put("mount", s.getMount());
             m.put("device", s.getVolume());
             m.put("type", s.getType());
-            m.put("size_bytes", total);
-            m.put("used_bytes", total - free);
-            m.put("free_bytes", avail);
-            // df's Use%: used / (used + available to non-root), rounded up like df does
-            m.put("used_pct", total - free + avail == 0 ? 0.0 : round(Math.ceil(1000.0 * (total - free) / (total - free + avail)) / 10.0));
-            long inodes = s.getTotalInodes(), ifree = s.getFreeInodes();
-            m.put("inodes", inodes);
-            m.put("inodes_free", ifree);
-            m.put("inodes_used_pct", inodes <= 0 ? null : pct(inodes - ifree, inodes));
+            usage(m, total, free, avail, s.getTotalInodes(), s.getFreeInodes());
             rows.add(m);
         }
         rows.sort(Comparator.comparing(r -> (String) r.get("mount")));
         return rows;
+    }
+
+    /** Sizes, df's Use% and inode use, under the keys filesystems() rows have. */
+    private static void usage(Map<String, Object> m, long total, long free, long avail, long inodes, long ifree) {
+        m.put("size_bytes", total);
+        m.put("used_bytes", total - free);
+        m.put("free_bytes", avail);
+        // df's Use%: used / (used + available to non-root), rounded up like df does
+        m.put("used_pct", total - free + avail == 0 ? 0.0 : round(Math.ceil(1000.0 * (total - free) / (total - free + avail)) / 10.0));
+        m.put("inodes", inodes);
+        m.put("inodes_free", ifree);
+        m.put("inodes_used_pct", inodes <= 0 ? null : pct(inodes - ifree, inodes));
+    }
+
+    /** Mount point -> {device, type} from /proc/self/mountinfo (later mounts over earlier ones). */
+    public static Map<String, String[]> mounts() throws IOException {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            int dash = Arrays.asList(f).indexOf("-");
+            if (f.length < 5 || dash < 0 || dash + 2 >= f.length) continue;
+            m.remove(unescape(f[4]));
+            m.put(unescape(f[4]), new String[] {unescape(f[dash + 2]), f[dash + 1]});
+        }
+        return m;
+    }
+
+    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
+    private static String unescape(String s) {
+        Matcher m = Pattern.compile("\\\\([0-7]{3})").matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 8))));
+        return m.appendTail(sb).toString();
+    }
+
+    /**
+     * One mount point's usage through statvfs (any filesystem type, local or not), as a filesystems()
+     * row; null if {@code mount} is not a mount point.
+     */
+    public static Map<String, Object> mount(String mount) throws IOException {
+        String[] dev = mounts().get(mount);
+        if (dev == null) return null;
+        var st = new LibC.Statvfs();
+        if (LibC.INSTANCE.statvfs(mount, st) != 0) {
+            throw new IOException("statvfs " + mount + " failed (errno " + Native.getLastError() + ")");
+        }
+        long frsize = st.f_frsize.longValue();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mount", mount);
+        m.put("device", dev[0]);
+        m.put("type", dev[1]);
+        usage(m, st.f_blocks.longValue() * frsize, st.f_bfree.longValue() * frsize, st.f_bavail.longValue() * frsize,
+                st.f_files.longValue(), st.f_ffree.longValue());
+        return m;
+    }
+
+    /** The mount point whose filesystem holds {@code path} (the longest mount point that contains it). */
+    public static String mountOf(String path) throws IOException {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        String best = "/";
+        for (String mp : mounts().keySet()) {
+            if (p.startsWith(Path.of(mp)) && mp.length() > best.length()) best = mp;
+        }
+        return best;
+    }
+
+    /** Load averages over 1, 5 and 15 minutes, and the number of logical CPUs. */
+    public double[] loadAverage() {
+        return si.getHardware().getProcessor().getSystemLoadAverage(3);
+    }
+
+    public int logicalCpus() {
+        return si.getHardware().getProcessor().getLogicalProcessorCount();
     }
 
     private static Map<Integer, OSProcess> byPid(List<OSProcess> ps) {
@@ -186,8 +259,8 @@ public final class HostFacts {
     private String userName(OSProcess p) {
         return users.computeIfAbsent(p.getUserID(), uid -> {
             try {
-                return java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc/" + p.getProcessID())).getName();
-            } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+                return Files.getOwner(Path.of("/proc/" + p.getProcessID())).getName();
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 return p.getUser();
             }
         });

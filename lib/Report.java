@@ -127,7 +127,8 @@ public final class Report {
             StringBuilder line = new StringBuilder();
             for (int c = 0; c < columns.size(); c++) {
                 Column col = columns.get(c);
-                String colour = color && col.key().equals("status") ? (isOk(r) ? "\033[32m" : "\033[31m") : null;
+                String colour = !color || !col.key().equals("status") ? null
+                        : isOk(r) ? "\033[32m" : "warn".equals(r.get("status")) ? "\033[33m" : "\033[31m";
                 appendPadded(line, cell(col.value().apply(r)), colour, width[c], col.right());
             }
             out.println(line.toString().stripTrailing());

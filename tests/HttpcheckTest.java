@@ -2,22 +2,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,64 +25,28 @@ class HttpcheckTest {
     @TempDir static Path tmp;
 
     @BeforeAll static void start() throws Exception {
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        route(http, "/ok", ex -> reply(ex, 200, "{\"status\":\"UP\"}"));
-        route(http, "/down", ex -> reply(ex, 503, "{\"status\":\"DOWN\"}"));
-        route(http, "/slow", ex -> { sleep(1200); reply(ex, 200, "late"); });
-        route(http, "/hang", ex -> { sleep(30_000); reply(ex, 200, "too late"); });
-        route(http, "/moved", ex -> { ex.getResponseHeaders().add("Location", base + "/ok"); reply(ex, 302, ""); });
-        route(http, "/nohead", ex -> reply(ex, ex.getRequestMethod().equals("HEAD") ? 405 : 200, "GET only"));
-        route(http, "/echo-host", ex -> reply(ex, 200, "host=" + ex.getRequestHeaders().getFirst("Host")));
+        http = TestHttp.http();
+        TestHttp.route(http, "/ok", ex -> TestHttp.reply(ex, 200, "{\"status\":\"UP\"}"));
+        TestHttp.route(http, "/down", ex -> TestHttp.reply(ex, 503, "{\"status\":\"DOWN\"}"));
+        TestHttp.route(http, "/slow", ex -> { TestHttp.sleep(1200); TestHttp.reply(ex, 200, "late"); });
+        TestHttp.route(http, "/hang", ex -> { TestHttp.sleep(30_000); TestHttp.reply(ex, 200, "too late"); });
+        TestHttp.route(http, "/moved", ex -> { ex.getResponseHeaders().add("Location", base + "/ok"); TestHttp.reply(ex, 302, ""); });
+        TestHttp.route(http, "/nohead", ex -> TestHttp.reply(ex, ex.getRequestMethod().equals("HEAD") ? 405 : 200, "GET only"));
+        TestHttp.route(http, "/echo-host", ex -> TestHttp.reply(ex, 200, "host=" + ex.getRequestHeaders().getFirst("Host")));
         http.start();
-        base = "http://127.0.0.1:" + http.getAddress().getPort();
+        base = TestHttp.base(http);
 
         // A self-signed certificate for 127.0.0.1 that expires in 3 days.
-        Path ks = tmp.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Proc.sh(keytool + " -genkeypair -alias srv -keyalg EC -groupname secp256r1 -validity 3 -dname CN=ops-test"
-                + " -ext san=ip:127.0.0.1 -storetype PKCS12 -storepass changeit -keystore " + ks);
         caPem = tmp.resolve("ca.pem");
-        Proc.sh(keytool + " -exportcert -rfc -alias srv -storepass changeit -keystore " + ks + " -file " + caPem);
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (var in = new FileInputStream(ks.toFile())) { store.load(in, "changeit".toCharArray()); }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, "changeit".toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        https.setHttpsConfigurator(new HttpsConfigurator(ctx));
-        https.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        route(https, "/ok", ex -> reply(ex, 200, "secure"));
+        https = TestHttp.https(tmp, 3, caPem);
+        TestHttp.route(https, "/ok", ex -> TestHttp.reply(ex, 200, "secure"));
         https.start();
-        tls = "https://127.0.0.1:" + https.getAddress().getPort();
+        tls = TestHttp.base(https);
     }
 
     @AfterAll static void stop() {
         if (http != null) http.stop(0);
         if (https != null) https.stop(0);
-    }
-
-    interface Handler { void handle(HttpExchange ex) throws IOException; }
-
-    static void route(HttpServer s, String path, Handler h) {
-        s.createContext(path, ex -> {
-            try (ex) { h.handle(ex); }
-        });
-    }
-
-    static void reply(HttpExchange ex, int code, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(code, -1);
-            return;
-        }
-        ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) ex.getResponseBody().write(b);
-    }
-
-    static void sleep(long ms) {
-        try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
     }
 
     static ScriptRun.Result httpcheck(String... args) {

@@ -75,6 +75,30 @@ class SmokeTest {
         assertQuiet(r);
     }
 
+    @Test void inspectRunsTheExamplePlanThroughTheCatalog() throws Exception {
+        var r = jbang("inspect@ops", "--format", "json", "examples/inspect.yaml");
+        assertTrue(r.exit() == 0 || r.exit() == 1, r.toString());
+        assertEquals(7, r.json().get("results").size(), "one row per check in the example plan");
+        assertTrue(byName(r, "root filesystem").get("value").asText().matches("used [\\d.]+%, inodes [\\d.]+%"), r.out());
+        String ours = r.err().lines().filter(l -> !l.startsWith("[jbang]")).collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals("", ours, "no JNA native-access or SLF4J warnings");
+
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("plan", ".yaml");
+        try {
+            java.nio.file.Files.writeString(bad, "checks:\n  - kind: tcp\n    host: a\n    port: ssh\n");
+            var b = jbang("inspect@ops", bad.toString());
+            assertEquals(2, b.exit(), b.toString());
+            assertTrue(b.err().contains("inspect: " + bad + ":4:11: checks[0].port: expected a whole number, got 'ssh'"), b.err());
+        } finally {
+            java.nio.file.Files.delete(bad);
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode byName(ScriptRun.Result r, String name) {
+        for (var row : r.json().get("results")) if (row.get("name").asText().equals(name)) return row;
+        throw new AssertionError("no row named " + name + ":\n" + r.out());
+    }
+
     @Test void theBenchmarksStillCompile() throws Exception {
         try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {

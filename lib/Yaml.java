@@ -1,0 +1,361 @@
+//DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed YAML input with errors a tired human can act on. {@link #load} binds a YAML file to records
+ * (keys in snake_case) with Jackson, rejecting duplicate keys, unknown keys and values of the wrong
+ * type, and reports the first problem as one line:
+ *
+ * <pre>
+ *   plan.yaml:12:11: checks[2].port: expected a whole number, got 'abc'
+ *   plan.yaml:7:5: checks[1]: unknown key 'treshold' (expected one of: name, mount, used, ...)
+ * </pre>
+ *
+ * Durations ("500ms", "3s", "1h"; a bare number is seconds), {@link Size}s ("512k", "1G"; a bare number
+ * is bytes) and {@link Percent}s (80, "80%") are typed values. Checks that need the whole document
+ * (a missing field, warn above crit) throw {@link Invalid} with a path; {@link Doc#error} turns it
+ * into the same one-line form, pointing at the key, or at its parent when the key is missing.
+ */
+public final class Yaml {
+    private Yaml() {}
+
+    /** A byte count written as "512k", "16M", "1.5G" or a bare number of bytes. */
+    public record Size(long bytes) {
+        @Override public String toString() { return Cli.formatSize(bytes); }
+    }
+
+    /** A percentage 0-100, written 80, 80.5 or "80%". */
+    public record Percent(double value) {
+        @Override public String toString() {
+            return (value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value)) + "%";
+        }
+    }
+
+    /** What a record type looks like in YAML, for "expected ..." in error messages. */
+    @Retention(RetentionPolicy.RUNTIME) @Target(ElementType.TYPE)
+    public @interface Expect { String value(); }
+
+    /** A problem found after binding: {@code path} like "checks[2].port" (the key may be absent). */
+    public static final class Invalid extends RuntimeException {
+        public final String path;
+        public Invalid(String path, String message) { super(message); this.path = path; }
+    }
+
+    /** A bound document plus where each of its keys and values is in the file. */
+    public record Doc<T>(Path file, T value, Map<String, JsonLocation> keys, Map<String, JsonLocation> values) {
+        /** "file:LINE:COL: path: message", located at the path or its nearest present parent. */
+        public Cli.InputError error(Invalid e) {
+            return new Cli.InputError(where(file, locate(e.path)) + (e.path.isEmpty() ? "" : e.path + ": ") + e.getMessage());
+        }
+
+        JsonLocation locate(String path) {
+            for (String p = path; ; p = parent(p)) {
+                JsonLocation l = keys.containsKey(p) ? keys.get(p) : values.get(p);
+                if (l != null || p.isEmpty()) return l;
+            }
+        }
+    }
+
+    private static final ObjectMapper MAPPER = mapper();
+
+    private static ObjectMapper mapper() {
+        YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        SimpleModule types = new SimpleModule("ops-yaml")
+                .addDeserializer(Duration.class, new Scalar<>(Duration.class, Cli::parseDuration, n -> Duration.ofMillis(Math.round(n * 1000))))
+                .addDeserializer(Size.class, new Scalar<>(Size.class, t -> new Size(Cli.parseSize(t)), n -> {
+                    if (n != Math.rint(n) || n < 0) throw new IllegalArgumentException();
+                    return new Size((long) n);
+                }))
+                .addDeserializer(Percent.class, new Scalar<>(Percent.class, t -> percent(Double.parseDouble(t.strip().replaceFirst("\\s*%$", ""))), Yaml::percent));
+        return new ObjectMapper(factory)
+                .registerModule(types)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    private static Percent percent(double v) {
+        if (!(v >= 0 && v <= 100)) throw new IllegalArgumentException();
+        return new Percent(v);
+    }
+
+    /** A value written as text ("3s") or as a bare number (seconds, bytes, percent). */
+    private static final class Scalar<T> extends JsonDeserializer<T> {
+        private final Class<T> type;
+        private final java.util.function.Function<String, T> fromText;
+        private final java.util.function.DoubleFunction<T> fromNumber;
+
+        Scalar(Class<T> type, java.util.function.Function<String, T> fromText, java.util.function.DoubleFunction<T> fromNumber) {
+            this.type = type;
+            this.fromText = fromText;
+            this.fromNumber = fromNumber;
+        }
+
+        @Override public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken t = p.currentToken();
+            try {
+                if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) return fromNumber.apply(p.getDoubleValue());
+                if (t == JsonToken.VALUE_STRING) return fromText.apply(p.getText());
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, "bad " + type.getSimpleName(), p.getText(), type);
+            }
+            throw MismatchedInputException.from(p, type, "wrong shape");
+        }
+    }
+
+    /**
+     * Reads {@code file} into {@code type}. Every problem (missing file, bad UTF-8, YAML syntax,
+     * duplicate or unknown key, wrong type, unknown subtype) is a {@link Cli.InputError} naming
+     * file:line:col.
+     */
+    public static <T> Doc<T> load(Path file, Class<T> type) {
+        String text;
+        try {
+            byte[] raw = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (NoSuchFileException e) {
+            throw new Cli.InputError(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new Cli.InputError(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new Cli.InputError(file + ": cannot read: " + Cli.message(e, e.getClass().getSimpleName()));
+        }
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
+        if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) throw new Cli.InputError(file + ": empty (nothing to read)");
+        Map<String, JsonLocation> keys = new HashMap<>(), values = new HashMap<>();
+        Map<String, String> shown = new HashMap<>();
+        try {
+            locate(text, keys, values, shown);                      // YAML syntax and duplicate keys fail here
+            return new Doc<>(file, MAPPER.readValue(text, type), keys, values);
+        } catch (JsonProcessingException e) {
+            Doc<T> doc = new Doc<>(file, null, keys, values);
+            throw new Cli.InputError(describe(doc, e, shown));
+        } catch (IOException e) {                                  // not from a String, but the API says so
+            throw new Cli.InputError(file + ": " + Cli.message(e, e.getClass().getSimpleName()));
+        }
+    }
+
+    /** One pass over the tokens: where each path's key and value start, and how each scalar reads. */
+    private static void locate(String text, Map<String, JsonLocation> keys, Map<String, JsonLocation> values, Map<String, String> shown)
+            throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+            for (JsonToken t = next(p); t != null; t = next(p)) {
+                JsonStreamContext ctx = p.getParsingContext();
+                if (t == JsonToken.FIELD_NAME) {
+                    keys.put(path(ctx), p.currentTokenLocation());
+                } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    String at = path(ctx.getParent());
+                    values.putIfAbsent(at, p.currentTokenLocation());
+                    shown.put(at, t == JsonToken.START_OBJECT ? "a mapping" : "a list");
+                } else if (t.isScalarValue()) {
+                    String at = path(ctx);
+                    values.put(at, p.currentTokenLocation());
+                    shown.put(at, t == JsonToken.VALUE_NULL || p.getText().isEmpty() ? "nothing" : t == JsonToken.VALUE_STRING ? "'" + p.getText() + "'" : p.getText());
+                }
+            }
+        }
+    }
+
+    /** The next token; a duplicate key is reported where the key starts, not where it ends. */
+    private static JsonToken next(JsonParser p) throws IOException {
+        try {
+            return p.nextToken();
+        } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+            if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")) throw e;
+            String in = parent(path(p.getParsingContext()));
+            String message = (in.isEmpty() ? "" : in + ": ") + e.getOriginalMessage().replace("Duplicate field", "duplicate key");
+            throw new com.fasterxml.jackson.core.JsonParseException(p, message, p.currentTokenLocation());
+        }
+    }
+
+    /** "checks[2].port" for a parser context (the current field or array element). */
+    private static String path(JsonStreamContext ctx) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+            else if (c.getCurrentName() != null) parts.add(0, "." + c.getCurrentName());
+        }
+        String s = String.join("", parts);
+        return s.startsWith(".") ? s.substring(1) : s;
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (var r : refs) {
+            if (r.getFieldName() != null) sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) sb.append('[').append(r.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
+    static String parent(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+        return cut < 0 ? "" : path.substring(0, cut);
+    }
+
+    private static String where(Path file, JsonLocation l) {
+        return l == null || l.getLineNr() < 1 ? file + ": " : file + ":" + l.getLineNr() + ":" + l.getColumnNr() + ": ";
+    }
+
+    /** The one-line message for anything Jackson or the YAML parser threw. */
+    private static String describe(Doc<?> doc, JsonProcessingException e, Map<String, String> shown) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) return syntax(doc.file(), y);
+        if (!(e instanceof JsonMappingException m)) {
+            return where(doc.file(), e.getLocation()) + e.getOriginalMessage();
+        }
+        String at = path(m.getPath());
+        String prefix = at.isEmpty() ? "" : at + ": ";
+        if (m instanceof ValueInstantiationException v && v.getCause() != null) {   // a record's creator refused the value
+            return where(doc.file(), valueAt(doc, at)) + prefix + Cli.message((Exception) v.getCause(), "invalid value");
+        }
+        if (m instanceof UnrecognizedPropertyException u) {
+            List<String> known = keysOf(u.getReferringClass());
+            if (known.isEmpty()) for (Object o : u.getKnownPropertyIds()) known.add(String.valueOf(o));
+            String hint = closest(u.getPropertyName(), known);
+            return where(doc.file(), doc.locate(at)) + parent(at) + (parent(at).isEmpty() ? "" : ": ") + "unknown key '" + u.getPropertyName() + "'"
+                    + (hint == null ? "" : " (did you mean '" + hint + "'?)") + "; expected one of: " + String.join(", ", known);
+        }
+        if (m instanceof InvalidTypeIdException t) {
+            String property = t.getMessage().contains("missing type id property")
+                    ? t.getMessage().replaceAll("(?s).*missing type id property '([^']*)'.*", "$1") : "kind";
+            String expected = subtypeNames(t.getBaseType().getRawClass());
+            String got = shown.getOrDefault(at, "a mapping");
+            if (!got.equals("a mapping")) {
+                return where(doc.file(), valueAt(doc, at)) + prefix + "expected a mapping with '" + property + ":' and its keys, got " + got + hint(got);
+            }
+            if (t.getTypeId() == null) return where(doc.file(), doc.locate(at)) + prefix + "missing '" + property + "'" + expected;
+            return where(doc.file(), doc.locate(at + "." + property)) + at + "." + property + ": unknown " + property + " '" + t.getTypeId() + "'" + expected;
+        }
+        if (m instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+            String got = shown.getOrDefault(at, "something else");
+            return where(doc.file(), valueAt(doc, at)) + prefix + "expected " + expected(mi.getTargetType()) + ", got " + got + hint(got);
+        }
+        return where(doc.file(), doc.locate(at)) + prefix + m.getOriginalMessage().lines().findFirst().orElse("invalid");
+    }
+
+    /** " (expected one of: a, b)" from the base type's @JsonSubTypes names, or "". */
+    private static String subtypeNames(Class<?> base) {
+        var types = base.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+        if (types == null) return "";
+        List<String> names = new ArrayList<>();
+        for (var t : types.value()) names.add(t.name());
+        names.sort(null);
+        return " (expected one of: " + String.join(", ", names) + ")";
+    }
+
+    /** Where the value at {@code path} starts (type errors point at the value, not its key). */
+    private static JsonLocation valueAt(Doc<?> doc, String path) {
+        JsonLocation l = doc.values().get(path);
+        return l != null ? l : doc.locate(path);
+    }
+
+    /** "kind:tcp" is one string to YAML: say so. */
+    private static String hint(String got) {
+        return got.matches("'[\\w.-]+:\\S.*'") ? " (YAML needs a space after ':')" : "";
+    }
+
+    /** A record's keys in declaration order, as written in YAML (snake_case). */
+    private static List<String> keysOf(Class<?> type) {
+        List<String> names = new ArrayList<>();
+        if (type != null && type.isRecord()) {
+            for (var c : type.getRecordComponents()) names.add(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
+        }
+        return names;
+    }
+
+    /** A YAML syntax error: the parser's problem and where it is, with a hint for the usual cause. */
+    private static String syntax(Path file, org.yaml.snakeyaml.error.MarkedYAMLException y) {
+        var mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
+        String problem = String.valueOf(y.getProblem()).replace("\\t(TAB)", "a tab").replace("\t(TAB)", "a tab")
+                .replaceAll("\\s+", " ").strip();
+        String hint = problem.contains("tab") ? "" : " (YAML syntax; check the indentation and that ':' is followed by a space)";
+        String where = mark == null ? file + ": " : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
+        return where + problem + hint;
+    }
+
+    /** How a value of {@code type} is written, for "expected ...". */
+    static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+        if (type == Double.class || type == double.class || type == Float.class) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "text";
+        if (type == Duration.class) return "a duration like 500ms, 3s, 2m or 1h";
+        if (type == Size.class) return "a size like 512k, 16M or 1G";
+        if (type == Percent.class) return "a percentage 0-100 like 80 or 80%";
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) names.add(c.toString());
+            return "one of " + String.join(", ", names);
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) return "a list";
+        if (Map.class.isAssignableFrom(type)) return "a mapping of 'key: value' lines";
+        Expect e = type.getAnnotation(Expect.class);
+        if (e != null) return e.value();
+        if (type.isRecord()) return "a mapping with keys " + String.join(", ", keysOf(type));
+        return type.getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    /** The known key nearest to a misspelt one (edit distance at most 2), or null. */
+    static String closest(String typo, List<String> known) {
+        String best = null;
+        int bestD = 3;
+        for (String k : known) {
+            int d = distance(typo.toLowerCase(Locale.ROOT), k);
+            if (d < bestD) { best = k; bestD = d; }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+}
