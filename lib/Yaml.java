@@ -164,7 +164,7 @@ public final class Yaml {
         Map<String, JsonLocation> keys = new HashMap<>(), values = new HashMap<>();
         Map<String, String> shown = new HashMap<>();
         try {
-            locate(text, keys, values, shown);                      // YAML syntax and duplicate keys fail here
+            locate(file, text, keys, values, shown);                // YAML syntax and duplicate keys fail here
             return new Doc<>(file, MAPPER.readValue(text, type), keys, values);
         } catch (JsonProcessingException e) {
             Doc<T> doc = new Doc<>(file, null, keys, values);
@@ -175,12 +175,19 @@ public final class Yaml {
     }
 
     /** One pass over the tokens: where each path's key and value start, and how each scalar reads. */
-    private static void locate(String text, Map<String, JsonLocation> keys, Map<String, JsonLocation> values, Map<String, String> shown)
-            throws IOException {
+    private static void locate(Path file, String text, Map<String, JsonLocation> keys, Map<String, JsonLocation> values,
+                               Map<String, String> shown) throws IOException {
         try (JsonParser p = MAPPER.getFactory().createParser(text)) {
             for (JsonToken t = next(p); t != null; t = next(p)) {
                 JsonStreamContext ctx = p.getParsingContext();
+                if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
+                    throw new Cli.InputError(where(file, p.currentTokenLocation()) + path(ctx) + ": YAML aliases (*" + p.getText()
+                            + ") are not supported; write the value out");
+                }
                 if (t == JsonToken.FIELD_NAME) {
+                    if (p.currentName().equals("<<")) {
+                        throw new Cli.InputError(where(file, p.currentTokenLocation()) + "YAML merge keys (<<) are not supported; write the keys out");
+                    }
                     keys.put(path(ctx), p.currentTokenLocation());
                 } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     String at = path(ctx.getParent());

@@ -69,41 +69,48 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, version = "inspect (ops) 0.1", sortOptions = false,
         description = {
-            "Run a YAML check plan on this host and report OK, WARN or CRIT per check, grouped, with a summary line.",
-            "Check kinds: tcp, http, process, disk, memory, load, command, file. A plan with any mistake is",
-            "rejected before anything runs, with file:line:col and what was expected."},
+            "Run a YAML check plan on this host; report OK, WARN or CRIT per check, grouped.",
+            "Kinds: tcp, http, process, disk, memory, load, command, file. A plan with any",
+            "mistake is rejected before anything runs, with file:line:col and what was expected."},
         footer = {
-            "%nA plan (every key but 'checks' is optional; thresholds warn when the value reaches them):",
+            "%nA plan ('checks' is required; see examples/inspect.yaml):",
             "  title: db-01 daily inspection",
-            "  defaults: {timeout: 5s}                          # tcp, http and command checks",
+            "  defaults: {timeout: 5s}            # for tcp, http and command checks",
             "  checks:",
-            "    - {kind: tcp, host: 127.0.0.1, port: 5432, latency: {warn: 100ms, crit: 1s}}",
-            "    - {kind: http, url: 'https://127.0.0.1:8443/health', expect: 200-299, body_match: UP,",
-            "       latency: {warn: 300ms, crit: 2s}, cert_expiry: {warn: 14d, crit: 3d}}",
-            "    - {kind: process, process: postgres, count: {min: 1, max: 50}, rss: {warn: 2G, crit: 4G}}",
-            "    - {kind: process, regex: 'java .*-jar app\\.jar', user: app}",
-            "    - {kind: disk, mount: /var/lib/postgresql, used: {warn: 80%%, crit: 90%%}, inodes: {crit: 95%%}}",
+            "    - {kind: tcp, host: 127.0.0.1, port: 5432, latency: {warn: 100ms}}",
+            "    - kind: http",
+            "      url: https://127.0.0.1:8443/health",
+            "      expect: 200-299",
+            "      body_match: UP",
+            "      latency: {warn: 300ms, crit: 2s}",
+            "      cert_expiry: {warn: 14d, crit: 3d}",
+            "    - {kind: process, process: postgres, count: {min: 1, max: 50}}",
+            "    - {kind: process, regex: 'java .*-jar app\\.jar', rss: {warn: 2G}}",
+            "    - {kind: disk, mount: /var/lib/pg, used: {warn: 80%%, crit: 90%%}}",
             "    - {kind: memory, used: {warn: 90%%, crit: 95%%}, swap: {warn: 50%%}}",
             "    - {kind: load, load5: {warn: 1.5, crit: 3}, per_cpu: true}",
             "    - {kind: command, run: 'pg_isready -q', exit: 0, timeout: 10s}",
-            "    - {kind: command, name: queue depth, run: [redis-cli, llen, jobs], value: {warn: 1000, crit: 10000}}",
-            "    - {kind: file, path: /var/backups/db.dump, age: {warn: 26h, crit: 50h}, min_size: 1M}",
-            "  Every check also takes name, group and severity (warn|crit: what a failure that is not a",
-            "  threshold, like 'connection refused', counts as; default crit). Defaults for keys not given: disk",
-            "  used and inodes warn 80%%/crit 90%%; memory used warn 90%%/crit 95%%; process count min 1; http",
-            "  expect 200-399 and cert_expiry warn 14d/crit 3d; command exit 0; timeout 10s.",
+            "    - {kind: command, run: [redis-cli, llen, jobs], value: {warn: 1000}}",
+            "    - {kind: file, path: /backup/db.dump, age: {crit: 50h}, min_size: 1M}",
+            "%nThresholds: WARN when the value reaches warn, CRIT when it reaches crit",
+            "(falls to them for cert_expiry, free and available). Every check also takes",
+            "name, group, and severity: warn|crit, what a failure that is not a threshold",
+            "(refused, missing, wrong exit code) counts as (default crit).",
+            "Defaults for keys not given: disk used and inodes 80%%/90%%; memory used",
+            "90%%/95%%; process count min 1; http expect 200-399, cert_expiry 14d/3d;",
+            "command exit 0; timeout 10s.",
             "%nExamples:",
             "  inspect plan.yaml",
-            "  inspect plan.yaml --format md --only-failed          # paste into the incident chat",
-            "  inspect plan.yaml --alert-webhook-env OPS_WEBHOOK     # POST WARN/CRIT results (URL from the env)",
-            "  inspect plan.yaml --format prom > /var/lib/node_exporter/textfile/inspect.prom",
-            "  inspect --validate plan.yaml                          # check the plan only, in CI",
+            "  inspect plan.yaml --format md --only-failed      # for the incident chat",
+            "  inspect plan.yaml --alert-webhook-env OPS_HOOK   # POST WARN/CRIT results",
+            "  inspect plan.yaml --format prom > /var/lib/node_exporter/textfile/i.prom",
+            "  inspect --validate plan.yaml                     # check the plan, in CI",
             "%nExit codes:%n"
                     + "  0  every check OK%n"
-                    + "  1  at least one check WARN, CRIT or not run (a failed alert webhook is a warning on stderr)%n"
+                    + "  1  a check is WARN, CRIT or not run (a failed webhook only warns)%n"
                     + "  2  bad usage or a bad plan (nothing was run)%n"
                     + "  3  the tool itself failed (see stderr)%n"
-                    + "  130/143  interrupted by SIGINT/SIGTERM (results so far are printed, the rest are not-run)%n"})
+                    + "  130/143  interrupted (results so far are printed, the rest not-run)%n"})
 public class inspect implements Callable<Integer> {
 
     @Parameters(paramLabel = "PLAN", arity = "1", description = "The YAML check plan.")

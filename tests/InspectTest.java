@@ -325,6 +325,9 @@ class InspectTest {
         {"  -", "3:4: checks[1]: expected a mapping with 'kind:' and its keys, got nothing"},
         {"titel: x", "3:1: unknown key 'titel' (did you mean 'title'?); expected one of: title, defaults, checks"},
         {"checks: []", "3:1: duplicate key 'checks'"},
+        {"  - {kind: disk, mount: /, used: &limits {warn: 80%}}\n  - {kind: disk, mount: /var, used: *limits}",
+         "4:37: checks[2].used: YAML aliases (*limits) are not supported; write the value out"},
+        {"  - <<: {kind: memory}\n    name: m", "3:5: YAML merge keys (<<) are not supported; write the keys out"},
     };
 
     @Test void badPlansAreRejectedWithFileLineColumnBeforeAnythingRuns() throws Exception {
@@ -365,6 +368,16 @@ class InspectTest {
             assertEquals("inspect: " + c[0] + "\n", r.err());
             assertEquals("", r.out());
         }
+    }
+
+    @Test void thePlanShownInHelpIsAValidPlan() throws Exception {
+        var help = inspect("--help");
+        String text = help.out();
+        int start = text.indexOf("\n", text.indexOf("A plan (")) + 1;
+        String yaml = text.substring(start, text.indexOf("\n\n", start));
+        var r = inspect("--validate", plan("from-help.yaml", yaml.stripIndent()).toString());
+        assertEquals(0, r.exit(), yaml + "\n" + r);
+        assertTrue(r.out().endsWith("plan OK, 10 checks; nothing was run\n"), r.out());
     }
 
     @Test void validateChecksThePlanAndRunsNothing() throws Exception {
