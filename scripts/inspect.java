@@ -513,20 +513,25 @@ public class inspect implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f%%", v);
     }
 
-    /** What the local checks read, once per run however many checks ask. */
+    /** What the local checks read, once per run however many checks ask (each under its own lock). */
     static final class Local {
         private final HostFacts facts = new HostFacts();
+        private final Object processLock = new Object(), memoryLock = new Object();
         private List<Map<String, Object>> processes;
         private Map<String, Object> memory;
 
-        synchronized List<Map<String, Object>> processes() {
-            if (processes == null) processes = facts.processes(null);
-            return processes;
+        List<Map<String, Object>> processes() {
+            synchronized (processLock) {
+                if (processes == null) processes = facts.processes(null);
+                return processes;
+            }
         }
 
-        synchronized Map<String, Object> memory() {
-            if (memory == null) memory = facts.memory();
-            return memory;
+        Map<String, Object> memory() {
+            synchronized (memoryLock) {
+                if (memory == null) memory = facts.memory();
+                return memory;
+            }
         }
     }
 
@@ -729,7 +734,8 @@ public class inspect implements Callable<Integer> {
         double ms = (System.nanoTime() - t0) / 1e6;
         String output = out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8);
         List<Integer> expected = c.exit() == null ? List.of(0) : c.exit().codes();
-        o.expect("exit " + expected.stream().map(String::valueOf).reduce((a, b) -> a + "|" + b).orElse("0"));
+        String expectedText = String.join("|", expected.stream().map(String::valueOf).toList());
+        o.expect("exit " + expectedText);
         if (!finished) {
             o.value("timeout");
             o.fail(t.severity(), "still running after " + Cli.formatDuration(t.timeout().toMillis()) + "; stopped it");
@@ -737,7 +743,7 @@ public class inspect implements Callable<Integer> {
         }
         int code = p.exitValue();
         o.value("exit " + code);
-        if (!expected.contains(code)) o.fail(t.severity(), "exit " + code + ", expected " + o.limits.get(0).substring(5) + firstLine(output));
+        if (!expected.contains(code)) o.fail(t.severity(), "exit " + code + ", expected " + expectedText + firstLine(output));
         if (t.regex() != null) {
             o.expect("output ~ /" + t.regex().pattern() + "/");
             if (!t.regex().matcher(output).find()) o.fail(t.severity(), "output does not match /" + t.regex().pattern() + "/" + firstLine(output));
@@ -960,14 +966,17 @@ public class inspect implements Callable<Integer> {
     /** ops_inspect_status per check (0 OK, 1 WARN, 2 CRIT, 3 not run) and ops_inspect_value per measured value. */
     private static void prom(List<Map<String, Object>> rows, PrintStream out) {
         var status = Prom.gauge("ops_inspect_status", "Check result: 0 OK, 1 WARN, 2 CRIT, 3 not run");
-        var value = Prom.gauge("ops_inspect_value", "A value a check measured (unit in the label)");
+        var value = Prom.gauge("ops_inspect_value", "A value a check measured, in the unit its label names");
         for (var r : rows) {
             Labels l = Labels.of("check", (String) r.get("name"), "kind", (String) r.get("kind"), "group", (String) r.get("group"));
             status.dataPoint(Prom.point(l, switch ((String) r.get("status")) { case "ok" -> 0; case "warn" -> 1; case "crit" -> 2; default -> 3; }));
             if (r.get("measures") instanceof List<?> ms) {
                 for (Object o : ms) {
                     @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) o;
-                    value.dataPoint(Prom.point(l.add("measure", (String) m.get("name")).add("unit", (String) m.get("unit")), (Double) m.get("value")));
+                    boolean millis = "ms".equals(m.get("unit"));                // Prometheus counts time in seconds
+                    String unit = millis ? "seconds" : "%".equals(m.get("unit")) ? "percent" : (String) m.get("unit");
+                    double v = (Double) m.get("value") / (millis ? 1000 : 1);
+                    value.dataPoint(Prom.point(l.add("measure", (String) m.get("name")).add("unit", unit), v));
                 }
             }
         }

@@ -241,7 +241,7 @@ class InspectTest {
         var prom = inspect("--format", "prom", p.toString());
         assertTrue(prom.out().contains("ops_inspect_status{check=\"db port\",group=\"database\",kind=\"tcp\"} 2"), prom.out());
         assertTrue(prom.out().contains("ops_inspect_status{check=\"api\",group=\"services\",kind=\"http\"} 0"), prom.out());
-        assertTrue(prom.out().contains("ops_inspect_value{check=\"backup\",group=\"files\",kind=\"file\",measure=\"age\",unit=\"ms\"}"), prom.out());
+        assertTrue(prom.out().contains("ops_inspect_value{check=\"backup\",group=\"files\",kind=\"file\",measure=\"age\",unit=\"seconds\"} 180000."), prom.out());
         assertTrue(prom.err().contains("1 CRIT"), prom.err());
     }
 
