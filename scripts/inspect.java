@@ -864,19 +864,20 @@ public class inspect implements Callable<Integer> {
         String host = local.facts.hostname();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long t0 = System.nanoTime();
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("title", title);
+        header.put("host", host);
+        header.put("plan", planFile.toString());
+        header.put("started", started.toString());
         List<Map<String, Object>> rows;
         boolean interrupted;
         String summary;
+        long elapsed;
         try (FanOut fan = new FanOut(Math.min(concurrency, tasks.size()), deadline, "inspect")) {
             rows = fan.run(tasks, t -> run(t, local), inspect::notRun);
             interrupted = fan.interrupted();
-            long elapsed = (System.nanoTime() - t0) / 1_000_000;
+            elapsed = (System.nanoTime() - t0) / 1_000_000;
             summary = summaryLine(rows, host, elapsed);
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("title", title);
-            header.put("host", host);
-            header.put("plan", planFile.toString());
-            header.put("started", started.toString());
             List<Map<String, Object>> shown = rows.stream().filter(r -> !onlyFailed || !Report.isOk(r)).toList();
             switch (format) {
                 case table, md -> grouped(header, shown, summary, out);
@@ -888,7 +889,7 @@ public class inspect implements Callable<Integer> {
         List<Map<String, Object>> alerts = rows.stream().filter(r -> !Report.isOk(r)).toList();
         if (alertUrl != null && !alerts.isEmpty()) {
             if (interrupted) err.println("inspect: interrupted, so the alert webhook was not called");
-            else alert(alertUrl, payload(title, host, started, alerts, rows, summary), webhookTimeout, err);
+            else alert(alertUrl, payload(header, alerts, rows, summary, elapsed), webhookTimeout, err);
         }
         return alerts.isEmpty() ? Cli.OK : Cli.FAILED;
     }
@@ -954,13 +955,18 @@ public class inspect implements Callable<Integer> {
                                                 String summary, long elapsedMs) {
         Map<String, Object> doc = new LinkedHashMap<>(header);
         doc.put("results", shown);
+        doc.put("summary", summaryOf(rows, summary, elapsedMs));
+        return doc;
+    }
+
+    /** The "summary" object of the JSON report and of the webhook payload. */
+    static Map<String, Object> summaryOf(List<Map<String, Object>> rows, String line, long elapsedMs) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total", rows.size());
         s.putAll(counts(rows));
         s.put("elapsed_ms", elapsedMs);
-        s.put("line", summary);
-        doc.put("summary", s);
-        return doc;
+        s.put("line", line);
+        return s;
     }
 
     /** ops_inspect_status per check (0 OK, 1 WARN, 2 CRIT, 3 not run) and ops_inspect_value per measured value. */
@@ -986,8 +992,8 @@ public class inspect implements Callable<Integer> {
     // ---- the alert webhook ----------------------------------------------------------------------------
 
     /** The JSON an alert receiver gets; "text" makes it readable by Slack/Mattermost incoming webhooks as is. */
-    static Map<String, Object> payload(String title, String host, Instant started, List<Map<String, Object>> alerts,
-                                       List<Map<String, Object>> rows, String summary) {
+    static Map<String, Object> payload(Map<String, Object> header, List<Map<String, Object>> alerts, List<Map<String, Object>> rows,
+                                       String summary, long elapsedMs) {
         StringBuilder text = new StringBuilder(summary);
         for (var a : alerts) {
             text.append('\n').append(((String) a.get("status")).toUpperCase(Locale.ROOT)).append(' ').append(a.get("name"))
@@ -1001,14 +1007,8 @@ public class inspect implements Callable<Integer> {
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("tool", "inspect");
-        p.put("title", title);
-        p.put("host", host);
-        p.put("started", started.toString());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("total", rows.size());
-        s.putAll(counts(rows));
-        s.put("line", summary);
-        p.put("summary", s);
+        p.putAll(header);
+        p.put("summary", summaryOf(rows, summary, elapsedMs));
         p.put("alerts", slim);
         p.put("text", text.toString());
         return p;
