@@ -1,0 +1,1171 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//JAVA_OPTIONS -XX:+UseSerialGC -Xmx192m -Xss512k
+//SOURCES ../lib/Cli.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+
+/*
+ * logship -- a log collection agent that never loses a line
+ *
+ * What it does: follows files matching glob patterns like `tail -F` (rename rotation, copytruncate,
+ * deletion, files appearing later), parses each line (none, json, logfmt or a regex with named
+ * groups; multiline joining; include/exclude filters; static labels) in a worker pool, and ships
+ * batches to stdout, a file, an HTTP endpoint (JSON arrays) or Loki's push API. Offsets are kept
+ * per file (device+inode plus a fingerprint of the first bytes) in --state DIR and advance only
+ * after the sink accepted the lines: delivery is at-least-once, and after kill -9 at most the
+ * batch in flight is sent again.
+ *
+ * When to use it: shipping application logs from a box without installing an agent package
+ * (`--to loki:http://loki:3100`), or `--once` in a runbook to push what a file holds right now.
+ *
+ * What it costs: one reader thread, a parse pool of one thread per CPU, a bounded in-flight buffer
+ * (--buffer chunks of up to 256 KiB each); heap capped at 192 MB by the script's JAVA_OPTIONS. While
+ * the sink is down it retries with exponential backoff and stops reading once the buffer is full:
+ * memory stays bounded and nothing is dropped. It reads the files and writes only --state and the
+ * sink.
+ */
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.zip.CRC32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "logship", mixinStandardHelpOptions = true, version = "logship (ops) 0.1", sortOptions = false,
+        description = {
+            "Follow log files like tail -F, parse the lines and ship them in batches, at least once:",
+            "offsets in --state advance only after the sink accepted the lines."},
+        footer = {
+            "%nSinks: stdout (JSON lines), file:PATH (JSON lines), http:URL (POST of a JSON array),",
+            "loki:URL (POST /loki/api/v1/push; labels are --label plus filename).",
+            "%nEvent (stdout, file, http): {\"time\", \"file\", \"offset\", \"line\", \"fields\", \"labels\",",
+            "\"parse_error\", \"truncated\"}; keys without a value are left out.",
+            "%nExamples:",
+            "  logship --path '/var/log/app/*.log' --state /var/lib/logship --to loki:http://loki:3100",
+            "  logship --path '/var/log/nginx/access.log' --state st --parse 'regex:^(?<ip>\\S+) \\S+ \\S+ \\[(?<ts>[^]]+)\\]'",
+            "  logship --path 'app.log' --parse json --multiline-start '^\\{' --to http://collector:8080/logs --state st",
+            "  logship --once --from-beginning --path '/var/log/app/*.log' --to file:/tmp/app.jsonl",
+            "%nExit codes:%n"
+                    + "  0  stopped by SIGTERM/SIGINT (or --once finished) with every line read delivered and checkpointed%n"
+                    + "  1  stopped with lines not delivered (the sink stayed down); they are read again on restart%n"
+                    + "  2  bad usage (nothing was read)%n"
+                    + "  3  the tool itself failed (see stderr)%n"})
+public class logship implements Callable<Integer> {
+
+    @Option(names = "--path", paramLabel = "GLOB", required = true,
+            description = "Files to follow (glob, e.g. '/var/log/app/*.log', '**' for any depth). Repeatable.")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--to", paramLabel = "SINK", defaultValue = "stdout",
+            description = "stdout (default), file:PATH, http:URL (or a bare http(s) URL), loki:URL.")
+    String to;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "Where offsets are checkpointed (required unless --once).")
+    Path state;
+
+    @Option(names = "--from-beginning", description = "Read files present at start whole (default: from their end; files appearing later are always read whole).")
+    boolean fromBeginning;
+
+    @Option(names = "--once", description = "Read what the files hold now (from the checkpoint, or whole), ship it, and exit.")
+    boolean once;
+
+    @Option(names = "--parse", paramLabel = "MODE", defaultValue = "none", description = "none (default), json, logfmt, or regex:PATTERN (named groups become fields).")
+    String parse;
+
+    @Option(names = "--timestamp-field", paramLabel = "FIELD", description = "A parsed field holding the event time.")
+    String timestampField;
+
+    @Option(names = "--timestamp-format", paramLabel = "FORMAT", defaultValue = "iso8601",
+            description = "iso8601 (default), unix, unix_ms, or a java.time pattern like 'dd/MMM/yyyy:HH:mm:ss Z'.")
+    String timestampFormat;
+
+    @Option(names = "--multiline-start", paramLabel = "REGEX", description = "A line matching this starts an event; other lines are joined to the one before.")
+    String multilineStart;
+
+    @Option(names = "--include", paramLabel = "REGEX", description = "Ship only lines containing a match.")
+    String include;
+
+    @Option(names = "--exclude", paramLabel = "REGEX", description = "Drop lines containing a match (counted, and their offsets still advance).")
+    String exclude;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A static label on every event (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--batch-lines", paramLabel = "N", defaultValue = "5000", description = "A batch closes at N lines (default: ${DEFAULT-VALUE}) ...")
+    int batchLines;
+
+    @Option(names = "--batch-bytes", paramLabel = "SIZE", defaultValue = "4M", converter = Cli.SizeConverter.class,
+            description = "... or at this many bytes of lines (default: ${DEFAULT-VALUE}) ...")
+    long batchBytes;
+
+    @Option(names = "--batch-wait", paramLabel = "DURATION", defaultValue = "1s", converter = Cli.DurationConverter.class,
+            description = "... or this long after its first line (default: ${DEFAULT-VALUE}).")
+    Duration batchWait;
+
+    @Option(names = "--buffer", paramLabel = "CHUNKS", defaultValue = "64",
+            description = "Chunks (up to 256 KiB of lines each) read ahead of the sink; reading pauses when full (default: ${DEFAULT-VALUE}).")
+    int buffer;
+
+    @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1M", converter = Cli.SizeConverter.class,
+            description = "Longer lines are cut to this and marked truncated (default: ${DEFAULT-VALUE}).")
+    long maxLine;
+
+    @Option(names = "--regex-budget", paramLabel = "DURATION", defaultValue = "50ms", converter = Cli.DurationConverter.class,
+            description = "Time a regex may spend on one line; over it, the line ships unparsed and is counted (default: ${DEFAULT-VALUE}).")
+    Duration regexBudget;
+
+    @Option(names = "--rotate-wait", paramLabel = "DURATION", defaultValue = "5s", converter = Cli.DurationConverter.class,
+            description = "After a file is renamed away or deleted, keep reading it this long (default: ${DEFAULT-VALUE}).")
+    Duration rotateWait;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "60s", converter = Cli.DurationConverter.class,
+            description = "A one-line stats report on stderr this often; 0 for none (default: ${DEFAULT-VALUE}).")
+    Duration statsInterval;
+
+    @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the final stats as JSON to FILE at exit.")
+    Path statsJson;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+            description = "On SIGTERM/SIGINT, how long to keep trying to deliver what was read (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout;
+
+    public static void main(String... args) {
+        Cli.main(new logship(), args);
+    }
+
+    // ---- configuration checked before anything is read ----------------------------------------------
+
+    enum Mode { none, json, logfmt, regex }
+
+    private Mode mode;
+    private Pattern lineRegex, multiline, includeRe, excludeRe;
+    private DateTimeFormatter tsFormatter;
+    private final Map<String, String> labelMap = new LinkedHashMap<>();
+    private final List<Glob> globs = new ArrayList<>();
+
+    /** A glob split into the directory to walk and the matcher for full paths. */
+    record Glob(String text, Path root, int depth, PathMatcher matcher) {}
+
+    private void configure() {
+        if (!once && state == null) {
+            throw new Cli.InputError("--state DIR is required: it is where offsets are kept so that a restart loses no line (or use --once)");
+        }
+        if (buffer < 1) throw new Cli.InputError("--buffer must be at least 1");
+        if (batchLines < 1) throw new Cli.InputError("--batch-lines must be at least 1");
+        if (maxLine < 1024) throw new Cli.InputError("--max-line must be at least 1k");
+        if (parse.startsWith("regex:")) {
+            mode = Mode.regex;
+            lineRegex = regex("--parse", parse.substring(6));
+            if (!lineRegex.pattern().contains("(?<")) throw new Cli.InputError("--parse regex: has no named group like (?<level>\\w+); the groups become fields");
+        } else {
+            try {
+                mode = Mode.valueOf(parse);
+            } catch (IllegalArgumentException e) {
+                throw new Cli.InputError("--parse '" + parse + "': expected none, json, logfmt or regex:PATTERN");
+            }
+        }
+        if (multilineStart != null) multiline = regex("--multiline-start", multilineStart);
+        if (include != null) includeRe = regex("--include", include);
+        if (exclude != null) excludeRe = regex("--exclude", exclude);
+        if (timestampField != null) {
+            if (mode == Mode.none) throw new Cli.InputError("--timestamp-field needs --parse json, logfmt or regex (there are no fields with --parse none)");
+            if (!List.of("iso8601", "unix", "unix_ms").contains(timestampFormat)) {
+                try {
+                    tsFormatter = DateTimeFormatter.ofPattern(timestampFormat, Locale.ROOT);
+                } catch (IllegalArgumentException e) {
+                    throw new Cli.InputError("--timestamp-format '" + timestampFormat + "': " + e.getMessage());
+                }
+            }
+        }
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            if (eq < 1) throw new Cli.InputError("--label '" + l + "': expected KEY=VALUE");
+            String key = l.substring(0, eq).strip();
+            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new Cli.InputError("--label '" + l + "': the key must match [a-zA-Z_][a-zA-Z0-9_]* (Loki label rules)");
+            labelMap.put(key, l.substring(eq + 1));
+        }
+        for (String g : paths) globs.add(glob(g));
+    }
+
+    private static Pattern regex(String option, String text) {
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw new Cli.InputError(option + ": bad regex: " + e.getDescription() + " near index " + e.getIndex());
+        }
+    }
+
+    /** '/var/log/app/*.log' -> walk /var/log/app one level deep; '**' walks any depth. */
+    static Glob glob(String text) {
+        Path abs = Path.of(text).toAbsolutePath().normalize();
+        Path root = abs.getRoot();
+        int i = 0;
+        for (; i < abs.getNameCount() - 1; i++) {
+            if (abs.getName(i).toString().matches(".*[*?\\[{].*")) break;
+            root = root.resolve(abs.getName(i));
+        }
+        int depth = text.contains("**") ? Integer.MAX_VALUE : abs.getNameCount() - i;
+        String pattern = abs.toString().replace("\\", "\\\\");
+        return new Glob(text, root, depth, FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+    }
+
+    // ---- files and where we are in them -----------------------------------------------------------
+
+    static final int FP_BYTES = 256;
+
+    /** A file being followed: identity, the read position, and what has been handed on. */
+    final class Tailer {
+        final long dev, ino;
+        Path path;
+        FileChannel channel;
+        long readPos;            // the next byte to read
+        long committed;          // every byte before this is in a chunk (or filtered out)
+        long handed;             // the committed offset the last chunk carried
+        volatile Fp fp = new Fp(0, 0);
+        final ByteArrayOutputStream partial = new ByteArrayOutputStream();  // bytes after the last newline
+        boolean skippingLongLine;
+        Multi pending;           // a multiline event still open
+        long goneSince;          // when the path stopped leading to this file (0: still there)
+        long lastGrowth = System.nanoTime();
+
+        Tailer(Path path, long dev, long ino, long start) throws IOException {
+            this.path = path;
+            this.dev = dev;
+            this.ino = ino;
+            this.channel = FileChannel.open(path, StandardOpenOption.READ);
+            this.readPos = start;
+            this.committed = start;
+            this.handed = start;
+            fingerprint();
+        }
+
+        String key() { return dev + ":" + ino; }
+
+        /** CRC32 of the first 256 bytes (or all of a shorter file), to tell a reused inode from the old file. */
+        void fingerprint() throws IOException {
+            if (fp.len() == FP_BYTES) return;
+            long size = channel.size();
+            if (size <= fp.len()) return;
+            int n = (int) Math.min(FP_BYTES, size);
+            fp = new Fp(n, crc(channel, n));
+        }
+    }
+
+    /** The CRC32 of a file's first {@code len} bytes (read together by the shipper thread, so one value). */
+    record Fp(int len, long crc) {}
+
+    static long crc(FileChannel ch, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining() && ch.read(b, b.position()) > 0) { }
+        CRC32 c = new CRC32();
+        c.update(b.array(), 0, b.position());
+        return c.getValue();
+    }
+
+    /** A multiline event being joined: its text so far and the file offset just after it. */
+    static final class Multi {
+        final StringBuilder text = new StringBuilder();
+        long end;
+        long since = System.nanoTime();
+    }
+
+    /** Lines read from one file, in order; {@code end} is the offset the checkpoint may advance to once they are delivered. */
+    record Chunk(Tailer file, String path, Lines lines, long end, long readNs) {}
+
+    /** A chunk's events as read: text, whether cut at --max-line, and the file offset just after each. */
+    static final class Lines {
+        final List<String> text = new ArrayList<>();
+        final List<Boolean> cut = new ArrayList<>();
+        final List<Long> ends = new ArrayList<>();
+    }
+
+    /** A parsed chunk: events ready to serialise, plus the offset it completes. */
+    record Parsed(Tailer file, List<Event> events, long end) {}
+
+    /** {@code end}: the offset the checkpoint may advance to once this event (and those before it) are delivered. */
+    record Event(String path, long timeNs, String line, Map<String, Object> fields, String parseError, boolean truncated, long end) {}
+
+    // ---- stats --------------------------------------------------------------------------------------
+
+    final AtomicLong linesRead = new AtomicLong(), bytesRead = new AtomicLong(), linesShipped = new AtomicLong(), bytesShipped = new AtomicLong(),
+            filtered = new AtomicLong(), events = new AtomicLong(), parseErrors = new AtomicLong(), regexTimeouts = new AtomicLong(), truncatedLines = new AtomicLong(),
+            retries = new AtomicLong(), batches = new AtomicLong();
+
+    // ---- the run --------------------------------------------------------------------------------------
+
+    private final Map<String, Tailer> tailers = new LinkedHashMap<>();
+    private final Map<String, JsonNode> checkpoint = new HashMap<>();
+    private volatile boolean stopping;
+    private long startNs;
+
+    @Override
+    public Integer call() throws Exception {
+        configure();
+        Sink sink = Sink.parse(to);
+        PrintStream err = System.err;
+        FileLock lock = null;
+        if (state != null) {
+            Files.createDirectories(state);
+            FileChannel lockFile = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockFile.tryLock();
+            if (lock == null) throw new Cli.InputError("--state " + state + " is in use by another logship (its lock is held)");
+            loadCheckpoint();
+        }
+        Thread hook = null;
+        if (!Cli.inTestHarness()) {
+            // SIGTERM/SIGINT: stop reading, deliver and checkpoint what was read, then exit with our own code (0 when all
+            // was delivered) rather than the JVM's 143/130: the hook waits for call() to finish and halts with its result.
+            hook = new Thread(() -> {
+                stopping = true;
+                try {
+                    finished.await();
+                } catch (InterruptedException ignored) { }
+                Runtime.getRuntime().halt(exitCode);
+            }, "logship-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        startNs = System.nanoTime();
+        int workers = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "logship-parse");
+            t.setDaemon(true);
+            return t;
+        });
+        BlockingQueue<CompletableFuture<Parsed>> queue = new ArrayBlockingQueue<>(buffer);
+        Shipper shipper = new Shipper(queue, sink, err);
+        Thread shipThread = new Thread(shipper, "logship-ship");
+        shipThread.start();
+        Thread stats = statsInterval.isZero() ? null : Thread.ofPlatform().daemon().start(() -> statsLoop(err, queue));
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            for (Glob g : globs) {
+                try {
+                    g.root().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                } catch (IOException e) {
+                    err.println("logship: note: cannot watch " + g.root() + " (" + Cli.message(e, "?") + "); rescanning every second instead");
+                }
+            }
+            readLoop(queue, pool, watch, err);
+        } finally {
+            long end = once ? Long.MAX_VALUE : System.nanoTime() + shutdownTimeout.toNanos();
+            boolean queued = queue.offer(CompletableFuture.completedFuture(null),                  // end of stream
+                    once ? Long.MAX_VALUE : Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (queued) shipThread.join(once ? 0 : Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            if (shipThread.isAlive()) {
+                shipper.giveUp = true;
+                shipThread.interrupt();
+                shipThread.join(2000);
+            }
+            pool.shutdownNow();
+            if (stats != null) stats.interrupt();
+            for (Tailer t : tailers.values()) t.channel.close();
+            if (lock != null) lock.release();
+        }
+        long undelivered = events.get() - linesShipped.get();
+        err.println(statsLine(queue) + (undelivered > 0 ? "; " + undelivered + " lines not delivered (they are read again on restart)" : ""));
+        if (statsJson != null) writeStats(statsJson);
+        exitCode = shipper.failure != null || undelivered > 0 ? Cli.FAILED : Cli.OK;
+        System.out.flush();
+        System.err.flush();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {          // a signal stopped us: the hook exits with exitCode
+                finished.countDown();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        }
+        return exitCode;
+    }
+
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private volatile int exitCode = Cli.TOOL_ERROR;
+
+    /** Scan, read every file to its current end, hand chunks to the parse pool; sleep until something changes. */
+    private void readLoop(BlockingQueue<CompletableFuture<Parsed>> queue, ExecutorService pool, WatchService watch, PrintStream err) throws Exception {
+        boolean first = true;
+        long lastScan = 0;
+        while (!stopping) {
+            if (System.nanoTime() - lastScan > 1_000_000_000L || first) {
+                scan(first, err);
+                first = false;
+                lastScan = System.nanoTime();
+            }
+            boolean progressed = false;
+            for (Tailer t : new ArrayList<>(tailers.values())) {
+                if (stopping) break;
+                Chunk c = read(t, err);
+                if (lastReadBytes > 0) progressed = true;
+                if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+            }
+            retireFinished(queue, pool);
+            if (progressed) continue;
+            if (once) {
+                for (Tailer t : tailers.values()) {                 // at the end: what is left without a newline ships too
+                    Chunk c = flush(t);
+                    if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+                }
+                return;
+            }
+            flushStaleMultiline(queue, pool);
+            var key = watch.poll(200, TimeUnit.MILLISECONDS);
+            if (key != null) {
+                key.pollEvents();
+                key.reset();
+                lastScan = 0;                                       // something changed in a watched directory: rescan now
+            }
+        }
+    }
+
+    /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
+    private void scan(boolean atStart, PrintStream err) throws IOException {
+        Map<String, Path> seen = new LinkedHashMap<>();
+        for (Glob g : globs) {
+            if (!Files.isDirectory(g.root())) continue;
+            try (var walk = Files.walk(g.root(), g.depth(), FileVisitOption.FOLLOW_LINKS)) {
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    if (!g.matcher().matches(p) || !Files.isRegularFile(p)) continue;
+                    try {
+                        long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ino = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+                        seen.putIfAbsent(dev + ":" + ino, p);
+                    } catch (NoSuchFileException gone) {
+                        // deleted between the listing and the stat: the next scan sees the truth
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                err.println("logship: note: scanning " + g.root() + ": " + Cli.message(e.getCause(), "error"));
+            }
+        }
+        long now = System.nanoTime();
+        for (var e : seen.entrySet()) {
+            Tailer t = tailers.get(e.getKey());
+            Path p = e.getValue();
+            if (t != null) {
+                t.path = p;                                           // same file, maybe renamed
+                t.goneSince = 0;
+                if (t.fp.len() > 0 && !sameStart(t)) {                   // the inode was reused for a new file
+                    retire(t);
+                    t = null;
+                } else {
+                    continue;
+                }
+            }
+            long start = 0;
+            JsonNode cp = checkpoint.get(e.getKey());
+            try {
+                Tailer nt = new Tailer(p, Long.parseLong(e.getKey().split(":")[0]), Long.parseLong(e.getKey().split(":")[1]), 0);
+                long size = nt.channel.size();
+                if (cp != null && cp.get("fp_len").asInt() <= size && crc(nt.channel, cp.get("fp_len").asInt()) == cp.get("fp_crc").asLong()) {
+                    start = Math.min(cp.get("offset").asLong(), size);    // resume; a file shorter than the offset was truncated
+                } else if (atStart && !fromBeginning && !once && !resumed) {
+                    start = size;                                     // first run: begin at the end, like tail -F
+                }
+                nt.readPos = start;
+                nt.committed = start;
+                tailers.put(e.getKey(), nt);
+            } catch (NoSuchFileException gone) {
+                // gone already
+            }
+        }
+        for (Tailer t : tailers.values()) {
+            if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
+        }
+    }
+
+    private static boolean sameStart(Tailer t) throws IOException {
+        FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ);
+        try (ch) {
+            return ch.size() >= t.fp.len() && crc(ch, t.fp.len()) == t.fp.crc();
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+    }
+
+    private void retire(Tailer t) throws IOException {
+        t.channel.close();
+        tailers.remove(t.key());
+    }
+
+    /** Files renamed away or deleted: read to the end, wait --rotate-wait for late writes, then let go (shipping a last line without newline). */
+    private void retireFinished(BlockingQueue<CompletableFuture<Parsed>> queue, ExecutorService pool) throws Exception {
+        long now = System.nanoTime();
+        for (Tailer t : new ArrayList<>(tailers.values())) {
+            if (t.goneSince == 0 || now - t.goneSince < rotateWait.toNanos() || t.readPos < t.channel.size()) continue;
+            Chunk c = flush(t);
+            if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+            t.channel.close();
+            tailers.remove(t.key());
+        }
+    }
+
+    static final int CHUNK = 256 * 1024;
+    private final ByteBuffer readBuf = ByteBuffer.allocate(CHUNK);
+
+    /** Up to 256 KiB more of the file as complete lines, or null when there is nothing new. */
+    private Chunk read(Tailer t, PrintStream err) throws IOException {
+        long size = t.channel.size();
+        if (size < t.readPos) {                                     // copytruncate: start again at the top
+            err.println("logship: " + t.path + " was truncated (" + size + " < " + t.readPos + " bytes); reading it from the start");
+            t.readPos = 0;
+            t.committed = 0;
+            t.partial.reset();
+            t.skippingLongLine = false;
+            t.pending = null;
+            t.handed = 0;
+            t.fp = new Fp(0, 0);
+        }
+        lastReadBytes = 0;
+        if (size == t.readPos) return null;
+        if (t.fp.len() < FP_BYTES) t.fingerprint();
+        readBuf.clear();
+        int n = t.channel.read(readBuf, t.readPos);
+        if (n <= 0) return null;
+        lastReadBytes = n;
+        t.lastGrowth = System.nanoTime();
+        bytesRead.addAndGet(n);
+        byte[] buf = readBuf.array();
+        Lines lines = new Lines();
+        long lineStartOffset = t.readPos - t.partial.size();
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] != '\n') continue;
+            long end = t.readPos + i + 1;
+            if (t.skippingLongLine) {
+                t.skippingLongLine = false;
+            } else {
+                byte[] line;
+                if (t.partial.size() > 0) {
+                    t.partial.write(buf, from, i - from);
+                    line = t.partial.toByteArray();
+                    t.partial.reset();
+                } else {
+                    line = java.util.Arrays.copyOfRange(buf, from, i);
+                }
+                boolean tooLong = line.length > maxLine;
+                if (tooLong) {
+                    line = java.util.Arrays.copyOf(line, (int) maxLine);
+                    truncatedLines.incrementAndGet();
+                }
+                emit(t, lines, decode(line), tooLong, end);
+            }
+            t.committed = t.pending == null ? end : t.committed;
+            lineStartOffset = end;
+            from = i + 1;
+        }
+        if (from < n && !t.skippingLongLine) {
+            t.partial.write(buf, from, n - from);
+            if (t.partial.size() >= maxLine) {                     // a line longer than --max-line: ship its start, skip the rest
+                byte[] head = java.util.Arrays.copyOf(t.partial.toByteArray(), (int) maxLine);
+                t.partial.reset();
+                t.skippingLongLine = true;
+                truncatedLines.incrementAndGet();
+                emit(t, lines, decode(head), true, lineStartOffset);
+            }
+        }
+        t.readPos += n;
+        return chunk(t, lines);
+    }
+
+    /** Bytes the last read() took from its file (0: nothing new). */
+    private int lastReadBytes;
+
+    /** A chunk when there are lines or the committed offset moved (filtered lines must still advance the checkpoint). */
+    private Chunk chunk(Tailer t, Lines lines) {
+        if (lines.text.isEmpty() && t.committed == t.handed) return null;
+        t.handed = t.committed;
+        return new Chunk(t, t.path.toString(), lines, t.committed, System.currentTimeMillis() * 1_000_000L);
+    }
+
+    private static String decode(byte[] b) {
+        int len = b.length;
+        if (len > 0 && b[len - 1] == '\r') len--;                  // CRLF files
+        return new String(b, 0, len, StandardCharsets.UTF_8);      // invalid UTF-8 becomes U+FFFD, the line is kept
+    }
+
+    /** One physical line: filtered, joined into a multiline event, or added to the chunk. */
+    private void emit(Tailer t, Lines lines, String line, boolean truncated, long end) {
+        linesRead.incrementAndGet();
+        if (multiline != null) {
+            if (!multiline.matcher(line).find() && t.pending != null) {
+                t.pending.text.append('\n').append(line);
+                t.pending.end = end;
+                return;
+            }
+            if (t.pending != null) {
+                add(t, lines, t.pending.text.toString(), false, t.pending.end);
+                t.committed = t.pending.end;
+            }
+            t.pending = new Multi();
+            t.pending.text.append(line);
+            t.pending.end = end;
+            return;
+        }
+        add(t, lines, line, truncated, end);
+    }
+
+    private void add(Tailer t, Lines lines, String line, boolean truncated, long end) {
+        if ((includeRe != null && !includeRe.matcher(line).find()) || (excludeRe != null && excludeRe.matcher(line).find())) {
+            filtered.incrementAndGet();
+            return;
+        }
+        lines.text.add(line);
+        lines.cut.add(truncated);
+        lines.ends.add(end);
+        events.incrementAndGet();
+    }
+
+    /** What is left in a file at its end: the open multiline event and a last line without a newline. */
+    private Chunk flush(Tailer t) {
+        Lines lines = new Lines();
+        if (t.partial.size() > 0) {
+            emit(t, lines, decode(t.partial.toByteArray()), false, t.readPos);
+            t.partial.reset();
+            if (t.pending == null) t.committed = t.readPos;
+        }
+        if (t.pending != null) {
+            add(t, lines, t.pending.text.toString(), false, t.pending.end);
+            t.committed = t.pending.end;
+            t.pending = null;
+        }
+        return chunk(t, lines);
+    }
+
+    /** A multiline event with nothing new for a second is complete. */
+    private void flushStaleMultiline(BlockingQueue<CompletableFuture<Parsed>> queue, ExecutorService pool) throws InterruptedException {
+        if (multiline == null) return;
+        long now = System.nanoTime();
+        for (Tailer t : tailers.values()) {
+            if (t.pending == null || now - t.lastGrowth < 1_000_000_000L) continue;
+            Lines lines = new Lines();
+            add(t, lines, t.pending.text.toString(), false, t.pending.end);
+            t.committed = t.pending.end;
+            t.pending = null;
+            Chunk c = chunk(t, lines);
+            if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+        }
+    }
+
+    // ---- parsing (in the pool) --------------------------------------------------------------------------
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Parsed parse(Chunk c) {
+        List<Event> out = new ArrayList<>(c.lines().text.size());
+        for (int i = 0; i < c.lines().text.size(); i++) {
+            String line = c.lines().text.get(i);
+            Map<String, Object> fields = null;
+            String error = null;
+            switch (mode) {
+                case none -> { }
+                case json -> {
+                    try {
+                        JsonNode n = JSON.readTree(line);
+                        if (n instanceof ObjectNode o) {
+                            fields = new LinkedHashMap<>();
+                            for (var e : o.properties()) fields.put(e.getKey(), e.getValue());
+                        } else {
+                            error = "not a JSON object";
+                        }
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        error = "malformed JSON: " + e.getOriginalMessage();
+                    }
+                }
+                case logfmt -> fields = logfmt(line);
+                case regex -> {
+                    try {
+                        Matcher m = lineRegex.matcher(new Budget(line, System.nanoTime() + regexBudget.toNanos()));
+                        if (m.find()) {
+                            fields = new LinkedHashMap<>();
+                            for (String g : lineRegex.namedGroups().keySet()) if (m.group(g) != null) fields.put(g, m.group(g));
+                        } else {
+                            error = "no match for --parse regex";
+                        }
+                    } catch (Budget.Exceeded e) {
+                        regexTimeouts.incrementAndGet();
+                        error = "regex over its time budget (" + Cli.formatDuration(regexBudget.toMillis()) + "); shipped unparsed";
+                    }
+                }
+            }
+            if (error != null) parseErrors.incrementAndGet();
+            long ts = c.readNs();
+            if (timestampField != null && fields != null && fields.get(timestampField) != null) {
+                try {
+                    Object v = fields.get(timestampField);
+                    ts = timestamp(v instanceof JsonNode n ? n.asText() : String.valueOf(v));
+                } catch (RuntimeException e) {
+                    error = (error == null ? "" : error + "; ") + "bad timestamp '" + fields.get(timestampField) + "'";
+                }
+            }
+            out.add(new Event(c.path(), ts, line, fields, error, c.lines().cut.get(i), c.lines().ends.get(i)));
+        }
+        return new Parsed(c.file(), out, c.end());
+    }
+
+    private long timestamp(String s) {
+        return switch (timestampFormat) {
+            case "unix" -> Math.round(Double.parseDouble(s) * 1e9);
+            case "unix_ms" -> Math.round(Double.parseDouble(s) * 1e6);
+            case "iso8601" -> {
+                Instant i = DateTimeFormatter.ISO_DATE_TIME.parse(s, t -> t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)
+                        ? Instant.from(t) : LocalDateTime.from(t).toInstant(ZoneOffset.UTC));
+                yield i.getEpochSecond() * 1_000_000_000L + i.getNano();
+            }
+            default -> {
+                TemporalAccessor t = tsFormatter.parse(s);
+                Instant i = t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS) ? Instant.from(t) : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
+                yield i.getEpochSecond() * 1_000_000_000L + i.getNano();
+            }
+        };
+    }
+
+    /** key=value key2="quoted value" ... (bare words become key=true). */
+    static Map<String, Object> logfmt(String line) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int i = 0, n = line.length();
+        while (i < n) {
+            while (i < n && line.charAt(i) == ' ') i++;
+            int k = i;
+            while (i < n && line.charAt(i) != '=' && line.charAt(i) != ' ') i++;
+            if (i == k) { i++; continue; }
+            String key = line.substring(k, i);
+            if (i >= n || line.charAt(i) == ' ') { m.put(key, "true"); continue; }
+            i++;                                                      // '='
+            StringBuilder v = new StringBuilder();
+            if (i < n && line.charAt(i) == '"') {
+                for (i++; i < n && line.charAt(i) != '"'; i++) {
+                    if (line.charAt(i) == '\\' && i + 1 < n) i++;
+                    v.append(line.charAt(i));
+                }
+                i++;
+            } else {
+                while (i < n && line.charAt(i) != ' ') v.append(line.charAt(i++));
+            }
+            m.put(key, v.toString());
+        }
+        return m;
+    }
+
+    /** A CharSequence that throws once its deadline passes: bounds catastrophic regex backtracking per line. */
+    static final class Budget implements CharSequence {
+        static final class Exceeded extends RuntimeException {
+            Exceeded() { super(null, null, false, false); }
+        }
+
+        private final CharSequence s;
+        private final long deadline;
+        private int calls;
+
+        Budget(CharSequence s, long deadline) { this.s = s; this.deadline = deadline; }
+
+        @Override public char charAt(int i) {
+            if ((++calls & 0xFFF) == 0 && System.nanoTime() > deadline) throw new Exceeded();
+            return s.charAt(i);
+        }
+        @Override public int length() { return s.length(); }
+        @Override public CharSequence subSequence(int a, int b) { return new Budget(s.subSequence(a, b), deadline); }
+        @Override public String toString() { return s.toString(); }
+    }
+
+    // ---- shipping --------------------------------------------------------------------------------------
+
+    /** Takes parsed chunks in order, batches them, delivers each batch until it is accepted, then checkpoints. */
+    final class Shipper implements Runnable {
+        final BlockingQueue<CompletableFuture<Parsed>> queue;
+        final Sink sink;
+        final PrintStream err;
+        volatile boolean giveUp;
+        volatile String failure;
+        final List<Event> batch = new ArrayList<>();
+        final Map<Tailer, Long> offsets = new LinkedHashMap<>();
+        long batchBytesSoFar, batchStart;
+
+        Shipper(BlockingQueue<CompletableFuture<Parsed>> queue, Sink sink, PrintStream err) {
+            this.queue = queue;
+            this.sink = sink;
+            this.err = err;
+        }
+
+        @Override public void run() {
+            try {
+                while (true) {
+                    long waitNs = batch.isEmpty() && offsets.isEmpty() ? Long.MAX_VALUE : batchStart + batchWait.toNanos() - System.nanoTime();
+                    CompletableFuture<Parsed> f = waitNs == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(0, waitNs), TimeUnit.NANOSECONDS);
+                    if (f == null) { send(); continue; }                // the batch is old enough
+                    Parsed p = f.get();
+                    if (p == null) { send(); return; }                  // end of stream
+                    if (batch.isEmpty() && offsets.isEmpty()) batchStart = System.nanoTime();
+                    for (Event e : p.events()) {                      // a chunk may fill several batches
+                        batch.add(e);
+                        batchBytesSoFar += e.line().length();
+                        offsets.put(p.file(), e.end());
+                        if (batch.size() >= batchLines || batchBytesSoFar >= batchBytes) {
+                            send();
+                            batchStart = System.nanoTime();
+                        }
+                    }
+                    offsets.put(p.file(), p.end());                   // lines filtered out after the last event count as done
+                }
+            } catch (InterruptedException e) {
+                failure = "stopped while the sink was not accepting";
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = "internal error: " + e.getCause();
+                e.getCause().printStackTrace(err);
+            }
+        }
+
+        /** Delivers the batch (retrying with backoff and jitter until accepted), then moves and writes the checkpoint. */
+        void send() throws InterruptedException {
+            if (batch.isEmpty() && offsets.isEmpty()) return;
+            long backoff = 250;
+            while (!batch.isEmpty()) {
+                try {
+                    long bytes = sink.deliver(batch, labelMap);
+                    bytesShipped.addAndGet(bytes);
+                    linesShipped.addAndGet(batch.size());
+                    batches.incrementAndGet();
+                    break;
+                } catch (IOException e) {
+                    if (giveUp) throw new InterruptedException();
+                    retries.incrementAndGet();
+                    long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+                    err.println("logship: sink " + sink.name() + " did not accept " + batch.size() + " lines: " + Cli.message(e, e.getClass().getSimpleName())
+                            + "; retrying in " + Cli.formatDuration(sleep));
+                    Thread.sleep(sleep);
+                    backoff = Math.min(backoff * 2, 30_000);
+                }
+            }
+            batch.clear();
+            batchBytesSoFar = 0;
+            synchronized (checkpoint) {
+                for (var e : offsets.entrySet()) {
+                    Tailer t = e.getKey();
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("path", t.path.toString());
+                    n.put("dev", t.dev);
+                    n.put("ino", t.ino);
+                    Fp fp = t.fp;
+                    n.put("fp_len", fp.len());
+                    n.put("fp_crc", fp.crc());
+                    n.put("offset", e.getValue());
+                    checkpoint.put(t.key(), n);
+                }
+            }
+            offsets.clear();
+            if (state != null) saveCheckpoint();
+        }
+    }
+
+    /** Where batches go. {@code deliver} returns the bytes sent, or throws if the sink did not accept them. */
+    interface Sink {
+        String name();
+        long deliver(List<Event> batch, Map<String, String> labels) throws IOException;
+
+        static Sink parse(String to) {
+            if (to.equals("stdout")) return new StreamSink("stdout", System.out, null);
+            if (to.startsWith("file:")) {
+                Path p = Path.of(to.substring(5));
+                if (p.toString().isEmpty()) throw new Cli.InputError("--to file: needs a path, e.g. file:/tmp/out.jsonl");
+                try {
+                    if (p.getParent() != null) Files.createDirectories(p.getParent());
+                    dropTornLine(p);
+                    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    return new StreamSink("file:" + p, java.nio.channels.Channels.newOutputStream(ch), ch);
+                } catch (IOException e) {
+                    throw new Cli.InputError("--to " + to + ": cannot open: " + Cli.message(e, "error"));
+                }
+            }
+            boolean loki = to.startsWith("loki:");
+            String url = loki ? to.substring(5) : to.startsWith("http:") && !to.startsWith("http://") ? to.substring(5) : to;
+            try {
+                URI u = new URI(url);
+                if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+                    throw new URISyntaxException(url, "not an http(s) URL");
+                }
+                if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
+                return new HttpSink(u, loki);
+            } catch (URISyntaxException e) {
+                throw new Cli.InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
+            }
+        }
+    }
+
+    /**
+     * A crash in the middle of writing a batch can leave a last line without its newline. That batch was never
+     * acknowledged, so it is sent again: cut the torn line off rather than glue the next event to it.
+     */
+    static void dropTornLine(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size(), pos = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (pos > 0) {
+                one.clear();
+                ch.read(one, pos - 1);
+                if (one.get(0) == '\n') break;
+                pos--;
+            }
+            if (pos < size) {
+                System.err.println("logship: " + p + " ended in a torn line (" + (size - pos) + " bytes, from a crash); cut it off, its batch is sent again");
+                ch.truncate(pos);
+            }
+        }
+    }
+
+    /** JSON lines to stdout or a file (forced to disk before the batch counts as delivered). */
+    record StreamSink(String name, OutputStream out, FileChannel channel) implements Sink {
+        @Override public long deliver(List<Event> batch, Map<String, String> labels) throws IOException {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 160);
+            try (JsonGenerator g = FACTORY.createGenerator(buf)) {
+                g.setRootValueSeparator(null);                        // one event a line, nothing between
+                for (Event e : batch) {
+                    writeEvent(g, e, labels);
+                    g.writeRaw('\n');
+                }
+            }
+            buf.writeTo(out);
+            out.flush();
+            if (channel != null) channel.force(false);
+            return buf.size();
+        }
+    }
+
+    static final JsonFactory FACTORY = new JsonFactory();
+
+    static void writeEvent(JsonGenerator g, Event e, Map<String, String> labels) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("time", Instant.ofEpochSecond(0, e.timeNs()).toString());
+        g.writeStringField("file", e.path());
+        g.writeStringField("line", e.line());
+        if (e.fields() != null) {
+            g.writeObjectFieldStart("fields");
+            for (var f : e.fields().entrySet()) {
+                g.writeFieldName(f.getKey());
+                if (f.getValue() instanceof JsonNode n) JSON.writeTree(g, n);
+                else g.writeString(String.valueOf(f.getValue()));
+            }
+            g.writeEndObject();
+        }
+        if (!labels.isEmpty()) {
+            g.writeObjectFieldStart("labels");
+            for (var l : labels.entrySet()) g.writeStringField(l.getKey(), l.getValue());
+            g.writeEndObject();
+        }
+        if (e.parseError() != null) g.writeStringField("parse_error", e.parseError());
+        if (e.truncated()) g.writeBooleanField("truncated", true);
+        g.writeEndObject();
+    }
+
+    /** POST a JSON array (http) or a Loki push request (loki); 2xx is accepted, anything else is retried. */
+    static final class HttpSink implements Sink {
+        final URI url;
+        final boolean loki;
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpSink(URI url, boolean loki) { this.url = url; this.loki = loki; }
+
+        @Override public String name() { return (loki ? "loki:" : "") + url.getScheme() + "://" + url.getHost() + ":" + url.getPort(); }
+
+        @Override public long deliver(List<Event> batch, Map<String, String> labels) throws IOException {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 200);
+            try (JsonGenerator g = FACTORY.createGenerator(buf)) {
+                if (loki) lokiBody(g, batch, labels);
+                else {
+                    g.writeStartArray();
+                    for (Event e : batch) writeEvent(g, e, labels);
+                    g.writeEndArray();
+                }
+            }
+            HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("User-Agent", "ops-logship/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(buf.toByteArray())).build();
+            try {
+                HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() / 100 != 2) {
+                    String body = r.body().strip();
+                    throw new IOException("HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) : body)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (java.net.ConnectException e) {
+                throw new IOException(Cli.message(e, "connection refused"));
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new IOException("no answer within 30s");
+            }
+            return buf.size();
+        }
+
+        /** {"streams":[{"stream":{labels, filename},"values":[["<ns>","<line>"],...]}]}, one stream per file. */
+        static void lokiBody(JsonGenerator g, List<Event> batch, Map<String, String> labels) throws IOException {
+            Map<String, List<Event>> byFile = new LinkedHashMap<>();
+            for (Event e : batch) byFile.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(e);
+            g.writeStartObject();
+            g.writeArrayFieldStart("streams");
+            for (var s : byFile.entrySet()) {
+                g.writeStartObject();
+                g.writeObjectFieldStart("stream");
+                for (var l : labels.entrySet()) g.writeStringField(l.getKey(), l.getValue());
+                g.writeStringField("filename", s.getKey());
+                g.writeEndObject();
+                g.writeArrayFieldStart("values");
+                for (Event e : s.getValue()) {
+                    g.writeStartArray();
+                    g.writeString(Long.toString(e.timeNs()));
+                    g.writeString(e.line());
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    // ---- checkpoints -------------------------------------------------------------------------------
+
+    /** True when a checkpoint from an earlier run exists: files we do not know appeared since, and are read whole. */
+    private boolean resumed;
+
+    private void loadCheckpoint() {
+        Path f = state.resolve("checkpoints.json");
+        if (!Files.exists(f)) return;
+        resumed = true;
+        try {
+            JsonNode root = JSON.readTree(f.toFile());
+            for (JsonNode n : root.get("files")) checkpoint.put(n.get("dev").asLong() + ":" + n.get("ino").asLong(), n);
+        } catch (IOException | RuntimeException e) {
+            throw new Cli.InputError(f + ": unreadable checkpoint file (" + Cli.message(e instanceof Exception x ? x : new Exception(), "error")
+                    + "); move it away to start over (files are then read from their end, or whole with --from-beginning)");
+        }
+    }
+
+    /** Write, fsync, rename: a crash leaves the old checkpoint or the new one, never half of one. */
+    private void saveCheckpoint() {
+        Path tmp = state.resolve("checkpoints.json.tmp"), f = state.resolve("checkpoints.json");
+        try {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("version", 1);
+            var arr = root.putArray("files");
+            synchronized (checkpoint) {
+                checkpoint.values().forEach(arr::add);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("logship: warning: cannot write checkpoint " + f + ": " + Cli.message(e, "error"));
+        }
+    }
+
+    // ---- stats -------------------------------------------------------------------------------------------
+
+    private void statsLoop(PrintStream err, BlockingQueue<CompletableFuture<Parsed>> queue) {
+        long lastLines = 0, lastBytes = 0, lastNs = System.nanoTime();
+        try {
+            while (true) {
+                Thread.sleep(statsInterval.toMillis());
+                long now = System.nanoTime(), lines = linesShipped.get(), bytes = bytesRead.get();
+                double secs = (now - lastNs) / 1e9;
+                err.printf(Locale.ROOT, "logship: %.0f lines/s, %.1f MB/s read, lag %s, retries %d, buffer %d/%d%n",
+                        (lines - lastLines) / secs, (bytes - lastBytes) / secs / 1e6, lag(), retries.get(), queue.size(), buffer);
+                lastLines = lines;
+                lastBytes = bytes;
+                lastNs = now;
+            }
+        } catch (InterruptedException ignored) { }
+    }
+
+    /** Bytes not yet checkpointed per file (the largest few). */
+    private String lag() {
+        List<String> parts = new ArrayList<>();
+        synchronized (checkpoint) {
+            for (Tailer t : new ArrayList<>(tailers.values())) {
+                try {
+                    JsonNode cp = checkpoint.get(t.key());
+                    long behind = t.channel.size() - (cp == null ? t.committed : cp.get("offset").asLong());
+                    if (behind > 0) parts.add(t.path.getFileName() + "=" + Cli.formatSize(behind));
+                } catch (IOException ignored) { }
+            }
+        }
+        return parts.isEmpty() ? "0" : String.join(" ", parts.subList(0, Math.min(5, parts.size())));
+    }
+
+    private String statsLine(BlockingQueue<CompletableFuture<Parsed>> queue) {
+        double secs = (System.nanoTime() - startNs) / 1e9;
+        return String.format(Locale.ROOT, "logship: %d lines read, %d shipped in %d batches, %d filtered, %d parse errors (%d regex over budget), "
+                + "%d truncated, %d retries; %.1f s, %.0f lines/s", linesRead.get(), linesShipped.get(), batches.get(), filtered.get(),
+                parseErrors.get(), regexTimeouts.get(), truncatedLines.get(), retries.get(), secs, linesShipped.get() / Math.max(secs, 1e-3));
+    }
+
+    private void writeStats(Path f) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("lines_read", linesRead.get());
+        n.put("bytes_read", bytesRead.get());
+        n.put("lines_shipped", linesShipped.get());
+        n.put("bytes_shipped", bytesShipped.get());
+        n.put("batches", batches.get());
+        n.put("filtered", filtered.get());
+        n.put("parse_errors", parseErrors.get());
+        n.put("regex_over_budget", regexTimeouts.get());
+        n.put("truncated", truncatedLines.get());
+        n.put("retries", retries.get());
+        n.put("elapsed_s", (System.nanoTime() - startNs) / 1e9);
+        Files.writeString(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+    }
+}

@@ -1,0 +1,295 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * logship against real files written while it runs (appends, rename rotation, copytruncate, delete
+ * and recreate, new files, no trailing newline, long lines, invalid UTF-8), real HTTP receivers
+ * that fail and come back, and a crash test: kill -9 at random points while lines are written,
+ * restart, and compare the line ids received with the ids written.
+ */
+class LogshipTest {
+    @TempDir Path tmp;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static ScriptRun.Result logship(String... args) {
+        return ScriptRun.run(logship::main, args);
+    }
+
+    /** logship as a real process (signals and kill -9 need one). */
+    Process start(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("logship", "-Xmx192m"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(tmp.resolve("logship.out").toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("logship.err").toFile())).start();
+    }
+
+    static List<JsonNode> events(Path out) throws Exception {
+        List<JsonNode> l = new ArrayList<>();
+        if (!Files.exists(out)) return l;
+        for (String line : Files.readAllLines(out)) if (!line.isBlank()) l.add(JSON.readTree(line));
+        return l;
+    }
+
+    static void append(Path f, String text) throws Exception {
+        Files.writeString(f, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Waits until {@code out} holds at least {@code n} events. */
+    static List<JsonNode> await(Path out, int n, Duration max) throws Exception {
+        long end = System.nanoTime() + max.toNanos();
+        List<JsonNode> ev = events(out);
+        while (ev.size() < n && System.nanoTime() < end) {
+            Thread.sleep(100);
+            ev = events(out);
+        }
+        return ev;
+    }
+
+    @Test void onceParsesEachModeAndKeepsEveryLine() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Files.write(logs.resolve("a.log"), ("{\"level\":\"info\",\"n\":1}\nnot json\r\n" + "x".repeat(3000) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bad = {'c', 'a', 'f', (byte) 0xC3, '(', '\n', 'l', 'a', 's', 't'};   // invalid UTF-8, then no trailing newline
+        Files.write(logs.resolve("b.log"), bad);
+        Path out = tmp.resolve("out.jsonl");
+        var r = logship("--once", "--path", logs + "/*.log", "--parse", "json", "--max-line", "1k", "--label", "env=test", "--to", "file:" + out);
+        assertEquals(0, r.exit(), r.toString());
+        List<JsonNode> ev = events(out);
+        assertEquals(5, ev.size(), ev.toString());
+        Map<String, JsonNode> byLine = new HashMap<>();
+        for (JsonNode e : ev) byLine.put(e.get("line").asText(), e);
+        assertEquals(1, byLine.get("{\"level\":\"info\",\"n\":1}").get("fields").get("n").asInt(), "JSON fields keep their types");
+        assertTrue(byLine.get("not json").get("parse_error").asText().startsWith("malformed JSON"), "malformed JSON is shipped with an error");
+        assertTrue(byLine.containsKey("x".repeat(1024)), "a long line is cut at --max-line");
+        assertTrue(byLine.get("x".repeat(1024)).get("truncated").asBoolean());
+        assertTrue(byLine.containsKey("caf\uFFFD("), "invalid UTF-8 becomes U+FFFD, the line is kept: " + byLine.keySet());
+        assertTrue(byLine.containsKey("last"), "the last line without a newline ships with --once");
+        assertEquals("test", ev.get(0).get("labels").get("env").asText());
+        assertTrue(r.err().contains("5 shipped"), r.err());
+
+        Path out2 = tmp.resolve("out2.jsonl");
+        Files.writeString(logs.resolve("c.txt"), "ts=2026-11-24T10:00:00Z level=warn msg=\"disk almost full\" retry\n"
+                + "127.0.0.1 - - GET /health 200\n" + "x".repeat(40) + "\n");
+        var lf = logship("--once", "--path", logs + "/c.txt", "--parse", "logfmt", "--timestamp-field", "ts", "--include", "level=", "--to", "file:" + out2);
+        assertEquals(0, lf.exit(), lf.toString());
+        List<JsonNode> l = events(out2);
+        assertEquals(1, l.size(), "--include keeps only matching lines: " + l);
+        assertEquals("disk almost full", l.get(0).get("fields").get("msg").asText());
+        assertEquals("true", l.get(0).get("fields").get("retry").asText());
+        assertEquals("2026-11-24T10:00:00Z", l.get(0).get("time").asText(), "the timestamp field sets the event time");
+
+        Path out3 = tmp.resolve("out3.jsonl");
+        var rx = logship("--once", "--path", logs + "/c.txt", "--parse", "regex:^(?<ip>\\d+\\.\\d+\\.\\d+\\.\\d+) .* (?<path>/\\S*) (?<code>\\d{3})$|^(.*x){12}c",
+                "--regex-budget", "20ms", "--to", "file:" + out3);
+        assertEquals(0, rx.exit(), rx.toString());
+        Map<String, JsonNode> rl = new HashMap<>();
+        for (JsonNode e : events(out3)) rl.put(e.get("line").asText(), e);
+        assertEquals(3, rl.size());
+        assertEquals("200", rl.get("127.0.0.1 - - GET /health 200").get("fields").get("code").asText());
+        JsonNode evil = rl.get("x".repeat(40));
+        assertTrue(evil.get("parse_error").asText().contains("time budget"), "catastrophic backtracking is cut off: " + evil);
+        assertTrue(rx.err().contains("(1 regex over budget)"), rx.err());
+    }
+
+    @Test void multilineJoinsStackTraces() throws Exception {
+        Path f = tmp.resolve("app.log");
+        Files.writeString(f, "2026-11-24 ERROR boom\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)\n2026-11-24 INFO fine\n");
+        Path out = tmp.resolve("out.jsonl");
+        var r = logship("--once", "--path", f.toString(), "--multiline-start", "^\\d{4}-", "--to", "file:" + out);
+        assertEquals(0, r.exit(), r.toString());
+        List<JsonNode> ev = events(out);
+        assertEquals(2, ev.size(), ev.toString());
+        assertEquals("2026-11-24 ERROR boom\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)", ev.get(0).get("line").asText());
+    }
+
+    @Test void followsAppendsRotationCopytruncateDeletionAndNewFiles() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        Files.writeString(app, "old line before start\n");
+        Path out = tmp.resolve("out.jsonl"), state = tmp.resolve("state");
+        Process p = start("--path", logs + "/*.log", "--state", state.toString(), "--to", "file:" + out, "--batch-wait", "100ms",
+                "--rotate-wait", "1s", "--stats-interval", "0");
+        try {
+            Thread.sleep(1500);                                         // started: existing content is skipped (first run)
+            int id = 0;
+            for (; id < 100; id++) append(app, "id=" + id + "\n");
+            await(out, 100, Duration.ofSeconds(10));
+            Files.move(app, logs.resolve("app.log.1"));                 // rename rotation: the old file is finished ...
+            append(logs.resolve("app.log.1"), "id=" + id++ + "\n");     // ... including a late write to it
+            for (; id < 200; id++) append(app, "id=" + id + "\n");      // ... and the new one followed from its start
+            await(out, 201, Duration.ofSeconds(10));
+            Files.copy(app, logs.resolve("app.log.2"));                 // copytruncate (app.log.2 does not match *.log)
+            Files.write(app, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+            for (; id < 250; id++) append(app, "id=" + id + "\n");
+            await(out, 251, Duration.ofSeconds(10));
+            Files.delete(app);                                          // deleted and recreated
+            Thread.sleep(1500);
+            for (; id < 300; id++) append(app, "id=" + id + "\n");
+            for (int i = 0; i < 20; i++) append(logs.resolve("new" + i + ".log"), "id=" + id++ + "\n");   // files appearing later
+            List<JsonNode> ev = await(out, 321, Duration.ofSeconds(15));
+            Set<Integer> got = new HashSet<>();
+            List<Integer> dup = new ArrayList<>();
+            for (JsonNode e : ev) {
+                String line = e.get("line").asText();
+                assertTrue(line.startsWith("id="), "nothing from before the start of a first run: " + line);
+                if (!got.add(Integer.parseInt(line.substring(3)))) dup.add(Integer.parseInt(line.substring(3)));
+            }
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < id; i++) if (!got.contains(i)) missing.add(i);
+            assertTrue(missing.isEmpty(), "missing ids: " + missing + "\nstderr:\n" + Files.readString(tmp.resolve("logship.err")));
+            assertTrue(dup.isEmpty(), "duplicates in a run without crashes: " + dup);
+        } finally {
+            p.destroy();                                                // SIGTERM: flush, checkpoint, exit 0
+            assertTrue(p.waitFor(15, TimeUnit.SECONDS));
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+        assertTrue(Files.exists(state.resolve("checkpoints.json")));
+    }
+
+    @Test void httpAndLokiSinksHoldTheLinesWhileTheReceiverFailsAndDeliverWhenItComesBack() throws Exception {
+        HttpServer server = TestHttp.http();
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        ConcurrentLinkedQueue<String> http = new ConcurrentLinkedQueue<>(), loki = new ConcurrentLinkedQueue<>();
+        TestHttp.route(server, "/logs", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (failuresLeft.getAndDecrement() > 0) { TestHttp.reply(ex, 503, "busy"); return; }
+            http.add(body);
+            TestHttp.reply(ex, 200, "");
+        });
+        TestHttp.route(server, "/loki/api/v1/push", ex -> {
+            loki.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            TestHttp.reply(ex, 204, "");
+        });
+        server.start();
+        try {
+            Path f = tmp.resolve("app.log");
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 30; i++) sb.append("id=").append(i).append('\n');
+            Files.writeString(f, sb.toString());
+            var r = logship("--once", "--path", f.toString(), "--batch-lines", "10", "--to", "http:" + TestHttp.base(server) + "/logs");
+            assertEquals(0, r.exit(), r.toString());
+            Set<String> got = new HashSet<>();
+            int n = 0;
+            for (String body : http) for (JsonNode e : JSON.readTree(body)) { got.add(e.get("line").asText()); n++; }
+            assertEquals(30, got.size(), "every line arrived after the receiver's 503s");
+            assertEquals(30, n, "and none twice: a refused batch was not counted as delivered");
+            assertEquals(3, http.size(), "batches of --batch-lines 10");
+            assertTrue(r.err().contains("did not accept 10 lines: HTTP 503: busy; retrying in"), r.err());
+
+            var lr = logship("--once", "--path", f.toString(), "--label", "job=test", "--to", "loki:" + TestHttp.base(server));
+            assertEquals(0, lr.exit(), lr.toString());
+            JsonNode push = JSON.readTree(loki.peek());
+            JsonNode stream = push.get("streams").get(0);
+            assertEquals("test", stream.get("stream").get("job").asText());
+            assertEquals(f.toString(), stream.get("stream").get("filename").asText());
+            assertEquals(30, stream.get("values").size());
+            assertEquals("id=0", stream.get("values").get(0).get(1).asText());
+            assertTrue(stream.get("values").get(0).get(0).asText().matches("\\d{19}"), "nanosecond timestamps as strings");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test void killedWithSigkillAtRandomPointsItLosesNoLineAndRepeatsAtMostTheBatchInFlight() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Path state = tmp.resolve("state");
+        int total = 40_000, batch = 200, crashes = 4;
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = new Thread(() -> {                              // ~8k lines/s, renamed to app-1.log half-way
+            try {
+                Path app = logs.resolve("app.log");
+                for (int i = 0; i < total; i++) {
+                    if (i == total / 2) Files.move(app, logs.resolve("app-1.log"));
+                    append(app, "id=" + i + " " + "payload ".repeat(8) + "\n");
+                    written.incrementAndGet();
+                    if (i % 100 == 99) Thread.sleep(12);
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        // A receiver slower than the writer, so that lines queue up inside logship and each kill lands mid-pipeline.
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        HttpServer server = TestHttp.http();
+        TestHttp.route(server, "/logs", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            TestHttp.sleep(30);
+            for (JsonNode e : JSON.readTree(body)) received.add(e.get("line").asText());
+            TestHttp.reply(ex, 200, "");
+        });
+        server.start();
+        String[] args = {"--path", logs + "/*.log", "--state", state.toString(), "--to", "http:" + TestHttp.base(server) + "/logs", "--from-beginning",
+                "--batch-lines", String.valueOf(batch), "--batch-wait", "50ms", "--stats-interval", "0"};
+        Random random = new Random(42);
+        writer.start();
+        for (int i = 0; i < crashes; i++) {
+            Process p = start(args);
+            Thread.sleep(700 + random.nextInt(1200));
+            p.destroyForcibly();                                        // kill -9
+            p.waitFor();
+        }
+        Process last = start(args);
+        writer.join();
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (new HashSet<>(received).size() < total && System.nanoTime() < end) Thread.sleep(100);
+        Thread.sleep(500);
+        last.destroy();
+        assertTrue(last.waitFor(15, TimeUnit.SECONDS));
+        server.stop(0);
+        Map<Integer, Integer> seen = new HashMap<>();
+        List<String> garbled = new ArrayList<>();
+        for (String line : received) {
+            if (line.matches("id=\\d+ (payload ){8}")) seen.merge(Integer.parseInt(line.split(" ")[0].substring(3)), 1, Integer::sum);
+            else garbled.add(line);
+        }
+        assertTrue(garbled.isEmpty(), () -> garbled.size() + " lines shipped from the middle (a checkpoint inside a line?), e.g. " + garbled.get(0));
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < total; i++) if (!seen.containsKey(i)) missing.add(i);
+        long duplicates = received.size() - seen.size();
+        String err = Files.readString(tmp.resolve("logship.err"));
+        assertTrue(missing.isEmpty(), missing.size() + " ids missing after " + crashes + " kill -9s, e.g. "
+                + missing.subList(0, Math.min(10, missing.size())) + "\n" + err);
+        assertTrue(duplicates <= (long) crashes * batch, duplicates + " duplicates: more than the batch in flight at each crash");
+        assertEquals(0, last.exitValue(), err);
+        System.out.println("crash test: " + total + " lines, " + crashes + " kill -9s, 0 missing, " + duplicates + " duplicates");
+    }
+
+    @Test void badUsageIsOneLineAndExit2() {
+        String[][] cases = {
+            {"--state DIR is required", "--path", "/tmp/x.log"},
+            {"--parse 'yaml': expected none, json, logfmt or regex:PATTERN", "--once", "--path", "/tmp/x.log", "--parse", "yaml"},
+            {"--parse: bad regex: ", "--once", "--path", "/tmp/x.log", "--parse", "regex:(?<a"},
+            {"--parse regex: has no named group", "--once", "--path", "/tmp/x.log", "--parse", "regex:\\d+"},
+            {"--label 'env': expected KEY=VALUE", "--once", "--path", "/tmp/x.log", "--label", "env"},
+            {"--to 'ftp://x': expected stdout, file:PATH, http:URL or loki:URL", "--once", "--path", "/tmp/x.log", "--to", "ftp://x"},
+            {"--timestamp-field needs --parse json, logfmt or regex", "--once", "--path", "/tmp/x.log", "--timestamp-field", "ts"},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            var r = logship(args);
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().startsWith("logship: " + c[0]) && r.err().lines().count() == 1, r.err());
+        }
+    }
+}
