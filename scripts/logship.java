@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -Xmx192m -Xss512k
+//JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k
 //SOURCES ../lib/Cli.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 
@@ -19,7 +19,7 @@
  * (`--to loki:http://loki:3100`), or `--once` in a runbook to push what a file holds right now.
  *
  * What it costs: one reader thread, a parse pool of one thread per CPU, a bounded in-flight buffer
- * (--buffer chunks of up to 256 KiB each); heap capped at 192 MB by the script's JAVA_OPTIONS. While
+ * (--buffer chunks of up to 256 KiB each); heap capped at 128 MB by the script's JAVA_OPTIONS. While
  * the sink is down it retries with exponential backoff and stops reading once the buffer is full:
  * memory stays bounded and nothing is dropped. It reads the files and writes only --state and the
  * sink.
@@ -153,7 +153,7 @@ public class logship implements Callable<Integer> {
             description = "... or this long after its first line (default: ${DEFAULT-VALUE}).")
     Duration batchWait;
 
-    @Option(names = "--buffer", paramLabel = "CHUNKS", defaultValue = "64",
+    @Option(names = "--buffer", paramLabel = "CHUNKS", defaultValue = "16",
             description = "Chunks (up to 256 KiB of lines each) read ahead of the sink; reading pauses when full (default: ${DEFAULT-VALUE}).")
     int buffer;
 
@@ -189,6 +189,8 @@ public class logship implements Callable<Integer> {
     enum Mode { none, json, logfmt, regex }
 
     private Mode mode;
+    private Map<String, Integer> groups;          // --parse regex: named group -> index, in the pattern's order
+    private Sink sink;
     private Pattern lineRegex, multiline, includeRe, excludeRe;
     private DateTimeFormatter tsFormatter;
     private final Map<String, String> labelMap = new LinkedHashMap<>();
@@ -207,7 +209,9 @@ public class logship implements Callable<Integer> {
         if (parse.startsWith("regex:")) {
             mode = Mode.regex;
             lineRegex = regex("--parse", parse.substring(6));
-            if (!lineRegex.pattern().contains("(?<")) throw new Cli.InputError("--parse regex: has no named group like (?<level>\\w+); the groups become fields");
+            if (lineRegex.namedGroups().isEmpty()) throw new Cli.InputError("--parse regex: has no named group like (?<level>\\w+); the groups become fields");
+            groups = new LinkedHashMap<>();
+            lineRegex.namedGroups().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> groups.put(e.getKey(), e.getValue()));
         } else {
             try {
                 mode = Mode.valueOf(parse);
@@ -331,7 +335,18 @@ public class logship implements Callable<Integer> {
     }
 
     /** A parsed chunk: events ready to serialise, plus the offset it completes. */
-    record Parsed(Tailer file, List<Event> events, long end) {}
+    /**
+     * A parsed chunk, already encoded for the sink by the pool thread: event i is bytes
+     * [starts[i], starts[i+1]) of {@code bytes} and completes the file up to ends[i].
+     */
+    record Parsed(Tailer file, String path, byte[] bytes, int[] starts, long[] ends, long end) {
+        int size() { return ends.length; }
+    }
+
+    /** Events from..to of one parsed chunk: what a batch is made of. */
+    record Slice(Parsed p, int from, int to) {
+        int bytes() { return p.starts()[to] - p.starts()[from]; }
+    }
 
     /** {@code end}: the offset the checkpoint may advance to once this event (and those before it) are delivered. */
     record Event(String path, long timeNs, String line, Map<String, Object> fields, String parseError, boolean truncated, long end) {}
@@ -352,7 +367,7 @@ public class logship implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configure();
-        Sink sink = Sink.parse(to);
+        sink = Sink.parse(to);
         PrintStream err = System.err;
         FileLock lock = null;
         if (state != null) {
@@ -726,7 +741,7 @@ public class logship implements Callable<Integer> {
                         Matcher m = lineRegex.matcher(new Budget(line, System.nanoTime() + regexBudget.toNanos()));
                         if (m.find()) {
                             fields = new LinkedHashMap<>();
-                            for (String g : lineRegex.namedGroups().keySet()) if (m.group(g) != null) fields.put(g, m.group(g));
+                            for (var g : groups.entrySet()) if (m.group(g.getValue()) != null) fields.put(g.getKey(), m.group(g.getValue()));
                         } else {
                             error = "no match for --parse regex";
                         }
@@ -748,7 +763,28 @@ public class logship implements Callable<Integer> {
             }
             out.add(new Event(c.path(), ts, line, fields, error, c.lines().cut.get(i), c.lines().ends.get(i)));
         }
-        return new Parsed(c.file(), out, c.end());
+        return encode(c, out);
+    }
+
+    /** Each event as the sink will send it, one after another in one buffer. */
+    private Parsed encode(Chunk c, List<Event> events) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(events.size() * 200 + 16);
+        int[] starts = new int[events.size() + 1];
+        long[] ends = new long[events.size()];
+        try (JsonGenerator g = FACTORY.createGenerator(buf)) {
+            g.setRootValueSeparator(null);
+            for (int i = 0; i < events.size(); i++) {
+                g.flush();
+                starts[i] = buf.size();
+                sink.encode(g, events.get(i), labelMap);
+                ends[i] = events.get(i).end();
+            }
+            g.flush();
+            starts[events.size()] = buf.size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Parsed(c.file(), c.path(), buf.toByteArray(), starts, ends, c.end());
     }
 
     private long timestamp(String s) {
@@ -825,7 +861,8 @@ public class logship implements Callable<Integer> {
         final PrintStream err;
         volatile boolean giveUp;
         volatile String failure;
-        final List<Event> batch = new ArrayList<>();
+        final List<Slice> batch = new ArrayList<>();
+        int batchEvents;
         final Map<Tailer, Long> offsets = new LinkedHashMap<>();
         long batchBytesSoFar, batchStart;
 
@@ -844,11 +881,17 @@ public class logship implements Callable<Integer> {
                     Parsed p = f.get();
                     if (p == null) { send(); return; }                  // end of stream
                     if (batch.isEmpty() && offsets.isEmpty()) batchStart = System.nanoTime();
-                    for (Event e : p.events()) {                      // a chunk may fill several batches
-                        batch.add(e);
-                        batchBytesSoFar += e.line().length();
-                        offsets.put(p.file(), e.end());
-                        if (batch.size() >= batchLines || batchBytesSoFar >= batchBytes) {
+                    int from = 0;
+                    while (from < p.size()) {                          // a chunk may fill several batches
+                        int room = batchLines - batchEvents, to = Math.min(p.size(), from + room);
+                        while (to - from > 1 && batchBytesSoFar + p.starts()[to] - p.starts()[from] > batchBytes) to = (from + to + 1) / 2;
+                        Slice sl = new Slice(p, from, to);
+                        batch.add(sl);
+                        batchEvents += to - from;
+                        batchBytesSoFar += sl.bytes();
+                        offsets.put(p.file(), p.ends()[to - 1]);
+                        from = to;
+                        if (batchEvents >= batchLines || batchBytesSoFar >= batchBytes) {
                             send();
                             batchStart = System.nanoTime();
                         }
@@ -871,20 +914,21 @@ public class logship implements Callable<Integer> {
                 try {
                     long bytes = sink.deliver(batch, labelMap);
                     bytesShipped.addAndGet(bytes);
-                    linesShipped.addAndGet(batch.size());
+                    linesShipped.addAndGet(batchEvents);
                     batches.incrementAndGet();
                     break;
                 } catch (IOException e) {
                     if (giveUp) throw new InterruptedException();
                     retries.incrementAndGet();
                     long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
-                    err.println("logship: sink " + sink.name() + " did not accept " + batch.size() + " lines: " + Cli.message(e, e.getClass().getSimpleName())
+                    err.println("logship: sink " + sink.name() + " did not accept " + batchEvents + " lines: " + Cli.message(e, e.getClass().getSimpleName())
                             + "; retrying in " + Cli.formatDuration(sleep));
                     Thread.sleep(sleep);
                     backoff = Math.min(backoff * 2, 30_000);
                 }
             }
             batch.clear();
+            batchEvents = 0;
             batchBytesSoFar = 0;
             synchronized (checkpoint) {
                 for (var e : offsets.entrySet()) {
@@ -908,7 +952,12 @@ public class logship implements Callable<Integer> {
     /** Where batches go. {@code deliver} returns the bytes sent, or throws if the sink did not accept them. */
     interface Sink {
         String name();
-        long deliver(List<Event> batch, Map<String, String> labels) throws IOException;
+
+        /** One event as this sink sends it (called in the parse pool). */
+        void encode(JsonGenerator g, Event e, Map<String, String> labels) throws IOException;
+
+        /** Sends the encoded events; returns the bytes sent, or throws if the sink did not take them. */
+        long deliver(List<Slice> batch, Map<String, String> labels) throws IOException;
 
         static Sink parse(String to) {
             if (to.equals("stdout")) return new StreamSink("stdout", System.out, null);
@@ -963,27 +1012,40 @@ public class logship implements Callable<Integer> {
 
     /** JSON lines to stdout or a file (forced to disk before the batch counts as delivered). */
     record StreamSink(String name, OutputStream out, FileChannel channel) implements Sink {
-        @Override public long deliver(List<Event> batch, Map<String, String> labels) throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 160);
-            try (JsonGenerator g = FACTORY.createGenerator(buf)) {
-                g.setRootValueSeparator(null);                        // one event a line, nothing between
-                for (Event e : batch) {
-                    writeEvent(g, e, labels);
-                    g.writeRaw('\n');
-                }
+        @Override public void encode(JsonGenerator g, Event e, Map<String, String> labels) throws IOException {
+            writeEvent(g, e, labels);
+            g.writeRaw('\n');
+        }
+
+        @Override public long deliver(List<Slice> batch, Map<String, String> labels) throws IOException {
+            long n = 0;
+            for (Slice s : batch) {
+                out.write(s.p().bytes(), s.p().starts()[s.from()], s.bytes());
+                n += s.bytes();
             }
-            buf.writeTo(out);
             out.flush();
             if (channel != null) channel.force(false);
-            return buf.size();
+            return n;
         }
     }
 
     static final JsonFactory FACTORY = new JsonFactory();
 
+    /** The last time formatted, per thread: the events of a chunk share their read time. */
+    private static final ThreadLocal<Object[]> LAST_TIME = ThreadLocal.withInitial(() -> new Object[] {Long.MIN_VALUE, ""});
+
+    static String isoTime(long ns) {
+        Object[] last = LAST_TIME.get();
+        if ((Long) last[0] != ns) {
+            last[0] = ns;
+            last[1] = Instant.ofEpochSecond(0, ns).toString();
+        }
+        return (String) last[1];
+    }
+
     static void writeEvent(JsonGenerator g, Event e, Map<String, String> labels) throws IOException {
         g.writeStartObject();
-        g.writeStringField("time", Instant.ofEpochSecond(0, e.timeNs()).toString());
+        g.writeStringField("time", isoTime(e.timeNs()));
         g.writeStringField("file", e.path());
         g.writeStringField("line", e.line());
         if (e.fields() != null) {
@@ -1015,15 +1077,25 @@ public class logship implements Callable<Integer> {
 
         @Override public String name() { return (loki ? "loki:" : "") + url.getScheme() + "://" + url.getHost() + ":" + url.getPort(); }
 
-        @Override public long deliver(List<Event> batch, Map<String, String> labels) throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 200);
-            try (JsonGenerator g = FACTORY.createGenerator(buf)) {
-                if (loki) lokiBody(g, batch, labels);
-                else {
-                    g.writeStartArray();
-                    for (Event e : batch) writeEvent(g, e, labels);
-                    g.writeEndArray();
-                }
+        /** http: the event object; loki: its ["ns", "line"] pair. */
+        @Override public void encode(JsonGenerator g, Event e, Map<String, String> labels) throws IOException {
+            if (!loki) {
+                writeEvent(g, e, labels);
+                return;
+            }
+            g.writeStartArray();
+            g.writeString(Long.toString(e.timeNs()));
+            g.writeString(e.line());
+            g.writeEndArray();
+        }
+
+        @Override public long deliver(List<Slice> batch, Map<String, String> labels) throws IOException {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            if (loki) lokiBody(buf, batch, labels);
+            else {
+                buf.write('[');
+                joined(buf, batch);
+                buf.write(']');
             }
             HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .header("User-Agent", "ops-logship/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(buf.toByteArray())).build();
@@ -1044,30 +1116,36 @@ public class logship implements Callable<Integer> {
             return buf.size();
         }
 
-        /** {"streams":[{"stream":{labels, filename},"values":[["<ns>","<line>"],...]}]}, one stream per file. */
-        static void lokiBody(JsonGenerator g, List<Event> batch, Map<String, String> labels) throws IOException {
-            Map<String, List<Event>> byFile = new LinkedHashMap<>();
-            for (Event e : batch) byFile.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(e);
-            g.writeStartObject();
-            g.writeArrayFieldStart("streams");
-            for (var s : byFile.entrySet()) {
-                g.writeStartObject();
-                g.writeObjectFieldStart("stream");
-                for (var l : labels.entrySet()) g.writeStringField(l.getKey(), l.getValue());
-                g.writeStringField("filename", s.getKey());
-                g.writeEndObject();
-                g.writeArrayFieldStart("values");
-                for (Event e : s.getValue()) {
-                    g.writeStartArray();
-                    g.writeString(Long.toString(e.timeNs()));
-                    g.writeString(e.line());
-                    g.writeEndArray();
+        /** The slices' events separated by commas. */
+        static void joined(ByteArrayOutputStream buf, List<Slice> slices) {
+            boolean first = true;
+            for (Slice s : slices) {
+                for (int i = s.from(); i < s.to(); i++) {
+                    if (!first) buf.write(',');
+                    first = false;
+                    buf.write(s.p().bytes(), s.p().starts()[i], s.p().starts()[i + 1] - s.p().starts()[i]);
                 }
-                g.writeEndArray();
-                g.writeEndObject();
             }
-            g.writeEndArray();
-            g.writeEndObject();
+        }
+
+        /** {"streams":[{"stream":{labels, filename},"values":[["<ns>","<line>"],...]}]}, one stream per file. */
+        static void lokiBody(ByteArrayOutputStream buf, List<Slice> batch, Map<String, String> labels) throws IOException {
+            Map<String, List<Slice>> byFile = new LinkedHashMap<>();
+            for (Slice s : batch) byFile.computeIfAbsent(s.p().path(), k -> new ArrayList<>()).add(s);
+            buf.write("{\"streams\":[".getBytes(StandardCharsets.UTF_8));
+            boolean first = true;
+            for (var f : byFile.entrySet()) {
+                if (!first) buf.write(',');
+                first = false;
+                Map<String, String> stream = new LinkedHashMap<>(labels);
+                stream.put("filename", f.getKey());
+                buf.write("{\"stream\":".getBytes(StandardCharsets.UTF_8));
+                buf.write(JSON.writeValueAsBytes(stream));
+                buf.write(",\"values\":[".getBytes(StandardCharsets.UTF_8));
+                joined(buf, f.getValue());
+                buf.write("]}".getBytes(StandardCharsets.UTF_8));
+            }
+            buf.write("]}".getBytes(StandardCharsets.UTF_8));
         }
     }
 

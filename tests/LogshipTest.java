@@ -39,7 +39,7 @@ class LogshipTest {
 
     /** logship as a real process (signals and kill -9 need one). */
     Process start(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(Proc.javaCommand("logship", "-Xmx192m"));
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("logship", "-Xmx128m"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectOutput(tmp.resolve("logship.out").toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("logship.err").toFile())).start();
