@@ -275,6 +275,46 @@ class LogshipTest {
         System.out.println("crash test: " + total + " lines, " + crashes + " kill -9s, 0 missing, " + duplicates + " duplicates");
     }
 
+    @Test void whileTheSinkIsDownReadingPausesWithBoundedMemoryAndNothingIsLost() throws Exception {
+        Path f = tmp.resolve("big.log");
+        int total = 300_000;
+        try (var w = Files.newBufferedWriter(f)) {
+            for (int i = 0; i < total; i++) w.write("id=" + i + " " + "some realistic payload text ".repeat(5) + "\n");
+        }
+        int port = Proc.freePort();
+        Process p = start("--path", f.toString(), "--state", tmp.resolve("state").toString(), "--from-beginning", "--buffer", "4",
+                "--to", "http:http://127.0.0.1:" + port + "/logs", "--stats-interval", "1s");
+        HttpServer server = null;
+        try {
+            Thread.sleep(3500);                                         // nothing listens: every attempt is refused
+            String err = Files.readString(tmp.resolve("logship.err"));
+            assertTrue(err.contains("did not accept") && err.contains("retrying in"), err);
+            assertTrue(err.contains("buffer 4/4"), "reading paused with the buffer full:\n" + err);
+            assertTrue(!Files.exists(tmp.resolve("state/checkpoints.json")), "nothing delivered, nothing checkpointed");
+            long hwm = 0;
+            for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) if (l.startsWith("VmHWM:")) hwm = Long.parseLong(l.replaceAll("\\D", ""));
+            assertTrue(hwm < 256 * 1024, "peak RSS " + hwm / 1024 + " MB while the sink is down, with a 45 MB file waiting");
+
+            server = HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), port), 50);
+            Set<String> got = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            AtomicInteger count = new AtomicInteger();
+            TestHttp.route(server, "/logs", ex -> {
+                for (JsonNode e : JSON.readTree(ex.getRequestBody())) { got.add(e.get("line").asText()); count.incrementAndGet(); }
+                TestHttp.reply(ex, 200, "");
+            });
+            server.start();                                             // the sink comes back
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (got.size() < total && System.nanoTime() < end) Thread.sleep(100);
+            assertEquals(total, got.size(), "every line arrived once the sink came back");
+            assertEquals(total, count.get(), "none twice");
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(15, TimeUnit.SECONDS));
+            if (server != null) server.stop(0);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+    }
+
     @Test void badUsageIsOneLineAndExit2() {
         String[][] cases = {
             {"--state DIR is required", "--path", "/tmp/x.log"},

@@ -94,6 +94,22 @@ class SmokeTest {
         }
     }
 
+    @Test void logshipShipsAFileThroughTheCatalog() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("smoke", ".log");
+        try {
+            java.nio.file.Files.writeString(f, "level=info msg=one\nlevel=warn msg=two\n");
+            var r = jbang("logship@ops", "--once", "--path", f.toString(), "--parse", "logfmt");
+            assertEquals(0, r.exit(), r.toString());
+            var lines = r.out().lines().toList();
+            assertEquals(2, lines.size(), r.out());
+            assertTrue(lines.get(1).contains("\"fields\":{\"level\":\"warn\",\"msg\":\"two\"}"), r.out());
+            String ours = r.err().lines().filter(l -> !l.startsWith("[jbang]")).collect(java.util.stream.Collectors.joining("\n"));
+            assertTrue(ours.startsWith("logship: 2 lines read, 2 shipped in 1 batches") && !ours.contains("\n"), "one stats line:\n" + ours);
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
     static com.fasterxml.jackson.databind.JsonNode byName(ScriptRun.Result r, String name) {
         for (var row : r.json().get("results")) if (row.get("name").asText().equals(name)) return row;
         throw new AssertionError("no row named " + name + ":\n" + r.out());
