@@ -176,6 +176,10 @@ public class logship implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the final stats as JSON to FILE at exit.")
     Path statsJson;
 
+    @Option(names = "--sink-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Cli.DurationConverter.class,
+            description = "An http/loki request not answered in this time is retried (default: ${DEFAULT-VALUE}).")
+    Duration sinkTimeout;
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
             description = "On SIGTERM/SIGINT, how long to keep trying to deliver what was read (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
@@ -367,7 +371,7 @@ public class logship implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configure();
-        sink = Sink.parse(to);
+        sink = Sink.parse(to, sinkTimeout);
         PrintStream err = System.err;
         FileLock lock = null;
         if (state != null) {
@@ -527,6 +531,7 @@ public class logship implements Callable<Integer> {
                 }
                 nt.readPos = start;
                 nt.committed = start;
+                nt.handed = start;
                 tailers.put(e.getKey(), nt);
             } catch (NoSuchFileException gone) {
                 // gone already
@@ -959,7 +964,7 @@ public class logship implements Callable<Integer> {
         /** Sends the encoded events; returns the bytes sent, or throws if the sink did not take them. */
         long deliver(List<Slice> batch, Map<String, String> labels) throws IOException;
 
-        static Sink parse(String to) {
+        static Sink parse(String to, Duration timeout) {
             if (to.equals("stdout")) return new StreamSink("stdout", System.out, null);
             if (to.startsWith("file:")) {
                 Path p = Path.of(to.substring(5));
@@ -981,7 +986,7 @@ public class logship implements Callable<Integer> {
                     throw new URISyntaxException(url, "not an http(s) URL");
                 }
                 if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
-                return new HttpSink(u, loki);
+                return new HttpSink(u, loki, timeout);
             } catch (URISyntaxException e) {
                 throw new Cli.InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
             }
@@ -1071,9 +1076,15 @@ public class logship implements Callable<Integer> {
     static final class HttpSink implements Sink {
         final URI url;
         final boolean loki;
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
+        final Duration timeout;
+        final HttpClient client;
 
-        HttpSink(URI url, boolean loki) { this.url = url; this.loki = loki; }
+        HttpSink(URI url, boolean loki, Duration timeout) {
+            this.url = url;
+            this.loki = loki;
+            this.timeout = timeout;
+            this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        }
 
         @Override public String name() { return (loki ? "loki:" : "") + url.getScheme() + "://" + url.getHost() + ":" + url.getPort(); }
 
@@ -1097,7 +1108,7 @@ public class logship implements Callable<Integer> {
                 joined(buf, batch);
                 buf.write(']');
             }
-            HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+            HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
                     .header("User-Agent", "ops-logship/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(buf.toByteArray())).build();
             try {
                 HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
@@ -1111,7 +1122,7 @@ public class logship implements Callable<Integer> {
             } catch (java.net.ConnectException e) {
                 throw new IOException(Cli.message(e, "connection refused"));
             } catch (java.net.http.HttpTimeoutException e) {
-                throw new IOException("no answer within 30s");
+                throw new IOException("no answer within " + Cli.formatDuration(timeout.toMillis()) + " (--sink-timeout)");
             }
             return buf.size();
         }

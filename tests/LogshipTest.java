@@ -167,14 +167,21 @@ class LogshipTest {
         assertTrue(Files.exists(state.resolve("checkpoints.json")));
     }
 
-    @Test void httpAndLokiSinksHoldTheLinesWhileTheReceiverFailsAndDeliverWhenItComesBack() throws Exception {
+    @Test void httpAndLokiSinksHoldTheLinesWhileTheReceiverFailsOrStallsAndDeliverWhenItComesBack() throws Exception {
         HttpServer server = TestHttp.http();
-        AtomicInteger failuresLeft = new AtomicInteger(3);
+        AtomicInteger failuresLeft = new AtomicInteger(3), stallsLeft = new AtomicInteger(1);
         ConcurrentLinkedQueue<String> http = new ConcurrentLinkedQueue<>(), loki = new ConcurrentLinkedQueue<>();
         TestHttp.route(server, "/logs", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (failuresLeft.getAndDecrement() > 0) { TestHttp.reply(ex, 503, "busy"); return; }
             http.add(body);
+            TestHttp.reply(ex, 200, "");
+        });
+        ConcurrentLinkedQueue<String> afterStall = new ConcurrentLinkedQueue<>();
+        TestHttp.route(server, "/stall", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (stallsLeft.getAndDecrement() > 0) { TestHttp.sleep(3000); return; }   // hangs past --sink-timeout, records nothing
+            afterStall.add(body);
             TestHttp.reply(ex, 200, "");
         });
         TestHttp.route(server, "/loki/api/v1/push", ex -> {
@@ -196,6 +203,11 @@ class LogshipTest {
             assertEquals(30, n, "and none twice: a refused batch was not counted as delivered");
             assertEquals(3, http.size(), "batches of --batch-lines 10");
             assertTrue(r.err().contains("did not accept 10 lines: HTTP 503: busy; retrying in"), r.err());
+
+            var stalled = logship("--once", "--path", f.toString(), "--sink-timeout", "500ms", "--to", "http:" + TestHttp.base(server) + "/stall");
+            assertEquals(0, stalled.exit(), stalled.toString());
+            assertTrue(stalled.err().contains("did not accept 30 lines: no answer within 500ms (--sink-timeout); retrying"), stalled.err());
+            assertEquals(30, JSON.readTree(afterStall.peek()).size(), "a stalled receiver is given up on and the batch sent again");
 
             var lr = logship("--once", "--path", f.toString(), "--label", "job=test", "--to", "loki:" + TestHttp.base(server));
             assertEquals(0, lr.exit(), lr.toString());
