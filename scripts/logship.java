@@ -87,18 +87,22 @@ import picocli.CommandLine.Option;
             "Follow log files like tail -F, parse the lines and ship them in batches, at least once:",
             "offsets in --state advance only after the sink accepted the lines."},
         footer = {
-            "%nSinks: stdout (JSON lines), file:PATH (JSON lines), http:URL (POST of a JSON array),",
-            "loki:URL (POST /loki/api/v1/push; labels are --label plus filename).",
-            "%nEvent (stdout, file, http): {\"time\", \"file\", \"offset\", \"line\", \"fields\", \"labels\",",
-            "\"parse_error\", \"truncated\"}; keys without a value are left out.",
+            "%nSinks: stdout (JSON lines), file:PATH (JSON lines), http:URL (POST of a JSON",
+            "array), loki:URL (POST /loki/api/v1/push; labels are --label plus filename).",
+            "Event: {\"time\", \"file\", \"line\", \"fields\", \"labels\", \"parse_error\", \"truncated\"};",
+            "keys without a value are left out.",
             "%nExamples:",
-            "  logship --path '/var/log/app/*.log' --state /var/lib/logship --to loki:http://loki:3100",
-            "  logship --path '/var/log/nginx/access.log' --state st --parse 'regex:^(?<ip>\\S+) \\S+ \\S+ \\[(?<ts>[^]]+)\\]'",
-            "  logship --path 'app.log' --parse json --multiline-start '^\\{' --to http://collector:8080/logs --state st",
-            "  logship --once --from-beginning --path '/var/log/app/*.log' --to file:/tmp/app.jsonl",
+            "  logship --path '/var/log/app/*.log' --state /var/lib/logship \\",
+            "          --to loki:http://127.0.0.1:3100",
+            "  logship --path /var/log/nginx/access.log --state st \\",
+            "          --parse 'regex:^(?<ip>\\S+) \\S+ \\S+ \\[(?<ts>[^\\]]+)\\]'",
+            "  logship --path app.log --state st --parse json --multiline-start '^\\{' \\",
+            "          --to http://127.0.0.1:8080/logs",
+            "  logship --once --path '/var/log/app/*.log' --to file:/tmp/app.jsonl",
             "%nExit codes:%n"
-                    + "  0  stopped by SIGTERM/SIGINT (or --once finished) with every line read delivered and checkpointed%n"
-                    + "  1  stopped with lines not delivered (the sink stayed down); they are read again on restart%n"
+                    + "  0  stopped (SIGTERM/SIGINT, or --once done) with all it read delivered%n"
+                    + "  1  stopped with lines not delivered (the sink stayed down); they are%n"
+                    + "     read again on restart%n"
                     + "  2  bad usage (nothing was read)%n"
                     + "  3  the tool itself failed (see stderr)%n"})
 public class logship implements Callable<Integer> {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +72,14 @@ class LogshipTest {
         byte[] bad = {'c', 'a', 'f', (byte) 0xC3, '(', '\n', 'l', 'a', 's', 't'};   // invalid UTF-8, then no trailing newline
         Files.write(logs.resolve("b.log"), bad);
         Path out = tmp.resolve("out.jsonl");
-        var r = logship("--once", "--path", logs + "/*.log", "--parse", "json", "--max-line", "1k", "--label", "env=test", "--to", "file:" + out);
+        Path stats = tmp.resolve("stats.json");
+        var r = logship("--once", "--path", logs + "/*.log", "--parse", "json", "--max-line", "1k", "--label", "env=test", "--to", "file:" + out,
+                "--stats-json", stats.toString());
         assertEquals(0, r.exit(), r.toString());
+        JsonNode st = JSON.readTree(stats.toFile());
+        assertEquals(5, st.get("lines_shipped").asInt(), st.toString());
+        assertEquals(4, st.get("parse_errors").asInt(), "every line but the JSON one: " + st);
+        assertEquals(1, st.get("truncated").asInt(), st.toString());
         List<JsonNode> ev = events(out);
         assertEquals(5, ev.size(), ev.toString());
         Map<String, JsonNode> byLine = new HashMap<>();
