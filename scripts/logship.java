@@ -333,7 +333,8 @@ public class logship implements Callable<Integer> {
     }
 
     /** Lines read from one file, in order; {@code end} is the offset the checkpoint may advance to once they are delivered. */
-    record Chunk(Tailer file, String path, Lines lines, long end, long readNs) {}
+    /** {@code fp}: the file's fingerprint when it was read (a truncation changes it while chunks are in flight). */
+    record Chunk(Tailer file, String path, Fp fp, Lines lines, long end, long readNs) {}
 
     /** A chunk's events as read: text, whether cut at --max-line, and the file offset just after each. */
     static final class Lines {
@@ -347,9 +348,12 @@ public class logship implements Callable<Integer> {
      * A parsed chunk, already encoded for the sink by the pool thread: event i is bytes
      * [starts[i], starts[i+1]) of {@code bytes} and completes the file up to ends[i].
      */
-    record Parsed(Tailer file, String path, byte[] bytes, int[] starts, long[] ends, long end) {
+    record Parsed(Tailer file, String path, Fp fp, byte[] bytes, int[] starts, long[] ends, long end) {
         int size() { return ends.length; }
     }
+
+    /** Where a delivered file stands: the offset and the fingerprint of the content it belongs to. */
+    record Mark(long offset, Fp fp) {}
 
     /** Events from..to of one parsed chunk: what a batch is made of. */
     record Slice(Parsed p, int from, int to) {
@@ -647,7 +651,7 @@ public class logship implements Callable<Integer> {
     private Chunk chunk(Tailer t, Lines lines) {
         if (lines.text.isEmpty() && t.committed == t.handed) return null;
         t.handed = t.committed;
-        return new Chunk(t, t.path.toString(), lines, t.committed, System.currentTimeMillis() * 1_000_000L);
+        return new Chunk(t, t.path.toString(), t.fp, lines, t.committed, System.currentTimeMillis() * 1_000_000L);
     }
 
     private static String decode(byte[] b) {
@@ -793,7 +797,7 @@ public class logship implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Parsed(c.file(), c.path(), buf.toByteArray(), starts, ends, c.end());
+        return new Parsed(c.file(), c.path(), c.fp(), buf.toByteArray(), starts, ends, c.end());
     }
 
     private long timestamp(String s) {
@@ -872,7 +876,7 @@ public class logship implements Callable<Integer> {
         volatile String failure;
         final List<Slice> batch = new ArrayList<>();
         int batchEvents;
-        final Map<Tailer, Long> offsets = new LinkedHashMap<>();
+        final Map<Tailer, Mark> offsets = new LinkedHashMap<>();
         long batchBytesSoFar, batchStart;
 
         Shipper(BlockingQueue<CompletableFuture<Parsed>> queue, Sink sink, PrintStream err) {
@@ -898,14 +902,14 @@ public class logship implements Callable<Integer> {
                         batch.add(sl);
                         batchEvents += to - from;
                         batchBytesSoFar += sl.bytes();
-                        offsets.put(p.file(), p.ends()[to - 1]);
+                        offsets.put(p.file(), new Mark(p.ends()[to - 1], p.fp()));
                         from = to;
                         if (batchEvents >= batchLines || batchBytesSoFar >= batchBytes) {
                             send();
                             batchStart = System.nanoTime();
                         }
                     }
-                    offsets.put(p.file(), p.end());                   // lines filtered out after the last event count as done
+                    offsets.put(p.file(), new Mark(p.end(), p.fp()));  // lines filtered out after the last event count as done
                 }
             } catch (InterruptedException e) {
                 failure = "stopped while the sink was not accepting";
@@ -946,10 +950,10 @@ public class logship implements Callable<Integer> {
                     n.put("path", t.path.toString());
                     n.put("dev", t.dev);
                     n.put("ino", t.ino);
-                    Fp fp = t.fp;
+                    Fp fp = e.getValue().fp();
                     n.put("fp_len", fp.len());
                     n.put("fp_crc", fp.crc());
-                    n.put("offset", e.getValue());
+                    n.put("offset", e.getValue().offset());
                     checkpoint.put(t.key(), n);
                 }
             }
