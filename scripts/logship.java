@@ -389,19 +389,30 @@ public class logship implements Callable<Integer> {
             if (lock == null) throw new Cli.InputError("--state " + state + " is in use by another logship (its lock is held)");
             loadCheckpoint();
         }
-        Thread hook = null;
         if (!Cli.inTestHarness()) {
-            // SIGTERM/SIGINT: stop reading, deliver and checkpoint what was read, then exit with our own code (0 when all
-            // was delivered) rather than the JVM's 143/130: the hook waits for call() to finish and halts with its result.
-            hook = new Thread(() -> {
+            // SIGTERM/SIGINT (and System.exit): stop reading, deliver and checkpoint what was read, then exit with our own
+            // code (0 when all was delivered) rather than the JVM's 143/130: the hook waits for call() and halts with its result.
+            Thread hook = new Thread(() -> {
                 stopping = true;
                 try {
-                    finished.await();
+                    finished.await(shutdownTimeout.toSeconds() + 15, TimeUnit.SECONDS);
                 } catch (InterruptedException ignored) { }
+                System.out.flush();
+                System.err.flush();
                 Runtime.getRuntime().halt(exitCode);
             }, "logship-stop");
             Runtime.getRuntime().addShutdownHook(hook);
         }
+        try {
+            return ship(sink, err, lock);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            finished.countDown();                                   // lets the shutdown hook halt with exitCode
+        }
+    }
+
+    private int ship(Sink sink, PrintStream err, FileLock lock) throws Exception {
         startNs = System.nanoTime();
         int workers = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -442,16 +453,6 @@ public class logship implements Callable<Integer> {
         err.println(statsLine(queue) + (undelivered > 0 ? "; " + undelivered + " lines not delivered (they are read again on restart)" : ""));
         if (statsJson != null) writeStats(statsJson);
         exitCode = shipper.failure != null || undelivered > 0 ? Cli.FAILED : Cli.OK;
-        System.out.flush();
-        System.err.flush();
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {          // a signal stopped us: the hook exits with exitCode
-                finished.countDown();
-                Thread.sleep(Long.MAX_VALUE);
-            }
-        }
         return exitCode;
     }
 
@@ -471,7 +472,13 @@ public class logship implements Callable<Integer> {
             boolean progressed = false;
             for (Tailer t : new ArrayList<>(tailers.values())) {
                 if (stopping) break;
-                Chunk c = read(t, err);
+                Chunk c;
+                try {
+                    c = read(t, err);
+                } catch (IOException e) {                              // one unreadable file must not stop the others
+                    err.println("logship: reading " + t.path + ": " + Cli.message(e, e.getClass().getSimpleName()));
+                    continue;
+                }
                 if (lastReadBytes > 0) progressed = true;
                 if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
             }
@@ -551,11 +558,10 @@ public class logship implements Callable<Integer> {
     }
 
     private static boolean sameStart(Tailer t) throws IOException {
-        FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ);
-        try (ch) {
+        try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ)) {
             return ch.size() >= t.fp.len() && crc(ch, t.fp.len()) == t.fp.crc();
         } catch (NoSuchFileException e) {
-            return true;
+            return true;                                              // renamed or deleted since the listing: the next scan sees
         }
     }
 

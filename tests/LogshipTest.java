@@ -128,6 +128,43 @@ class LogshipTest {
         assertEquals("2026-11-24 ERROR boom\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)", ev.get(0).get("line").asText());
     }
 
+    @Test void followingAStackTraceAndALastLineWithoutNewlineAtRotation() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        Files.writeString(app, "");
+        Path out = tmp.resolve("out.jsonl");
+        Process p = start("--path", logs + "/*.log", "--state", tmp.resolve("state").toString(), "--to", "file:" + out, "--batch-wait", "100ms",
+                "--rotate-wait", "500ms", "--stats-interval", "0", "--multiline-start", "^\\d{4}-", "--exclude", "DEBUG",
+                "--parse", "regex:^(?<ts>\\S+ \\S+) (?<level>[A-Z]+)", "--timestamp-field", "ts", "--timestamp-format", "yyyy-MM-dd HH:mm:ss");
+        try {
+            Thread.sleep(1500);
+            append(app, "2026-11-24 10:00:00 ERROR boom\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)\n");
+            append(app, "2026-11-24 10:00:01 DEBUG noise\n");
+            List<JsonNode> ev = await(out, 1, Duration.ofSeconds(10));  // the trace is complete after a quiet second
+            assertEquals(1, ev.size(), ev.toString());
+            assertEquals("2026-11-24 10:00:00 ERROR boom\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)", ev.get(0).get("line").asText());
+            assertEquals("ERROR", ev.get(0).get("fields").get("level").asText());
+            assertEquals("2026-11-24T10:00:00Z", ev.get(0).get("time").asText(), "--timestamp-format sets the event time");
+            append(app, "2026-11-24 10:00:02 INFO the last line, no newline");
+            Files.move(app, logs.resolve("app.log.1"));                 // rotated away: finished, and its last line shipped
+            ev = await(out, 2, Duration.ofSeconds(10));
+            assertEquals(2, ev.size(), "the DEBUG line is excluded: " + ev);
+            assertEquals("2026-11-24 10:00:02 INFO the last line, no newline", ev.get(1).get("line").asText());
+        } finally {
+            stop(p);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+    }
+
+    /** SIGTERM, and a thread dump in the failure message if it does not end within 15 s. */
+    void stop(Process p) throws Exception {
+        p.destroy();
+        if (p.waitFor(15, TimeUnit.SECONDS)) return;
+        String jstack = Proc.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), String.valueOf(p.pid())), Duration.ofSeconds(20)).out();
+        p.destroyForcibly();
+        throw new AssertionError("logship did not stop on SIGTERM within 15 s\nstderr:\n" + Files.readString(tmp.resolve("logship.err")) + "\n" + jstack);
+    }
+
     @Test void followsAppendsRotationCopytruncateDeletionAndNewFiles() throws Exception {
         Path logs = Files.createDirectories(tmp.resolve("logs"));
         Path app = logs.resolve("app.log");
@@ -165,8 +202,7 @@ class LogshipTest {
             assertTrue(missing.isEmpty(), "missing ids: " + missing + "\nstderr:\n" + Files.readString(tmp.resolve("logship.err")));
             assertTrue(dup.isEmpty(), "duplicates in a run without crashes: " + dup);
         } finally {
-            p.destroy();                                                // SIGTERM: flush, checkpoint, exit 0
-            assertTrue(p.waitFor(15, TimeUnit.SECONDS));
+            stop(p);                                                    // SIGTERM: flush, checkpoint, exit 0
         }
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
         assertTrue(Files.exists(state.resolve("checkpoints.json")));
@@ -271,8 +307,7 @@ class LogshipTest {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (new HashSet<>(received).size() < total && System.nanoTime() < end) Thread.sleep(100);
         Thread.sleep(500);
-        last.destroy();
-        assertTrue(last.waitFor(15, TimeUnit.SECONDS));
+        stop(last);
         server.stop(0);
         Map<Integer, Integer> seen = new HashMap<>();
         List<String> garbled = new ArrayList<>();
@@ -325,9 +360,11 @@ class LogshipTest {
             assertEquals(total, got.size(), "every line arrived once the sink came back");
             assertEquals(total, count.get(), "none twice");
         } finally {
-            p.destroy();
-            assertTrue(p.waitFor(15, TimeUnit.SECONDS));
-            if (server != null) server.stop(0);
+            try {
+                stop(p);
+            } finally {
+                if (server != null) server.stop(0);
+            }
         }
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
     }
