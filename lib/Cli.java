@@ -178,6 +178,29 @@ public final class Cli {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
     }
 
+    // ---- URLs ----------------------------------------------------------------------------------
+
+    /**
+     * An http:// or https:// URL with a host and a valid port; otherwise an IllegalArgumentException
+     * that says what is wrong with {@code text} ("'x' has no scheme; write http://x or https://x").
+     */
+    public static java.net.URI httpUrl(String text) {
+        if (!text.contains("://")) throw new IllegalArgumentException("'" + text + "' has no scheme; write http://" + text + " or https://" + text);
+        java.net.URI u;
+        try {
+            u = new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("bad URL '" + text + "': " + e.getReason());
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("'" + text + "': scheme '" + u.getScheme() + "' is not http or https");
+        }
+        if (u.getHost() == null || u.getHost().isEmpty()) throw new IllegalArgumentException("'" + text + "' has no host");
+        if (u.getPort() > 65535) throw new IllegalArgumentException("'" + text + "': bad port " + u.getPort());
+        return u;
+    }
+
     // ---- terminals -----------------------------------------------------------------------------
 
     /** True when file descriptor 1 or 2 is a terminal (Linux /proc; elsewhere System.console()). */

@@ -24,7 +24,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,17 +217,10 @@ public class httpcheck implements Callable<Integer> {
     private static void add(List<URI> out, Map<String, String> seen, String where, String text, PrintStream warn) {
         URI u;
         try {
-            u = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new Cli.InputError(where + ": bad URL '" + text + "': " + e.getReason());
+            u = Cli.httpUrl(text);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.InputError(where + ": " + e.getMessage());
         }
-        if (u.getScheme() == null) throw new Cli.InputError(where + ": '" + text + "' has no scheme; write http://" + text + " or https://" + text);
-        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new Cli.InputError(where + ": '" + text + "': scheme '" + u.getScheme() + "' is not http or https");
-        }
-        if (u.getHost() == null || u.getHost().isEmpty()) throw new Cli.InputError(where + ": '" + text + "' has no host");
-        if (u.getPort() > 65535) throw new Cli.InputError(where + ": '" + text + "': bad port " + u.getPort());
         String prev = seen.putIfAbsent(u.toString(), where);
         if (prev != null) {
             warn.println("warning: " + where + ": " + text + " duplicates " + prev + "; checked once");

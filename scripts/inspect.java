@@ -36,7 +36,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -418,18 +417,11 @@ public class inspect implements Callable<Integer> {
     }
 
     private static URI url(String at, String text) {
-        if (!text.contains("://")) throw new Yaml.Invalid(at, "'" + text + "' has no scheme; write http://" + text + " or https://" + text);
-        URI u;
         try {
-            u = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new Yaml.Invalid(at, "bad URL '" + text + "': " + e.getReason());
+            return Cli.httpUrl(text);
+        } catch (IllegalArgumentException e) {
+            throw new Yaml.Invalid(at, e.getMessage());
         }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) throw new Yaml.Invalid(at, "'" + text + "' is not an http:// or https:// URL");
-        if (u.getHost() == null || u.getHost().isEmpty()) throw new Yaml.Invalid(at, "'" + text + "' has no host");
-        if (u.getPort() > 65535) throw new Yaml.Invalid(at, "'" + text + "': bad port " + u.getPort());
-        return u;
     }
 
     /** Higher is worse: warn must not be above crit. */
@@ -905,11 +897,10 @@ public class inspect implements Callable<Integer> {
         }
         if (text == null) return null;
         try {
-            URI u = new URI(text.strip());
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) return u;
-        } catch (URISyntaxException ignored) { }
-        throw new Cli.InputError(from + ": not an http:// or https:// URL" + (webhookEnv == null ? ": '" + text + "'" : ""));
+            return Cli.httpUrl(text.strip());
+        } catch (IllegalArgumentException e) {                   // the URL is not repeated when it came from the environment (a secret)
+            throw new Cli.InputError(from + ": not an http:// or https:// URL" + (webhookEnv == null ? ": '" + text + "'" : ""));
+        }
     }
 
     static String summaryLine(List<Map<String, Object>> rows, String host, long elapsedMs) {

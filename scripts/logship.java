@@ -35,7 +35,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -994,16 +993,14 @@ public class logship implements Callable<Integer> {
             }
             boolean loki = to.startsWith("loki:");
             String url = loki ? to.substring(5) : to.startsWith("http:") && !to.startsWith("http://") ? to.substring(5) : to;
+            URI u;
             try {
-                URI u = new URI(url);
-                if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-                    throw new URISyntaxException(url, "not an http(s) URL");
-                }
-                if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
-                return new HttpSink(u, loki, timeout);
-            } catch (URISyntaxException e) {
+                u = Cli.httpUrl(url);
+            } catch (IllegalArgumentException e) {
                 throw new Cli.InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
             }
+            if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
+            return new HttpSink(u, loki, timeout);
         }
     }
 
