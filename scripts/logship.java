@@ -231,7 +231,9 @@ public class logship implements Callable<Integer> {
         if (exclude != null) excludeRe = regex("--exclude", exclude);
         if (timestampField != null) {
             if (mode == Mode.none) throw new Cli.InputError("--timestamp-field needs --parse json, logfmt or regex (there are no fields with --parse none)");
-            if (!List.of("iso8601", "unix", "unix_ms").contains(timestampFormat)) {
+            if (timestampFormat.equals("iso8601")) {
+                tsFormatter = DateTimeFormatter.ISO_DATE_TIME;
+            } else if (!List.of("unix", "unix_ms").contains(timestampFormat)) {
                 try {
                     tsFormatter = DateTimeFormatter.ofPattern(timestampFormat, Locale.ROOT);
                 } catch (IllegalArgumentException e) {
@@ -472,13 +474,14 @@ public class logship implements Callable<Integer> {
             for (Tailer t : new ArrayList<>(tailers.values())) {
                 if (stopping) break;
                 Chunk c;
+                long before = t.readPos;
                 try {
                     c = read(t, err);
                 } catch (IOException e) {                              // one unreadable file must not stop the others
                     err.println("logship: reading " + t.path + ": " + Cli.message(e, e.getClass().getSimpleName()));
                     continue;
                 }
-                if (lastReadBytes > 0) progressed = true;
+                if (t.readPos != before) progressed = true;
                 if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
             }
             retireFinished(queue, pool);
@@ -502,7 +505,7 @@ public class logship implements Callable<Integer> {
 
     /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
     private void scan(boolean atStart, PrintStream err) throws IOException {
-        Map<String, Path> seen = new LinkedHashMap<>();
+        Map<String, Found> seen = new LinkedHashMap<>();
         for (Glob g : globs) {
             if (!Files.isDirectory(g.root())) continue;
             try (var walk = Files.walk(g.root(), g.depth(), FileVisitOption.FOLLOW_LINKS)) {
@@ -510,7 +513,7 @@ public class logship implements Callable<Integer> {
                     if (!g.matcher().matches(p) || !Files.isRegularFile(p)) continue;
                     try {
                         long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ino = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
-                        seen.putIfAbsent(dev + ":" + ino, p);
+                        seen.putIfAbsent(dev + ":" + ino, new Found(p, dev, ino));
                     } catch (NoSuchFileException gone) {
                         // deleted between the listing and the stat: the next scan sees the truth
                     }
@@ -522,7 +525,7 @@ public class logship implements Callable<Integer> {
         long now = System.nanoTime();
         for (var e : seen.entrySet()) {
             Tailer t = tailers.get(e.getKey());
-            Path p = e.getValue();
+            Path p = e.getValue().path();
             if (t != null) {
                 t.path = p;                                           // same file, maybe renamed
                 t.goneSince = 0;
@@ -536,7 +539,7 @@ public class logship implements Callable<Integer> {
             long start = 0;
             JsonNode cp = checkpoint.get(e.getKey());
             try {
-                Tailer nt = new Tailer(p, Long.parseLong(e.getKey().split(":")[0]), Long.parseLong(e.getKey().split(":")[1]), 0);
+                Tailer nt = new Tailer(p, e.getValue().dev(), e.getValue().ino(), 0);
                 long size = nt.channel.size();
                 if (cp != null && cp.get("fp_len").asInt() <= size && crc(nt.channel, cp.get("fp_len").asInt()) == cp.get("fp_crc").asLong()) {
                     start = Math.min(cp.get("offset").asLong(), size);    // resume; a file shorter than the offset was truncated
@@ -555,6 +558,9 @@ public class logship implements Callable<Integer> {
             if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
         }
     }
+
+    /** A matching file a scan found. */
+    record Found(Path path, long dev, long ino) {}
 
     private static boolean sameStart(Tailer t) throws IOException {
         try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ)) {
@@ -597,13 +603,11 @@ public class logship implements Callable<Integer> {
             t.handed = 0;
             t.fp = new Fp(0, 0);
         }
-        lastReadBytes = 0;
         if (size == t.readPos) return null;
         if (t.fp.len() < FP_BYTES) t.fingerprint();
         readBuf.clear();
         int n = t.channel.read(readBuf, t.readPos);
         if (n <= 0) return null;
-        lastReadBytes = n;
         t.lastGrowth = System.nanoTime();
         bytesRead.addAndGet(n);
         byte[] buf = readBuf.array();
@@ -616,20 +620,21 @@ public class logship implements Callable<Integer> {
             if (t.skippingLongLine) {
                 t.skippingLongLine = false;
             } else {
-                byte[] line;
+                byte[] line = buf;                                    // the line is line[start, start + len)
+                int start = from, len = i - from;
                 if (t.partial.size() > 0) {
                     t.partial.write(buf, from, i - from);
                     line = t.partial.toByteArray();
                     t.partial.reset();
-                } else {
-                    line = java.util.Arrays.copyOfRange(buf, from, i);
+                    start = 0;
+                    len = line.length;
                 }
-                boolean tooLong = line.length > maxLine;
+                boolean tooLong = len > maxLine;
                 if (tooLong) {
-                    line = java.util.Arrays.copyOf(line, (int) maxLine);
+                    len = (int) maxLine;
                     truncatedLines.incrementAndGet();
                 }
-                emit(t, lines, decode(line), tooLong, end);
+                emit(t, lines, decode(line, start, len), tooLong, end);
             }
             t.committed = t.pending == null ? end : t.committed;
             lineStartOffset = end;
@@ -638,19 +643,16 @@ public class logship implements Callable<Integer> {
         if (from < n && !t.skippingLongLine) {
             t.partial.write(buf, from, n - from);
             if (t.partial.size() >= maxLine) {                     // a line longer than --max-line: ship its start, skip the rest
-                byte[] head = java.util.Arrays.copyOf(t.partial.toByteArray(), (int) maxLine);
+                byte[] head = t.partial.toByteArray();
                 t.partial.reset();
                 t.skippingLongLine = true;
                 truncatedLines.incrementAndGet();
-                emit(t, lines, decode(head), true, lineStartOffset);
+                emit(t, lines, decode(head, 0, (int) maxLine), true, lineStartOffset);
             }
         }
         t.readPos += n;
         return chunk(t, lines);
     }
-
-    /** Bytes the last read() took from its file (0: nothing new). */
-    private int lastReadBytes;
 
     /** A chunk when there are lines or the committed offset moved (filtered lines must still advance the checkpoint). */
     private Chunk chunk(Tailer t, Lines lines) {
@@ -659,10 +661,9 @@ public class logship implements Callable<Integer> {
         return new Chunk(t, t.path.toString(), t.fp, lines, t.committed, System.currentTimeMillis() * 1_000_000L);
     }
 
-    private static String decode(byte[] b) {
-        int len = b.length;
-        if (len > 0 && b[len - 1] == '\r') len--;                  // CRLF files
-        return new String(b, 0, len, StandardCharsets.UTF_8);      // invalid UTF-8 becomes U+FFFD, the line is kept
+    private static String decode(byte[] b, int start, int len) {
+        if (len > 0 && b[start + len - 1] == '\r') len--;          // CRLF files
+        return new String(b, start, len, StandardCharsets.UTF_8);  // invalid UTF-8 becomes U+FFFD, the line is kept
     }
 
     /** One physical line: filtered, joined into a multiline event, or added to the chunk. */
@@ -701,7 +702,8 @@ public class logship implements Callable<Integer> {
     private Chunk flush(Tailer t) {
         Lines lines = new Lines();
         if (t.partial.size() > 0) {
-            emit(t, lines, decode(t.partial.toByteArray()), false, t.readPos);
+            byte[] rest = t.partial.toByteArray();
+            emit(t, lines, decode(rest, 0, rest.length), false, t.readPos);
             t.partial.reset();
             if (t.pending == null) t.committed = t.readPos;
         }
@@ -809,12 +811,7 @@ public class logship implements Callable<Integer> {
         return switch (timestampFormat) {
             case "unix" -> Math.round(Double.parseDouble(s) * 1e9);
             case "unix_ms" -> Math.round(Double.parseDouble(s) * 1e6);
-            case "iso8601" -> {
-                Instant i = DateTimeFormatter.ISO_DATE_TIME.parse(s, t -> t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)
-                        ? Instant.from(t) : LocalDateTime.from(t).toInstant(ZoneOffset.UTC));
-                yield i.getEpochSecond() * 1_000_000_000L + i.getNano();
-            }
-            default -> {
+            default -> {                                             // iso8601 or a pattern; without an offset, UTC
                 TemporalAccessor t = tsFormatter.parse(s);
                 Instant i = t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS) ? Instant.from(t) : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
                 yield i.getEpochSecond() * 1_000_000_000L + i.getNano();
