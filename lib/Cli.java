@@ -178,6 +178,17 @@ public final class Cli {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
     }
 
+    // ---- regexes --------------------------------------------------------------------------------
+
+    /** A compiled Java regex; otherwise an IllegalArgumentException "bad regex: Unclosed group near index 6". */
+    public static java.util.regex.Pattern regex(String text) {
+        try {
+            return java.util.regex.Pattern.compile(text);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("bad regex: " + e.getDescription() + " near index " + e.getIndex());
+        }
+    }
+
     // ---- URLs ----------------------------------------------------------------------------------
 
     /**

@@ -38,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -136,9 +135,9 @@ public class httpcheck implements Callable<Integer> {
             throw new Cli.InputError("--expect: " + e.getMessage());
         }
         try {
-            if (bodyMatch != null) body = Pattern.compile(bodyMatch);
-        } catch (PatternSyntaxException e) {
-            throw new Cli.InputError("--body-match: bad regex: " + e.getDescription() + " near index " + e.getIndex());
+            if (bodyMatch != null) body = Cli.regex(bodyMatch);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.InputError("--body-match: " + e.getMessage());
         }
         String m = method.toUpperCase(Locale.ROOT);
         if (!m.matches("[A-Z]+")) throw new Cli.InputError("-X '" + method + "': not an HTTP method");

@@ -60,7 +60,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -410,9 +409,9 @@ public class inspect implements Callable<Integer> {
 
     private static Pattern regex(String at, String text) {
         try {
-            return Pattern.compile(text);
-        } catch (PatternSyntaxException e) {
-            throw new Yaml.Invalid(at, "bad regex: " + e.getDescription() + " near index " + e.getIndex() + " of '" + text + "'");
+            return Cli.regex(text);
+        } catch (IllegalArgumentException e) {
+            throw new Yaml.Invalid(at, e.getMessage() + " of '" + text + "'");
         }
     }
 

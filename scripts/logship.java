@@ -76,7 +76,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import java.util.zip.CRC32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -253,9 +252,9 @@ public class logship implements Callable<Integer> {
 
     private static Pattern regex(String option, String text) {
         try {
-            return Pattern.compile(text);
-        } catch (PatternSyntaxException e) {
-            throw new Cli.InputError(option + ": bad regex: " + e.getDescription() + " near index " + e.getIndex());
+            return Cli.regex(text);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.InputError(option + ": " + e.getMessage());
         }
     }
 
@@ -529,7 +528,7 @@ public class logship implements Callable<Integer> {
             if (t != null) {
                 t.path = p;                                           // same file, maybe renamed
                 t.goneSince = 0;
-                if (t.fp.len() > 0 && !sameStart(t)) {                   // the inode was reused for a new file
+                if (t.fp.len() > 0 && !sameStart(t)) {                // same inode, new content (truncated and rewritten past our offset)
                     retire(t);
                     t = null;
                 } else {
