@@ -1,4 +1,4 @@
-//DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.4.3
+//DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.10.0
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;

@@ -110,6 +110,44 @@ class SmokeTest {
         }
     }
 
+    /** exporter through the catalog with the script's own JVM flags: it serves, stops on SIGTERM with 0, and says nothing else. */
+    @Test void exporterServesThroughTheCatalogAndStopsOnSigterm() throws Exception {
+        int port = Proc.freePort();
+        java.nio.file.Path err = java.nio.file.Files.createTempFile("smoke-exporter", ".err");
+        try {
+            var pb = new ProcessBuilder("./jbang", "exporter@ops", "--listen", "127.0.0.1:" + port).directory(Proc.REPO.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+            pb.environment().putAll(ENV);
+            Process p = pb.start();
+            try {
+                var client = java.net.http.HttpClient.newHttpClient();
+                var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+                String body = null;
+                for (int i = 0; i < 600 && body == null; i++) {
+                    try {
+                        body = client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    } catch (java.io.IOException e) {
+                        assertTrue(p.isAlive(), "exporter exited:\n" + java.nio.file.Files.readString(err));
+                        Thread.sleep(200);
+                    }
+                }
+                assertTrue(body != null && body.contains("node_load1 ") && body.contains("ops_exporter_collector_success"), String.valueOf(body));
+                p.descendants().forEach(ProcessHandle::destroy);                 // SIGTERM to the JVM that ./jbang started
+                p.destroy();
+                assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "exporter did not stop");
+                String ours = java.nio.file.Files.readString(err).lines().filter(l -> !l.startsWith("[jbang]"))
+                        .collect(java.util.stream.Collectors.joining("\n"));
+                assertTrue(ours.matches("(?s)\\S+ exporter: serving http://127.0.0.1:" + port + "/metrics; .*\n\\S+ exporter: stopping: .*\n\\S+ exporter: stopped"),
+                        "only the exporter's own lines:\n" + ours);
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } finally {
+            java.nio.file.Files.delete(err);
+        }
+    }
+
     static com.fasterxml.jackson.databind.JsonNode byName(ScriptRun.Result r, String name) {
         for (var row : r.json().get("results")) if (row.get("name").asText().equals(name)) return row;
         throw new AssertionError("no row named " + name + ":\n" + r.out());

@@ -5,9 +5,10 @@
 //DEPS org.junit.platform:junit-platform-launcher:1.13.4
 //SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
 //SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/HostFacts.java ../lib/HttpCheck.java ../lib/Tcp.java ../lib/Prom.java ../lib/Yaml.java
-//SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/inspect.java ../scripts/logship.java
+//SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java support/TestHttp.java
-//SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java
+//SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java
+//SOURCES support/HarnessJvm.java
 
 /*
  * The ops test harness: compiles every script, the lib and the tests into one jar (through JBang,
@@ -38,7 +39,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public class run {
     /** Every test class; CatalogTest checks that each tests/*Test.java file is listed here. */
     static final List<Class<?>> ALL = List.of(TargetsTest.class, ReportTest.class, ProbeTest.class,
-            ProbeNetnsTest.class, SshConfigTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, FanoutTest.class, FanoutNetnsTest.class, CatalogTest.class, SmokeTest.class);
+            ProbeNetnsTest.class, SshConfigTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, CatalogTest.class, SmokeTest.class);
 
     public static void main(String... args) throws Exception {
         Cli.setExitHookForTests(code -> { });

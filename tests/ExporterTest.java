@@ -1,0 +1,519 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * exporter as a real process on a loopback port, with the JVM flags of its own //JAVA_OPTIONS:
+ * values against /proc and statvfs, `promtool check metrics`, textfiles good and bad, a FIFO as a
+ * collector that hangs, the token on the debug endpoints, a 10,000-scrape soak (10 at a time)
+ * with threads, fds and heap after GC compared, and SIGTERM.
+ */
+class ExporterTest {
+    @TempDir Path tmp;
+    final List<Process> started = new ArrayList<>();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Running(Process process, String base, Path err) {
+        String stderr() throws Exception { return Files.readString(err); }
+    }
+
+    /** The flags of the script's own //JAVA_OPTIONS line, so the test runs the JVM users get. */
+    static List<String> scriptFlags() throws Exception {
+        for (String line : Files.readAllLines(Proc.REPO.resolve("scripts/exporter.java"))) {
+            if (line.startsWith("//JAVA_OPTIONS ")) return List.of(line.substring(15).trim().split("\\s+"));
+        }
+        throw new AssertionError("scripts/exporter.java has no //JAVA_OPTIONS");
+    }
+
+    Running start(Map<String, String> env, String... args) throws Exception {
+        int port = Proc.freePort();
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("exporter", scriptFlags().toArray(String[]::new)));
+        boolean listen = List.of(args).contains("--listen");
+        if (!listen) cmd.addAll(List.of("--listen", "127.0.0.1:" + port));
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile(tmp, "exporter", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        started.add(p);
+        if (listen) port = Integer.parseInt(args[List.of(args).indexOf("--listen") + 1].replaceAll(".*:", ""));
+        Running r = new Running(p, "http://127.0.0.1:" + port, err);
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.readString(err).contains("exporter: serving")) {
+            if (!p.isAlive()) throw new AssertionError("exporter exited " + p.exitValue() + ":\n" + Files.readString(err));
+            if (System.nanoTime() > end) throw new AssertionError("exporter did not start:\n" + Files.readString(err));
+            Thread.sleep(50);
+        }
+        return r;
+    }
+
+    Running start(String... args) throws Exception {
+        return start(Map.of(), args);
+    }
+
+    @AfterEach
+    void stop() {
+        for (Process p : started) p.destroyForcibly();
+    }
+
+    static HttpResponse<byte[]> get(String url, String... headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static String text(HttpResponse<byte[]> r) { return new String(r.body(), StandardCharsets.UTF_8); }
+
+    static String metrics(Running r) throws Exception {
+        var resp = get(r.base + "/metrics");
+        assertEquals(200, resp.statusCode(), text(resp));
+        return text(resp);
+    }
+
+    /** The value of one series, given as it appears in the text format ("node_load1", "x{a=\"b\"}"). */
+    static double value(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        throw new AssertionError("no series " + series + " in:\n" + metrics);
+    }
+
+    static Map<String, Long> meminfo() throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            String[] f = line.split("\\s+");
+            m.put(f[0].replace(":", ""), Long.parseLong(f[1]) * (f.length > 2 ? 1024 : 1));
+        }
+        return m;
+    }
+
+    static int threads(Process p) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("Threads:")) return Integer.parseInt(line.replaceAll("\\D", ""));
+        }
+        throw new AssertionError("no Threads line");
+    }
+
+    static int fds(Process p) throws Exception {
+        try (var s = Files.list(Path.of("/proc/" + p.pid() + "/fd"))) {
+            return (int) s.count();
+        }
+    }
+
+    Path textfiles() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("textfiles"));
+        // probe's own --format prom output, the way an operator's cron job would write it
+        var probed = ScriptRun.run(probe::main, "--format", "prom", "--timeout", "1s", "--no-banner", "-H", "127.0.0.1:" + Proc.freePort());
+        assertTrue(probed.out().contains("# TYPE"), probed.toString());
+        Files.writeString(dir.resolve("probe.prom"), probed.out());
+        Files.writeString(dir.resolve("jobs.prom"), """
+                # HELP backup_age_seconds Seconds since the last backup.
+                # TYPE backup_age_seconds gauge
+                backup_age_seconds{job="db",path="/var/backups/\\"db\\""} 3600
+                # TYPE backup_duration_seconds histogram
+                backup_duration_seconds_bucket{le="60"} 2
+                backup_duration_seconds_bucket{le="+Inf"} 3
+                backup_duration_seconds_sum 250
+                backup_duration_seconds_count 3
+                # TYPE backup_runs_total counter
+                backup_runs_total 7
+                """);
+        Files.writeString(dir.resolve("broken.prom"), "# TYPE ok gauge\nok 1\nbroken{job=\"x\" 1\n");
+        Files.writeString(dir.resolve("notes.txt"), "not a .prom file, ignored\n");
+        return dir;
+    }
+
+    @Test
+    void scrapeAgreesWithProcAndStatvfsAndPassesPromtool() throws Exception {
+        Prereq.requireExecutable("/usr/bin/promtool", "prometheus");
+        Path dir = textfiles();
+        Running r = start("--textfile-dir", dir.toString());
+        String m = metrics(r);
+        Map<String, Long> mem = meminfo();
+        String loadavg = Files.readString(Path.of("/proc/loadavg"));
+
+        // promtool: no parse errors; the only lint is node_exporter's own camelCase node_memory_ names
+        Path file = tmp.resolve("scrape.txt");
+        Files.writeString(file, m);
+        var lint = Proc.run(List.of("sh", "-c", "promtool check metrics < " + file), Duration.ofSeconds(30));
+        assertTrue(lint.exit() == 0 || lint.exit() == 3, lint.toString());
+        for (String line : (lint.out() + lint.err()).split("\n")) {
+            if (line.isBlank()) continue;
+            assertTrue(line.matches("node_memory_\\w+ metric names should be written in 'snake_case' not 'camelCase'"), "promtool: " + line);
+        }
+
+        // memory: exact for the constants, a tolerance for what moves
+        assertEquals((double) mem.get("MemTotal"), value(m, "node_memory_MemTotal_bytes"));
+        assertEquals((double) mem.get("SwapTotal"), value(m, "node_memory_SwapTotal_bytes"));
+        for (String k : List.of("MemAvailable", "MemFree", "Buffers", "Cached", "SwapFree")) {
+            double ours = value(m, "node_memory_" + k + "_bytes"), proc = mem.get(k);
+            assertTrue(Math.abs(ours - proc) <= Math.max(64 << 20, proc * 0.05), k + ": " + ours + " vs /proc/meminfo " + proc);
+        }
+        assertTrue(m.contains("node_memory_HugePages_Total "), "unitless meminfo fields keep node_exporter's names");
+
+        // load, time, boot, uname
+        assertEquals(Double.parseDouble(loadavg.split(" ")[0]), value(m, "node_load1"), 0.5);
+        assertEquals(Double.parseDouble(loadavg.split(" ")[2]), value(m, "node_load15"), 0.2);
+        assertEquals(System.currentTimeMillis() / 1e3, value(m, "node_time_seconds"), 5);
+        String btime = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime ")).findFirst().orElseThrow();
+        assertEquals(Double.parseDouble(btime.substring(6)), value(m, "node_boot_time_seconds"));
+        assertTrue(value(m, "node_procs_running") >= 1);
+        String release = Proc.sh("uname -r").trim(), host = Proc.sh("uname -n").trim();
+        assertTrue(m.contains("node_uname_info{") && m.contains("release=\"" + release + "\"") && m.contains("nodename=\"" + host + "\""), m);
+
+        // cpu: seconds, per CPU and mode, against /proc/stat (USER_HZ 100)
+        String cpu0 = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("cpu0 ")).findFirst().orElseThrow();
+        double idle = Long.parseLong(cpu0.split("\\s+")[4]) / 100.0;
+        assertEquals(idle, value(m, "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"}"), 5.0);
+        for (String mode : List.of("user", "nice", "system", "iowait", "irq", "softirq", "steal")) {
+            assertTrue(m.contains("node_cpu_seconds_total{cpu=\"0\",mode=\"" + mode + "\"}"), mode);
+        }
+
+        // filesystem: / against statvfs (stat -f: %S fragment size, %b blocks, %a avail, %c inodes)
+        String[] st = Proc.sh("stat -f -c '%S %b %a %c' /").trim().split(" ");
+        long frsize = Long.parseLong(st[0]);
+        String root = Pattern.compile("node_filesystem_size_bytes\\{device=\"([^\"]*)\",fstype=\"([^\"]*)\",mountpoint=\"/\"}").matcher(m).results()
+                .map(x -> "{device=\"" + x.group(1) + "\",fstype=\"" + x.group(2) + "\",mountpoint=\"/\"}").findFirst().orElseThrow(() -> new AssertionError(m));
+        assertEquals((double) Long.parseLong(st[1]) * frsize, value(m, "node_filesystem_size_bytes" + root));
+        assertEquals((double) Long.parseLong(st[2]) * frsize, value(m, "node_filesystem_avail_bytes" + root), 256e6);
+        assertEquals((double) Long.parseLong(st[3]), value(m, "node_filesystem_files" + root));
+        assertEquals(0.0, value(m, "node_filesystem_device_error" + root));
+        // node_exporter's default exclusions: no /proc, /sys, /dev mounts, no pseudo filesystem types
+        assertFalse(Pattern.compile("mountpoint=\"/(proc|sys|dev)[/\"]").matcher(m).find(), "excluded mount points are out");
+        assertFalse(Pattern.compile("fstype=\"(proc|sysfs|cgroup2?|devpts|mqueue|overlay)\"").matcher(m).find(), "pseudo filesystems are out");
+
+        // network: lo's counters only grow, and the scrape's own traffic counts
+        assertTrue(value(m, "node_network_receive_bytes_total{device=\"lo\"}") > 0);
+        assertTrue(m.contains("node_network_transmit_drop_total{device=\"lo\"}"), m);
+
+        // own health and the JVM's
+        for (String c : List.of("cpu", "loadavg", "meminfo", "filesystem", "netdev", "stat", "time", "uname", "textfile")) {
+            assertEquals(1.0, value(m, "ops_exporter_collector_success{collector=\"" + c + "\"}"), c);
+            assertTrue(m.contains("ops_exporter_scrape_duration_seconds{collector=\"" + c + "\"}"), c);
+            assertEquals(0.0, value(m, "ops_exporter_collector_errors_total{collector=\"" + c + "\",reason=\"timeout\"}"), c);
+        }
+        for (String jvm : List.of("jvm_memory_used_bytes{area=\"heap\"}", "jvm_threads_current", "jvm_gc_collection_seconds_count",
+                "process_resident_memory_bytes", "process_open_fds")) {
+            assertTrue(m.contains(jvm), jvm);
+        }
+        assertFalse(m.contains("jvm_threads_deadlocked"), "the deadlock search (a safepoint per scrape) is left out");
+
+        // textfiles: probe's and the job's metrics are in, the broken file is reported but not fatal
+        assertTrue(m.contains("ops_probe_"), "probe's --format prom lands in the scrape");
+        assertEquals(3600.0, value(m, "backup_age_seconds{job=\"db\",path=\"/var/backups/\\\"db\\\"\"}"));
+        assertEquals(2.0, value(m, "backup_duration_seconds_bucket{le=\"60.0\"}"));
+        assertEquals(3.0, value(m, "backup_duration_seconds_count"));
+        assertEquals(7.0, value(m, "backup_runs_total"));
+        assertFalse(m.contains("\nok "), "a file with an error is left out whole");
+        assertEquals(1.0, value(m, "node_textfile_scrape_error"));
+        assertTrue(m.contains("node_textfile_mtime_seconds{file=\"" + dir.resolve("jobs.prom") + "\"}"), m);
+        assertFalse(m.contains("broken.prom\"}"), "no mtime for a file that was left out");
+
+        // the bad file is logged once, with its line, however many scrapes see it
+        metrics(r);
+        metrics(r);
+        String err = r.stderr();
+        assertEquals(1, err.split("broken.prom: line 3:", -1).length - 1, err);
+        assertTrue(err.contains("expected ',' or '}' after label job in broken"), err);
+
+        // gzip (level 1) and OpenMetrics, as Prometheus asks
+        var gz = get(r.base + "/metrics", "Accept-Encoding", "gzip", "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""));
+        String om = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(om.endsWith("# EOF\n") && om.contains("node_load1 "), om.substring(Math.max(0, om.length() - 200)));
+        assertTrue(gz.body().length * 3 < om.length(), "compressed");
+
+        // /healthz: all collectors fine; the broken textfile is a problem, not a failure
+        var health = get(r.base + "/healthz");
+        assertEquals(200, health.statusCode(), text(health));
+        assertTrue(text(health).contains("textfile   ok") && text(health).contains("broken.prom"), text(health));
+        assertEquals(404, get(r.base + "/metricsx").statusCode());
+        assertEquals(404, get(r.base + "/debug/heap").statusCode(), "debug endpoints are off by default");
+    }
+
+    @Test
+    void collectorsCanBeSwitchedOffOneByOne() throws Exception {
+        Running r = start("--no-collector.filesystem", "--no-collector.cpu");
+        String m = metrics(r);
+        assertFalse(m.contains("node_filesystem_") || m.contains("node_cpu_seconds"), m);
+        assertFalse(m.contains("collector=\"filesystem\""), m);
+        assertTrue(m.contains("node_load1 ") && m.contains("node_memory_MemTotal_bytes"), m);
+        assertTrue(r.stderr().contains("(off: filesystem, cpu)"), r.stderr());
+    }
+
+    /** A FIFO named *.prom blocks the reader until a writer opens it: a real hung collector. */
+    @Test
+    void aHungCollectorCannotHangAScrapeNorPileUpThreads() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("textfiles"));
+        Files.writeString(dir.resolve("ok.prom"), "fine 1\n");
+        Path fifo = dir.resolve("stuck.prom");
+        Proc.sh("mkfifo " + fifo);
+        Running r = start("--textfile-dir", dir.toString(), "--collector-timeout", "500ms");
+
+        long t0 = System.nanoTime();
+        String m = metrics(r);
+        assertTrue((System.nanoTime() - t0) / 1e6 < 3000, "the scrape waited for the budget, not for the FIFO");
+        assertEquals(0.0, value(m, "ops_exporter_collector_success{collector=\"textfile\"}"));
+        assertEquals(1.0, value(m, "ops_exporter_collector_success{collector=\"meminfo\"}"));
+        assertTrue(m.contains("node_load1 ") && !m.contains("\nfine "), "the other collectors are served");
+        var health = get(r.base + "/healthz");
+        assertEquals(503, health.statusCode());
+        assertTrue(text(health).contains("textfile   FAILED: over its 500ms budget") && text(health).contains("stuck in read " + fifo), text(health));
+
+        int before = threads(r.process);
+        for (int i = 0; i < 30; i++) {
+            long s = System.nanoTime();
+            metrics(r);
+            assertTrue((System.nanoTime() - s) / 1e6 < 1000, "a stuck collection is joined, not waited for again");
+        }
+        assertTrue(threads(r.process) <= before + 2, "threads " + before + " -> " + threads(r.process));
+        m = metrics(r);
+        assertTrue(value(m, "ops_exporter_collector_errors_total{collector=\"textfile\",reason=\"timeout\"}") >= 30, m);
+
+        // unblock the reader, remove the FIFO: the collector works again
+        Files.writeString(fifo, "from_fifo 1\n");
+        Files.delete(fifo);
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (get(r.base + "/healthz").statusCode() != 200) {
+            assertTrue(System.nanoTime() < end, "textfile did not recover");
+            Thread.sleep(100);
+        }
+        m = metrics(r);
+        assertEquals(1.0, value(m, "ops_exporter_collector_success{collector=\"textfile\"}"));
+        assertEquals(1.0, value(m, "fine"));
+        String err = r.stderr();
+        assertEquals(1, err.split("textfile collector failed: over its 500ms budget", -1).length - 1, err);
+        assertTrue(err.contains("textfile collector works again"), err);
+    }
+
+    @Test
+    void debugEndpointsNeedTheBearerToken() throws Exception {
+        String token = "s3cret-token-0123456789";
+        Path tokenFile = tmp.resolve("token");
+        Files.writeString(tokenFile, token + "\n");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        Running r = start("--debug-endpoints", "--debug-token-file", tokenFile.toString());
+        String auth = "Bearer " + token;
+        for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr?seconds=1")) {
+            var none = get(r.base + path);
+            assertEquals(401, none.statusCode(), path);
+            assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), path);
+            assertEquals(401, get(r.base + path, "Authorization", "Bearer " + token + "x").statusCode(), path);
+            assertEquals(401, get(r.base + path, "Authorization", "Basic " + token).statusCode(), path);
+        }
+        var threads = get(r.base + "/debug/threads", "Authorization", auth);
+        assertEquals(200, threads.statusCode());
+        assertTrue(text(threads).contains("Full thread dump") && text(threads).contains("\"exporter-http-"), text(threads));
+        var heap = get(r.base + "/debug/heap", "Authorization", auth);
+        assertEquals(200, heap.statusCode());
+        assertTrue(text(heap).contains("#instances") && text(heap).contains("java.lang.String"), text(heap));
+        var jfr = get(r.base + "/debug/jfr?seconds=1", "Authorization", auth);
+        assertEquals(200, jfr.statusCode(), text(jfr));
+        assertTrue(jfr.body().length > 10_000 && new String(jfr.body(), 0, 3, StandardCharsets.US_ASCII).equals("FLR"), "a JFR file");
+        assertTrue(jfr.headers().firstValue("Content-Disposition").orElse("").contains(".jfr"));
+        assertEquals(400, get(r.base + "/debug/jfr?seconds=0", "Authorization", auth).statusCode());
+        assertEquals(400, get(r.base + "/debug/jfr?seconds=abc", "Authorization", auth).statusCode());
+        assertEquals(400, get(r.base + "/debug/jfr?seconds=301", "Authorization", auth).statusCode());
+        assertEquals(405, HTTP.send(HttpRequest.newBuilder(URI.create(r.base + "/debug/heap")).header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        String err = r.stderr();
+        assertTrue(err.contains("refused /debug/heap from 127.0.0.1: missing or wrong bearer token"), err);
+        assertFalse(err.contains(token), "the token is never logged");
+
+        // the token from the environment instead of a file
+        Running env = start(Map.of("OPS_EXPORTER_TOKEN", token), "--debug-endpoints");
+        assertEquals(200, get(env.base + "/debug/threads", "Authorization", auth).statusCode());
+        assertEquals(401, get(env.base + "/debug/threads").statusCode());
+    }
+
+    @Test
+    void tenThousandScrapesTenAtATimeLeaveThreadsFdsAndHeapFlat() throws Exception {
+        Path dir = textfiles();
+        Running r = start("--textfile-dir", dir.toString());
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        try {
+            scrapes(r, clients, 1_000);
+            long heap0 = heapAfterGc(r);
+            int threads0 = threads(r.process), fds0 = fds(r.process);
+            scrapes(r, clients, 9_000);
+            long heap1 = heapAfterGc(r);
+            int threads1 = threads(r.process), fds1 = fds(r.process);
+            String summary = String.format("threads %d -> %d, fds %d -> %d, old gen after full GC %d KB -> %d KB", threads0, threads1, fds0, fds1,
+                    heap0 >> 10, heap1 >> 10);
+            System.out.println("exporter soak: " + summary);
+            assertTrue(threads1 <= threads0 + 2, summary);
+            assertTrue(fds1 <= fds0 + 4, summary);
+            assertTrue(heap1 <= heap0 + (2 << 20), summary);
+            assertTrue(r.process.isAlive());
+            assertEquals(0.0, value(metrics(r), "ops_exporter_collector_errors_total{collector=\"meminfo\",reason=\"error\"}"));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** {@code n} scrapes of /metrics (one in ten of /healthz) from 10 clients at once, each on its own connection pool. */
+    static void scrapes(Running r, ExecutorService clients, int n) throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            futures.add(clients.submit(() -> {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                for (int i = 0; i < n / 10; i++) {
+                    String path = i % 10 == 9 ? "/healthz" : "/metrics";
+                    var resp = client.send(HttpRequest.newBuilder(URI.create(r.base + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    if (resp.statusCode() != 200) throw new AssertionError(path + " answered " + resp.statusCode());
+                }
+                client.close();
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) f.get(5, TimeUnit.MINUTES);
+    }
+
+    /** Old generation in use right after a full GC (jcmd GC.run), as the exporter's own metric reports it. */
+    static long heapAfterGc(Running r) throws Exception {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        var gc = Proc.run(List.of(jcmd.toString(), String.valueOf(r.process.pid()), "GC.run"), Duration.ofSeconds(30));
+        assertEquals(0, gc.exit(), gc.toString());
+        Matcher m = Pattern.compile("jvm_memory_pool_used_bytes\\{pool=\"Tenured Gen\"} (\\S+)").matcher(metrics(r));
+        assertTrue(m.find(), "no Tenured Gen pool (SerialGC) in the scrape");
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void sigtermFinishesAndFreesTheDefaultLoopbackPort() throws Exception {
+        Running r = start("--listen", "127.0.0.1:9101");
+        assertEquals(200, get("http://127.0.0.1:9101/healthz").statusCode());
+        String listening = Proc.sh("ss -Htln 'sport = :9101'");
+        assertTrue(listening.matches("(?s).*[ \\[:]127\\.0\\.0\\.1\\]?:9101 .*") && !listening.matches("(?s).*(0\\.0\\.0\\.0|\\*|\\[::\\]):9101 .*"),
+                listening);                                                  // 127.0.0.1:9101 or [::ffff:127.0.0.1]:9101
+        r.process.destroy();                                                 // SIGTERM
+        assertTrue(r.process.waitFor(10, TimeUnit.SECONDS), "exporter did not stop");
+        assertEquals(0, r.process.exitValue());
+        assertTrue(r.stderr().contains("exporter: stopped"), r.stderr());
+        try (var s = new java.net.ServerSocket(9101, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertNotNull(s, "the port is free again");
+        }
+    }
+
+    @Test
+    void theDefaultListenAddressIsLoopback() {
+        var help = ScriptRun.run(exporter::main, "--help");
+        assertTrue(help.out().contains("(default: 127.0.0.1:9101)"), help.out());
+    }
+
+    @Test
+    void badUsageIsOneLineAndExitTwo() throws Exception {
+        Path tooShort = tmp.resolve("short");
+        Files.writeString(tooShort, "abc\n");
+        Path empty = tmp.resolve("empty");
+        Files.writeString(empty, "\n");
+        try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String inUse = "127.0.0.1:" + busy.getLocalPort();
+            Object[][] cases = {
+                {new String[] {"--listen", ":9101"}, "--listen :9101: give the address too: 127.0.0.1:9101 for this host only, 0.0.0.0:9101 for every interface"},
+                {new String[] {"--listen", "9101"}, "--listen 9101: expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101"},
+                {new String[] {"--listen", "127.0.0.1:99999"}, "--listen 127.0.0.1:99999: port 99999 is out of range (0-65535)"},
+                {new String[] {"--listen", "no-such-host.invalid:9101"}, "--listen no-such-host.invalid:9101: cannot resolve 'no-such-host.invalid'"},
+                {new String[] {"--listen", inUse}, "--listen " + inUse + ": address already in use"},
+                {new String[] {"--textfile-dir", tmp.resolve("nope").toString()}, "--textfile-dir " + tmp.resolve("nope") + ": no such directory"},
+                {new String[] {"--textfile-dir", tooShort.toString()}, "--textfile-dir " + tooShort + ": not a directory"},
+                {new String[] {"--debug-token-file", tooShort.toString()}, "--debug-token-file needs --debug-endpoints"},
+                {new String[] {"--debug-endpoints", "--debug-token-file", tmp.resolve("nope").toString()},
+                    "--debug-token-file " + tmp.resolve("nope") + ": no such file"},
+                {new String[] {"--debug-endpoints", "--debug-token-file", empty.toString()}, "--debug-token-file " + empty + ": the token is empty"},
+                {new String[] {"--debug-endpoints", "--debug-token-file", tooShort.toString()},
+                    "--debug-token-file " + tooShort + ": the token is 3 characters; use at least 16 (openssl rand -hex 16)"},
+                {new String[] {"--collector-timeout", "0s"}, "--collector-timeout must be more than 0"},
+                {new String[] {"--collector.filesystem.mount-points-exclude", "^/(dev"}, "--collector.filesystem.mount-points-exclude '^/(dev': bad regex: Unclosed group near index 6"},
+                {new String[] {"--no-collector.disk"}, "Unknown option: '--no-collector.disk'"},
+            };
+            for (Object[] c : cases) {
+                var r = ScriptRun.run(exporter::main, (String[]) c[0]);
+                assertEquals(2, r.exit(), String.join(" ", (String[]) c[0]) + "\n" + r);
+                assertTrue(r.err().contains((String) c[1]), "expected '" + c[1] + "' in:\n" + r.err());
+                assertTrue(r.err().lines().filter(l -> !l.startsWith("Try ")).count() == 1, "one line:\n" + r.err());
+            }
+        }
+        if (System.getenv("OPS_EXPORTER_TOKEN") == null) {
+            var r = ScriptRun.run(exporter::main, "--debug-endpoints");
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().contains("--debug-endpoints needs a token: set OPS_EXPORTER_TOKEN or give --debug-token-file FILE"), r.err());
+        }
+    }
+
+    /** The textfile reader on its own: what it accepts, and the line and reason for what it refuses. */
+    @Test
+    void textfileFormatIsReadStrictly() throws Exception {
+        var ok = exporter.PromText.parse("a.prom", """
+                # a plain comment
+                # HELP h A histogram\\nwith a second line.
+                # TYPE h histogram
+                h_bucket{le="0.5"} 1
+                h_bucket{le="+Inf"} 4
+                h_sum 2.5
+                h_count 4
+                # TYPE s summary
+                s{quantile="0.9"} 0.2
+                s_sum 1
+                s_count 5
+                plain{a="x",b="y\\\\z\\n",} NaN
+                neg -Inf
+                sci 1.5e3\r
+                """);
+        assertEquals(List.of("h", "s", "plain", "neg", "sci"), ok.stream().map(f -> f.name).toList());
+        assertEquals("A histogram\nwith a second line.", ok.get(0).help);
+        assertEquals("y\\z\n", ok.get(2).samples.get(0).labels().get("b"));
+        for (var f : ok) assertNotNull(f.snapshot(), f.name);
+
+        String[][] bad = {
+            {"x 1 1700000000000\n", "line 1: x has a timestamp; textfiles must not carry timestamps"},
+            {"x{a=\"1\"} one\n", "line 1: value of x 'one' is not a number"},
+            {"x{a=1} 1\n", "line 1: expected a quoted value for label a in x"},
+            {"x{a=\"1} 1\n", "line 1: unterminated value of label a in x"},
+            {"x{a=\"\\t\"} 1\n", "line 1: invalid escape \\t in label a of x"},
+            {"x{a=\"1\",a=\"2\"} 1\n", "line 1: label a given twice in x"},
+            {"x{__a=\"1\"} 1\n", "line 1: label names starting with __ are reserved ('__a' in x)"},
+            {"9x 1\n", "line 1: invalid metric name '9x'"},
+            {"x 1\nx 2\n", "line 2: duplicate series x{}"},
+            {"# TYPE x gauge\n# TYPE x counter\n", "line 2: second TYPE line for x"},
+            {"x 1\n# TYPE x gauge\n", "line 2: TYPE line for x after its samples"},
+            {"# TYPE x countr\n", "line 1: unknown type 'countr' for x (expected counter, gauge, histogram, summary or untyped)"},
+            {"# TYPE x_total counter\nx_total -1\n", "line 2: counter x_total is -1.0; counters cannot be negative"},
+            {"# TYPE h histogram\nh_bucket 1\n", "line 2: h_bucket needs an le label"},
+        };
+        for (String[] c : bad) {
+            try {
+                exporter.PromText.parse("b.prom", c[0]);
+                throw new AssertionError("accepted: " + c[0]);
+            } catch (exporter.PromText.Malformed e) {
+                assertEquals("b.prom: " + c[1], e.getMessage(), c[0]);
+            }
+        }
+    }
+}
