@@ -286,7 +286,7 @@ public class exporter implements Callable<Integer> {
             }, "exporter-stop"));
         }
         log("serving http://" + hostPort(server.getAddress()) + "/metrics; collectors: "
-                + String.join(", ", runners.stream().map(r -> r.name).toList())
+                + (runners.isEmpty() ? "none" : String.join(", ", runners.stream().map(r -> r.name).toList()))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required"));
         stopped.await();                                                     // until the shutdown hook halts the JVM
@@ -388,6 +388,7 @@ public class exporter implements Callable<Integer> {
         private volatile String step = "";
         private boolean failing;
         private final Set<String> reportedProblems = new HashSet<>();
+        private final Set<String> reportedClashes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Runner(String name, Source source) {
             this.name = name;
@@ -435,6 +436,11 @@ public class exporter implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return new Outcome(this, null, "interrupted", false, 0);
             }
+        }
+
+        /** A metric this collector produced that an earlier collector (or the JVM's) already serves: left out, said once. */
+        void clash(String metric) {
+            if (reportedClashes.add(metric)) log(name + ": metric " + metric + " is already served by another collector; left out");
         }
 
         /** Logs a change between failing and working, and each input problem once while it lasts. */
@@ -537,7 +543,9 @@ public class exporter implements Callable<Integer> {
                 errors.dataPoint(count(Labels.of("collector", o.runner.name, "reason", "timeout"), o.runner.timeouts.sum()));
                 if (o.data == null) continue;
                 for (MetricSnapshot m : o.data.metrics()) {
-                    if (names.add(m.getMetadata().getPrometheusName())) out.metricSnapshot(m);
+                    String name = m.getMetadata().getPrometheusName();
+                    if (names.add(name)) out.metricSnapshot(m);
+                    else o.runner.clash(name);                              // a textfile reusing a name we serve
                 }
             }
             for (var m : List.of(duration.build(), success.build(), errors.build())) out.metricSnapshot(m);

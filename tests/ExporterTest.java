@@ -146,6 +146,7 @@ class ExporterTest {
                 """);
         Files.writeString(dir.resolve("broken.prom"), "# TYPE ok gauge\nok 1\nbroken{job=\"x\" 1\n");
         Files.writeString(dir.resolve("notes.txt"), "not a .prom file, ignored\n");
+        Files.writeString(dir.resolve("clash.prom"), "node_load1 99\n");    // a name the loadavg collector serves
         return dir;
     }
 
@@ -241,6 +242,7 @@ class ExporterTest {
         String err = r.stderr();
         assertEquals(1, err.split("broken.prom: line 3:", -1).length - 1, err);
         assertTrue(err.contains("expected ',' or '}' after label job in broken"), err);
+        assertEquals(1, err.split("textfile: metric node_load1 is already served by another collector; left out", -1).length - 1, err);
 
         // gzip (level 1) and OpenMetrics, as Prometheus asks
         var gz = get(r.base + "/metrics", "Accept-Encoding", "gzip", "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
