@@ -288,16 +288,17 @@ public class exporter implements Callable<Integer> {
 
     /** The collectors that are on, in node_exporter's names. */
     List<Runner> collectors(Pattern mountsOut, Pattern typesOut, Pattern netdevOut) throws IOException {
+        CentralProcessor processor = new SystemInfo().getHardware().getProcessor();      // OSHI's, shared by cpu and loadavg
         List<Runner> runners = new ArrayList<>();
         for (String name : COLLECTORS) {
             if (disabled.contains(name) || name.equals("textfile") && textfileDir == null) continue;
             runners.add(new Runner(name, switch (name) {
-                case "cpu" -> new Cpu();
-                case "loadavg" -> new LoadAvg();
-                case "meminfo" -> exporter::meminfo;
+                case "cpu" -> new Cpu(processor);
+                case "loadavg" -> new LoadAvg(processor);
+                case "meminfo" -> step -> Collected.of(meminfo(step));
                 case "filesystem" -> new Filesystem(mountsOut, typesOut);
-                case "netdev" -> step -> netdev(step, netdevOut);
-                case "stat" -> exporter::stat;
+                case "netdev" -> step -> Collected.of(netdev(step, netdevOut));
+                case "stat" -> step -> Collected.of(stat(step));
                 case "time" -> new Time();
                 case "uname" -> new Uname();
                 case "textfile" -> new Textfile(textfileDir);
@@ -371,11 +372,15 @@ public class exporter implements Callable<Integer> {
     // Collectors: each runs with a time budget; a stuck one is joined by later scrapes, never restarted.
 
     /** What a collector returns: its metrics, and problems with its input that did not stop it (a bad textfile). */
-    record Collected(List<MetricSnapshot> metrics, List<String> problems) {}
+    record Collected(List<MetricSnapshot> metrics, List<String> problems) {
+        static Collected of(List<? extends MetricSnapshot> metrics) {
+            return new Collected(List.copyOf(metrics), List.of());
+        }
+    }
 
     interface Source {
         /** Collect; {@code step} names what is being done, so a timeout can say where it is stuck. */
-        Object collect(Consumer<String> step) throws Exception;
+        Collected collect(Consumer<String> step) throws Exception;
     }
 
     /** One collection by one collector: run by exactly one worker (the one that claims it), awaited by any number of scrapes. */
@@ -408,15 +413,14 @@ public class exporter implements Callable<Integer> {
         }
 
         /** Runs {@code c} on this thread, unless another worker has claimed it. */
-        @SuppressWarnings("unchecked")
         void run(Collection c) {
             if (!c.claimed.compareAndSet(false, true)) return;
             step = "";
             c.startedNs = System.nanoTime();
             try {
-                Object out = source.collect(s -> step = s);
+                Collected out = source.collect(s -> step = s);
                 c.finishedNs = System.nanoTime();
-                c.result.complete(out instanceof Collected col ? col : new Collected((List<MetricSnapshot>) out, List.of()));
+                c.result.complete(out);
             } catch (Throwable e) {
                 c.finishedNs = System.nanoTime();
                 c.result.completeExceptionally(e);
@@ -580,11 +584,16 @@ public class exporter implements Callable<Integer> {
 
     /** node_cpu_seconds_total{cpu,mode}: OSHI's per-CPU tick counters (from /proc/stat), in seconds. */
     static final class Cpu implements Source {
-        final CentralProcessor cpu = new SystemInfo().getHardware().getProcessor();
-        final List<String> numbers = cpu.getLogicalProcessors().stream().map(p -> String.valueOf(p.getProcessorNumber())).toList();
+        final CentralProcessor cpu;
+        final List<String> numbers;
+
+        Cpu(CentralProcessor cpu) {
+            this.cpu = cpu;
+            this.numbers = cpu.getLogicalProcessors().stream().map(p -> String.valueOf(p.getProcessorNumber())).toList();
+        }
 
         @Override
-        public Object collect(Consumer<String> step) {
+        public Collected collect(Consumer<String> step) {
             step.accept("OSHI getProcessorCpuLoadTicks");
             long[][] ticks = cpu.getProcessorCpuLoadTicks();
             if (ticks.length != numbers.size()) throw new IllegalStateException("OSHI returned ticks for " + ticks.length + " CPUs, expected " + numbers.size());
@@ -598,21 +607,25 @@ public class exporter implements Callable<Integer> {
                 }
             }
             if (sum == 0) throw new IllegalStateException("OSHI returned no CPU ticks (is /proc/stat readable?)");
-            return List.of(b.build());
+            return Collected.of(List.of(b.build()));
         }
     }
 
     /** node_load1/5/15 through OSHI (getloadavg(3)). */
     static final class LoadAvg implements Source {
-        final CentralProcessor cpu = new SystemInfo().getHardware().getProcessor();
+        final CentralProcessor cpu;
+
+        LoadAvg(CentralProcessor cpu) {
+            this.cpu = cpu;
+        }
 
         @Override
-        public Object collect(Consumer<String> step) {
+        public Collected collect(Consumer<String> step) {
             double[] load = cpu.getSystemLoadAverage(3);
             if (load[0] < 0) throw new IllegalStateException("OSHI could not read the load average");
-            return List.of(gauge("node_load1", "1m load average.", point(Labels.EMPTY, load[0])),
+            return Collected.of(List.of(gauge("node_load1", "1m load average.", point(Labels.EMPTY, load[0])),
                     gauge("node_load5", "5m load average.", point(Labels.EMPTY, load[1])),
-                    gauge("node_load15", "15m load average.", point(Labels.EMPTY, load[2])));
+                    gauge("node_load15", "15m load average.", point(Labels.EMPTY, load[2]))));
         }
     }
 
@@ -655,7 +668,7 @@ public class exporter implements Callable<Integer> {
         }
 
         @Override
-        public Object collect(Consumer<String> step) throws IOException {
+        public Collected collect(Consumer<String> step) throws IOException {
             step.accept("read /proc/self/mountinfo");
             var size = GaugeSnapshot.builder().name("node_filesystem_size_bytes").help("Filesystem size in bytes.");
             var free = GaugeSnapshot.builder().name("node_filesystem_free_bytes").help("Filesystem free space in bytes.");
@@ -684,7 +697,7 @@ public class exporter implements Callable<Integer> {
                 files.dataPoint(point(l, u.files()));
                 filesFree.dataPoint(point(l, u.filesFree()));
             }
-            return List.of(size.build(), free.build(), avail.build(), files.build(), filesFree.build(), readOnly.build(), deviceError.build());
+            return Collected.of(List.of(size.build(), free.build(), avail.build(), files.build(), filesFree.build(), readOnly.build(), deviceError.build()));
         }
     }
 
@@ -756,7 +769,7 @@ public class exporter implements Callable<Integer> {
         }
 
         @Override
-        public Object collect(Consumer<String> step) throws IOException {
+        public Collected collect(Consumer<String> step) throws IOException {
             Instant now = Instant.now();
             java.util.TimeZone tz = java.util.TimeZone.getDefault();
             boolean summer = tz.inDaylightTime(java.util.Date.from(now));
@@ -765,7 +778,7 @@ public class exporter implements Callable<Integer> {
                     gauge("node_time_zone_offset_seconds", "System time zone offset in seconds.",
                             point(Labels.of("time_zone", tz.getDisplayName(summer, java.util.TimeZone.SHORT, java.util.Locale.ROOT)),
                                     tz.getOffset(now.toEpochMilli()) / 1e3))));
-            if (clocksources.isEmpty()) return out;
+            if (clocksources.isEmpty()) return Collected.of(out);
             var available = InfoSnapshot.builder().name("node_time_clocksource_available").help("Available clocksources read from '/sys/devices/system/clocksource'.");
             var current = InfoSnapshot.builder().name("node_time_clocksource_current").help("Current clocksource read from '/sys/devices/system/clocksource'.");
             for (Path d : clocksources) {
@@ -779,7 +792,7 @@ public class exporter implements Callable<Integer> {
             }
             out.add(available.build());
             out.add(current.build());
-            return out;
+            return Collected.of(out);
         }
     }
 
@@ -803,12 +816,12 @@ public class exporter implements Callable<Integer> {
         }
 
         @Override
-        public Object collect(Consumer<String> step) throws IOException {
+        public Collected collect(Consumer<String> step) throws IOException {
             step.accept("read /proc/sys/kernel/hostname");
             Labels l = Labels.of("domainname", read("domainname"), "machine", machine, "nodename", read("hostname"),
                     "release", release, "sysname", sysname, "version", version);
-            return List.of(InfoSnapshot.builder().name("node_uname").help("Labeled system information as provided by the uname system call.")
-                    .dataPoint(InfoDataPointSnapshot.builder().labels(l).build()).build());
+            return Collected.of(List.of(InfoSnapshot.builder().name("node_uname").help("Labeled system information as provided by the uname system call.")
+                    .dataPoint(InfoDataPointSnapshot.builder().labels(l).build()).build()));
         }
     }
 
@@ -831,7 +844,7 @@ public class exporter implements Callable<Integer> {
         }
 
         @Override
-        public Object collect(Consumer<String> step) throws IOException {
+        public Collected collect(Consumer<String> step) throws IOException {
             step.accept("list " + dir);
             List<Path> files = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.prom")) {
@@ -1217,8 +1230,8 @@ public class exporter implements Callable<Integer> {
                 } else {
                     h.handle(ex);
                 }
-            } catch (IOException | RuntimeException e) {
-                if (!(e instanceof IOException)) log("error serving " + path + ": " + e);
+            } catch (RuntimeException e) {                                   // a bug: say so (the JDK server then drops the connection)
+                log("error serving " + path + ": " + e);
                 throw e;
             }
         };

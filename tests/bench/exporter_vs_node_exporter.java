@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -192,8 +191,9 @@ public class exporter_vs_node_exporter {
             return b.toString();
         }
 
-        /** {status, gzip?, body bytes}. */
-        Object[] get() throws IOException {
+        record Response(int status, boolean gzip, byte[] body) {}
+
+        Response get() throws IOException {
             out.write(request);
             out.flush();
             int status = Integer.parseInt(line().split(" ")[1]);
@@ -215,18 +215,18 @@ public class exporter_vs_node_exporter {
             } else if (length >= 0) {
                 body.write(in.readNBytes((int) length));
             }
-            return new Object[] {status, gzip, body.toByteArray()};
+            return new Response(status, gzip, body.toByteArray());
         }
     }
 
     /** One scrape as Prometheus makes it; the answer must be 200 and hold node_load1. */
     static Scrape scrape(Server s) throws Exception {
         long t0 = System.nanoTime();
-        Object[] r = s.conn.get();
+        Conn.Response r = s.conn.get();
         double ms = (System.nanoTime() - t0) / 1e6;
-        if ((int) r[0] != 200) throw new AssertionError(s.name + " answered " + r[0]);
-        byte[] body = (byte[]) r[2];
-        if ((boolean) r[1]) body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
+        if (r.status() != 200) throw new AssertionError(s.name + " answered " + r.status());
+        byte[] body = r.body();
+        if (r.gzip()) body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
         String text = new String(body, StandardCharsets.UTF_8);
         if (!text.contains("node_load1 ")) throw new AssertionError(s.name + " answered without node_load1");
         return new Scrape(ms, text);
