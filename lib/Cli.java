@@ -72,13 +72,27 @@ public final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new java.io.PrintWriter(System.out, true));
         cl.setErr(new java.io.PrintWriter(System.err, true));
-        cl.setParameterExceptionHandler((ex, a) -> {
+        cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionExceptionHandler(new RunErrors());
+        return cl.execute(args);
+    }
+
+    // Named classes rather than lambdas: a lambda implementing a picocli interface is spun at run
+    // time on every start (picocli's Java 5 classes keep it out of the JDK's AOT cache).
+
+    /** Bad usage: one line and a hint on stderr, exit 2. */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
             return USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+        }
+    }
+
+    /** Bad input found while running: one line, exit 2; anything else is our bug: exit 3. */
+    private static final class RunErrors implements CommandLine.IExecutionExceptionHandler {
+        @Override public int handleExecutionException(Exception ex, CommandLine c, CommandLine.ParseResult parsed) {
             if (ex instanceof InputError) {
                 c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
                 return USAGE;
@@ -87,8 +101,7 @@ public final class Cli {
             c.getErr().println(c.getCommandName() + ": internal error: " + ex);
             ex.printStackTrace(System.err);
             return TOOL_ERROR;
-        });
-        return cl.execute(args);
+        }
     }
 
     /** An exception's message, or {@code fallback} when it has none (the JDK's network errors often don't). */

@@ -173,6 +173,17 @@ public final class FanOut implements AutoCloseable {
 
     /** The open-file limit and the descriptors already open, or {-1,-1} when the OS won't say. */
     public static long[] fileDescriptors() {
+        // /proc first: the management beans cost ~10 ms of start-up on every run.
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return new long[] {soft.equals("unlimited") ? Long.MAX_VALUE / 2 : Long.parseLong(soft), fds.count()};
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or /proc not mounted: ask the JVM
+        }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
             return new long[] {os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount()};
         }

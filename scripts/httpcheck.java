@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java ../lib/Prom.java
 
 /*

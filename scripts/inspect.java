@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/Cli.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/Tcp.java ../lib/HttpCheck.java
 //SOURCES ../lib/HostFacts.java ../lib/Yaml.java ../lib/Prom.java
 

@@ -731,7 +731,10 @@ public class logship implements Callable<Integer> {
 
     // ---- parsing (in the pool) --------------------------------------------------------------------------
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson, made on first use: `--help` and a plain-text run need none of it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private Parsed parse(Chunk c) {
         List<Event> out = new ArrayList<>(c.lines().text.size());
@@ -743,7 +746,7 @@ public class logship implements Callable<Integer> {
                 case none -> { }
                 case json -> {
                     try {
-                        JsonNode n = JSON.readTree(line);
+                        JsonNode n = Json.MAPPER.readTree(line);
                         if (n instanceof ObjectNode o) {
                             fields = new LinkedHashMap<>();
                             for (var e : o.properties()) fields.put(e.getKey(), e.getValue());
@@ -947,7 +950,7 @@ public class logship implements Callable<Integer> {
             synchronized (checkpoint) {
                 for (var e : offsets.entrySet()) {
                     Tailer t = e.getKey();
-                    ObjectNode n = JSON.createObjectNode();
+                    ObjectNode n = Json.MAPPER.createObjectNode();
                     n.put("path", t.path.toString());
                     n.put("dev", t.dev);
                     n.put("ino", t.ino);
@@ -1064,7 +1067,7 @@ public class logship implements Callable<Integer> {
             g.writeObjectFieldStart("fields");
             for (var f : e.fields().entrySet()) {
                 g.writeFieldName(f.getKey());
-                if (f.getValue() instanceof JsonNode n) JSON.writeTree(g, n);
+                if (f.getValue() instanceof JsonNode n) Json.MAPPER.writeTree(g, n);
                 else g.writeString(String.valueOf(f.getValue()));
             }
             g.writeEndObject();
@@ -1158,7 +1161,7 @@ public class logship implements Callable<Integer> {
                 Map<String, String> stream = new LinkedHashMap<>(labels);
                 stream.put("filename", f.getKey());
                 buf.write("{\"stream\":".getBytes(StandardCharsets.UTF_8));
-                buf.write(JSON.writeValueAsBytes(stream));
+                buf.write(Json.MAPPER.writeValueAsBytes(stream));
                 buf.write(",\"values\":[".getBytes(StandardCharsets.UTF_8));
                 joined(buf, f.getValue());
                 buf.write("]}".getBytes(StandardCharsets.UTF_8));
@@ -1177,7 +1180,7 @@ public class logship implements Callable<Integer> {
         if (!Files.exists(f)) return;
         resumed = true;
         try {
-            JsonNode root = JSON.readTree(f.toFile());
+            JsonNode root = Json.MAPPER.readTree(f.toFile());
             for (JsonNode n : root.get("files")) checkpoint.put(n.get("dev").asLong() + ":" + n.get("ino").asLong(), n);
         } catch (IOException | RuntimeException e) {
             throw new Cli.InputError(f + ": unreadable checkpoint file (" + Cli.message(e instanceof Exception x ? x : new Exception(), "error")
@@ -1189,14 +1192,14 @@ public class logship implements Callable<Integer> {
     private void saveCheckpoint() {
         Path tmp = state.resolve("checkpoints.json.tmp"), f = state.resolve("checkpoints.json");
         try {
-            ObjectNode root = JSON.createObjectNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("version", 1);
             var arr = root.putArray("files");
             synchronized (checkpoint) {
                 checkpoint.values().forEach(arr::add);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
+                ch.write(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(root)));
                 ch.force(true);
             }
             try {
@@ -1250,7 +1253,7 @@ public class logship implements Callable<Integer> {
     }
 
     private void writeStats(Path f) throws IOException {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("lines_read", linesRead.get());
         n.put("bytes_read", bytesRead.get());
         n.put("lines_shipped", linesShipped.get());
@@ -1262,6 +1265,6 @@ public class logship implements Callable<Integer> {
         n.put("truncated", truncatedLines.get());
         n.put("retries", retries.get());
         n.put("elapsed_s", (System.nanoTime() - startNs) / 1e9);
-        Files.writeString(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+        Files.writeString(f, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
     }
 }

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1
 //SOURCES ../lib/Cli.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //FILES catalog.json=../catalog.json
