@@ -8,6 +8,7 @@
 //SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java support/TestHttp.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java
+//SOURCES HarnessTest.java
 //SOURCES support/HarnessJvm.java
 
 /*
@@ -33,13 +34,14 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 public class run {
     /** Every test class; CatalogTest checks that each tests/*Test.java file is listed here. */
     static final List<Class<?>> ALL = List.of(TargetsTest.class, ReportTest.class, ProbeTest.class,
-            ProbeNetnsTest.class, SshConfigTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, CatalogTest.class, SmokeTest.class);
+            ProbeNetnsTest.class, SshConfigTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class);
 
     public static void main(String... args) throws Exception {
         Cli.setExitHookForTests(code -> { });
@@ -58,40 +60,81 @@ public class run {
             }
         }
         if (args.length == 0) ALL.forEach(c -> selectors.add(selectClass(c)));
+        long t0 = System.nanoTime();
+        Tally t = execute(selectors, System.out);
+        System.out.println();
+        t.failures().forEach(f -> System.out.println("failed: " + f));
+        System.out.printf("tests took %.1fs%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println(t.passed() + " passed, " + t.failed() + " failed, " + t.skipped() + " skipped");
+        System.exit(t.failed() == 0 && t.passed() > 0 ? 0 : 1);
+    }
+
+    /** What a run counted; every test of the plan is in exactly one of the three numbers. */
+    record Tally(int passed, int failed, int skipped, List<String> failures) {}
+
+    /** Runs the selected tests, printing PASS/SKIP/FAIL lines on {@code log} as they finish. */
+    static Tally execute(List<DiscoverySelector> selectors, java.io.PrintStream log) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors).build();
 
         AtomicInteger passed = new AtomicInteger(), failed = new AtomicInteger(), skipped = new AtomicInteger();
         List<String> failures = new ArrayList<>();
-        long t0 = System.nanoTime();
+        // Every test of the plan is counted once: a test inside a class that was skipped or aborted
+        // as a whole (e.g. no sshd outside CI) never reports itself, so its class's outcome counts.
+        java.util.Set<TestIdentifier> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Map<TestIdentifier, String> containerOutcome = new java.util.concurrent.ConcurrentHashMap<>();
+        TestPlan[] plan = new TestPlan[1];
         TestExecutionListener listener = new TestExecutionListener() {
+            @Override public void testPlanExecutionStarted(TestPlan p) { plan[0] = p; }
             @Override public void executionSkipped(TestIdentifier id, String reason) {
-                if (id.isTest()) { skipped.incrementAndGet(); System.out.println("SKIP " + name(id) + ": " + reason); }
+                if (id.isTest()) { reported.add(id); skipped.incrementAndGet(); log.println("SKIP " + name(id) + ": " + reason); }
+                else containerOutcome.put(id, "skipped: " + reason);
             }
             @Override public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 String n = name(id);
+                if (id.isTest()) reported.add(id);
                 switch (result.getStatus()) {
-                    case SUCCESSFUL -> { if (id.isTest()) { passed.incrementAndGet(); System.out.println("PASS " + n); } }
+                    case SUCCESSFUL -> { if (id.isTest()) { passed.incrementAndGet(); log.println("PASS " + n); } }
                     case ABORTED -> {
-                        if (id.isTest()) skipped.incrementAndGet();
-                        System.out.println("SKIP " + n + ": " + result.getThrowable().map(Throwable::getMessage).orElse(""));
+                        String why = result.getThrowable().map(Throwable::getMessage).orElse("");
+                        if (id.isTest()) { skipped.incrementAndGet(); log.println("SKIP " + n + ": " + why); }
+                        else containerOutcome.put(id, "skipped: " + why);
                     }
                     case FAILED -> {
-                        failed.incrementAndGet();
                         String why = result.getThrowable().map(Throwable::toString).orElse("");
-                        System.out.println("FAIL " + n + ": " + why);
-                        result.getThrowable().ifPresent(t -> t.printStackTrace(System.out));
+                        if (id.isTest()) failed.incrementAndGet(); else containerOutcome.put(id, "failed: " + why);
+                        log.println("FAIL " + n + ": " + why);
+                        result.getThrowable().ifPresent(t -> t.printStackTrace(log));
                         failures.add(n + ": " + why);
                     }
                 }
-                System.out.flush();
+                log.flush();
             }
         };
         LauncherFactory.create().execute(request, listener);
-        System.out.println();
-        failures.forEach(f -> System.out.println("failed: " + f));
-        System.out.printf("tests took %.1fs%n", (System.nanoTime() - t0) / 1e9);
-        System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
-        System.exit(failed.get() == 0 && passed.get() > 0 ? 0 : 1);
+        for (TestIdentifier root : plan[0].getRoots()) {
+            for (TestIdentifier t : plan[0].getDescendants(root)) {
+                if (!t.isTest() || reported.contains(t)) continue;
+                String outcome = "skipped: not run";
+                for (var p = plan[0].getParent(t); p.isPresent(); p = plan[0].getParent(p.get())) {
+                    if (containerOutcome.containsKey(p.get())) { outcome = containerOutcome.get(p.get()); break; }
+                }
+                if (outcome.startsWith("failed")) {
+                    failed.incrementAndGet();
+                    log.println("FAIL " + name(t) + ": its class " + outcome);
+                    failures.add(name(t) + ": its class " + outcome);
+                } else {
+                    skipped.incrementAndGet();
+                    log.println("SKIP " + name(t) + ": its class was " + outcome);
+                }
+            }
+        }
+        // A class that failed where no test of it was left to carry the failure still counts once.
+        containerOutcome.forEach((id, outcome) -> {
+            if (outcome.startsWith("failed") && plan[0].getDescendants(id).stream().noneMatch(t -> t.isTest() && !reported.contains(t))) {
+                failed.incrementAndGet();     // e.g. @AfterAll failed after every test had passed
+            }
+        });
+        return new Tally(passed.get(), failed.get(), skipped.get(), failures);
     }
 
     /** "ProbeTest.refused", with the invocation for parameterized tests. */
