@@ -179,8 +179,7 @@ public class ops implements Callable<Integer> {
         }
 
         void bundle(Path launcher, Path script, Path jdkBin, JsonNode entry, Path dir) throws Exception {
-            // What JBang would run: the app jar, its dependencies, the main class and //JAVA_OPTIONS.
-            JsonNode info = new ObjectMapper().readTree(run(List.of(launcher.toString(), "info", "tools", script.toString()), null));
+            JsonNode info = info(launcher, script);
             Path app = Files.createDirectories(dir.resolve("app/lib"));
             Files.copy(Path.of(info.get("applicationJar").asText()), dir.resolve("app/" + name + ".jar"));
             List<String> cp = new ArrayList<>(List.of("app/" + name + ".jar"));
@@ -244,7 +243,7 @@ public class ops implements Callable<Integer> {
         /** One jar with the app and every dependency (services files merged), for `java -jar`. */
         int fatJar(Path launcher, Path script) throws Exception {
             if (Files.exists(jar)) throw new Cli.InputError(jar + " exists");
-            JsonNode info = new ObjectMapper().readTree(run(List.of(launcher.toString(), "info", "tools", script.toString()), null));
+            JsonNode info = info(launcher, script);
             List<Path> inputs = new ArrayList<>(List.of(Path.of(info.get("applicationJar").asText())));
             info.get("resolvedDependencies").forEach(d -> inputs.add(Path.of(d.asText())));
             var manifest = new java.util.jar.Manifest();
@@ -285,6 +284,12 @@ public class ops implements Callable<Integer> {
             info.path("runtimeOptions").forEach(o -> flags.append(o.asText()).append(' '));
             System.out.println("ops export: " + jar + " (" + du(jar) + "); run it with: java " + flags + "-jar " + jar);
             return Cli.OK;
+        }
+
+        /** What JBang would run (app jar, dependencies, main class, JVM options), built first. */
+        static JsonNode info(Path launcher, Path script) throws Exception {
+            run(List.of(launcher.toString(), "build", script.toString()), null);
+            return new ObjectMapper().readTree(run(List.of(launcher.toString(), "info", "tools", script.toString()), null));
         }
 
         static final java.util.Set<String> OPTIONAL_MODULES = java.util.Set.of("java.desktop", "java.sql", "java.sql.rowset",

@@ -39,13 +39,18 @@ public final class Proc {
     }
 
     public static ScriptRun.Result run(List<String> cmd, Duration timeout, Map<String, String> env, String stdin) {
+        return run(cmd, timeout, env, stdin, REPO);
+    }
+
+    /** As above, in directory {@code dir}; an env value of null removes that variable. */
+    public static ScriptRun.Result run(List<String> cmd, Duration timeout, Map<String, String> env, String stdin, Path dir) {
         try {
             File outF = File.createTempFile("ops-test-out", ".txt");
             File errF = File.createTempFile("ops-test-err", ".txt");
             try {
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile())
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                         .redirectOutput(outF).redirectError(errF);
-                pb.environment().putAll(env);
+                env.forEach((k, v) -> { if (v == null) pb.environment().remove(k); else pb.environment().put(k, v); });
                 if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 Process p = pb.start();
                 if (stdin != null) {
