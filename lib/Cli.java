@@ -72,6 +72,9 @@ public final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new java.io.PrintWriter(System.out, true));
         cl.setErr(new java.io.PrintWriter(System.err, true));
+        // Colour decided here (NO_COLOR, a terminal on stdout): picocli's own check asks
+        // System.console(), which loads the JDK's console providers, ~10 ms of every start.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorAllowed(System.out) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExecutionExceptionHandler(new RunErrors());
         return cl.execute(args);

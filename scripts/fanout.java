@@ -188,9 +188,10 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    private final String token = randomHex(6);
-    private final String sudoPrompt = "[ops-sudo-password-" + token + "]";
-    private final String sudoDone = "[ops-sudo-ok-" + token + "]";
+    // Markers around sudo's password prompt, unguessable by the remote command; set in call() (a
+    // SecureRandom costs ~15 ms of start-up that --help and a usage error should not pay).
+    private String sudoPrompt;
+    private String sudoDone;
 
     private Ssh.Login login;
     private char[] sudoSecret;
@@ -206,6 +207,9 @@ public class fanout implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        String token = randomHex(6);
+        sudoPrompt = "[ops-sudo-password-" + token + "]";
+        sudoDone = "[ops-sudo-ok-" + token + "]";
         if (command.isEmpty() && script == null) {
             throw new Cli.InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
         }
