@@ -198,8 +198,10 @@ public final class Ssh {
             for (Key k : e.keys()) tried.add("key " + k.shortName());
             if (login.password() != null) tried.add("password");
             var allowed = client.getUserAuth() == null ? List.<String>of() : client.getUserAuth().getAllowedMethods();
-            return new Failure("auth-failed", "as " + e.user() + ": server accepts " + (allowed.isEmpty() ? "?" : String.join(",", allowed))
-                    + "; tried " + (tried.isEmpty() ? "no keys" : String.join(", ", tried)), address);
+            String accepts = allowed.isEmpty() ? "the server did not say which methods it accepts" : "server accepts " + String.join(",", allowed);
+            return new Failure("auth-failed", "as " + e.user() + ": " + (tried.isEmpty()
+                    ? "no key or password to offer (" + accepts + "); use -i KEY or --password-file"
+                    : accepts + "; tried " + String.join(", ", tried)), address);
         }
         for (Throwable t = ex; t != null; t = t.getCause()) {
             Matcher m = SETTLEMENT.matcher(String.valueOf(t.getMessage()));
@@ -222,6 +224,9 @@ public final class Ssh {
             methods.put("password", new AuthPassword(finder(login.password())));
             methods.put("keyboard-interactive", new AuthKeyboardInteractive(new PasswordResponseProvider(finder(login.password()))));
         }
+        // Nothing to offer: ask with "none", which tells what the server accepts (and logs in if it
+        // accepts none at all), so the failure can say it.
+        if (methods.isEmpty()) methods.put("none", new net.schmizz.sshj.userauth.method.AuthNone());
         UserAuthException last = new UserAuthException("no authentication method to try");
         for (var m : methods.entrySet()) {
             try {

@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+//usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
@@ -238,7 +238,8 @@ public class fanout implements Callable<Integer> {
         if (forwardStdin) stdinBytes = System.in.readAllBytes();
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
         if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && loginPassword == null) {
-            err.println("warning: no usable private key (looked for ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no password: logins will fail; use -i KEY");
+            throw new Cli.InputError("nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
+                    + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file");
         }
 
         int slots = FanOut.capConcurrency(Math.min(concurrency, plans.size()), 1, err);

@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+//usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k
 //SOURCES ../lib/Cli.java
@@ -381,6 +381,7 @@ public class logship implements Callable<Integer> {
         configure();
         sink = Sink.parse(to, sinkTimeout);
         PrintStream err = System.err;
+        sayWhatIsFollowed(err);
         FileLock lock = null;
         if (state != null) {
             Files.createDirectories(state);
@@ -503,24 +504,49 @@ public class logship implements Callable<Integer> {
     }
 
     /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
+    /**
+     * At start, one line per --path: the files it matches now, or a warning that it matches none
+     * (an error with --once: there would be nothing to ship). Nobody should stare at 0 lines/s.
+     */
+    private void sayWhatIsFollowed(PrintStream err) throws IOException {
+        for (Glob g : globs) {
+            Map<String, Found> found = new LinkedHashMap<>();
+            matches(g, found, err);
+            if (found.isEmpty()) {
+                String why = !Files.exists(g.root()) ? g.root() + " does not exist"
+                        : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
+                if (once) throw new Cli.InputError("--path '" + g.text() + "' matches no file (" + why + ")");
+                err.println("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (Found f : found.values()) names.add(f.path().toString());
+            err.println("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
+                    + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : ""));
+        }
+    }
+
+    /** The regular files glob {@code g} matches now, by device:inode. */
+    private static void matches(Glob g, Map<String, Found> seen, PrintStream err) throws IOException {
+        if (!Files.isDirectory(g.root())) return;
+        try (var walk = Files.walk(g.root(), g.depth(), FileVisitOption.FOLLOW_LINKS)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (!g.matcher().matches(p) || !Files.isRegularFile(p)) continue;
+                try {
+                    long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ino = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+                    seen.putIfAbsent(dev + ":" + ino, new Found(p, dev, ino));
+                } catch (NoSuchFileException gone) {
+                    // deleted between the listing and the stat: the next scan sees the truth
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            err.println("logship: note: scanning " + g.root() + ": " + Cli.message(e.getCause(), "error"));
+        }
+    }
+
     private void scan(boolean atStart, PrintStream err) throws IOException {
         Map<String, Found> seen = new LinkedHashMap<>();
-        for (Glob g : globs) {
-            if (!Files.isDirectory(g.root())) continue;
-            try (var walk = Files.walk(g.root(), g.depth(), FileVisitOption.FOLLOW_LINKS)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    if (!g.matcher().matches(p) || !Files.isRegularFile(p)) continue;
-                    try {
-                        long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ino = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
-                        seen.putIfAbsent(dev + ":" + ino, new Found(p, dev, ino));
-                    } catch (NoSuchFileException gone) {
-                        // deleted between the listing and the stat: the next scan sees the truth
-                    }
-                }
-            } catch (java.io.UncheckedIOException e) {
-                err.println("logship: note: scanning " + g.root() + ": " + Cli.message(e.getCause(), "error"));
-            }
-        }
+        for (Glob g : globs) matches(g, seen, err);
         long now = System.nanoTime();
         for (var e : seen.entrySet()) {
             Tailer t = tailers.get(e.getKey());
@@ -549,6 +575,7 @@ public class logship implements Callable<Integer> {
                 nt.committed = start;
                 nt.handed = start;
                 tailers.put(e.getKey(), nt);
+                if (!atStart) err.println("logship: following " + p + " (new" + (start > 0 ? ", from byte " + start : "") + ")");
             } catch (NoSuchFileException gone) {
                 // gone already
             }
@@ -1221,8 +1248,8 @@ public class logship implements Callable<Integer> {
                 Thread.sleep(statsInterval.toMillis());
                 long now = System.nanoTime(), lines = linesShipped.get(), bytes = bytesRead.get();
                 double secs = (now - lastNs) / 1e9;
-                err.printf(Locale.ROOT, "logship: %.0f lines/s, %.1f MB/s read, lag %s, retries %d, buffer %d/%d%n",
-                        (lines - lastLines) / secs, (bytes - lastBytes) / secs / 1e6, lag(), retries.get(), queue.size(), buffer);
+                err.printf(Locale.ROOT, "logship: %d files, %.0f lines/s, %.1f MB/s read, %d lines shipped so far, lag %s, retries %d, buffer %d/%d%n",
+                        tailers.size(), (lines - lastLines) / secs, (bytes - lastBytes) / secs / 1e6, lines, lag(), retries.get(), queue.size(), buffer);
                 lastLines = lines;
                 lastBytes = bytes;
                 lastNs = now;

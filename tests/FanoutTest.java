@@ -161,6 +161,25 @@ class FanoutTest {
         assertTrue(row.get("error").asText().contains("other_key (SHA256:"), row.toString());
     }
 
+    /** No key anywhere and no password: one line and exit 2 before any connection, not a run of auth failures. */
+    @Test void nothingToLogInWithIsBadUsage() throws Exception {
+        Path emptyHome = Files.createDirectories(tmp.resolve("home-without-keys"));
+        String home = System.getProperty("user.home");
+        ScriptRun.Result r;
+        synchronized (ScriptRun.class) {
+            System.setProperty("user.home", emptyHome.toString());
+            try {
+                r = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(), "-H", hosts.get(0), "--", "true");
+            } finally {
+                System.setProperty("user.home", home);
+            }
+        }
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("fanout: nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
+                + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r.err());
+        assertEquals("", r.out());
+    }
+
     @Test void changedHostKeyIsAMismatchWithBothFingerprints() throws Exception {
         Path newKey = Sshd.newHostKey("ed25519");
         String addr = "127.0.0.16:" + Proc.freePort();
@@ -332,7 +351,7 @@ class FanoutTest {
         String addr = "127.0.0.19:" + Proc.freePort();
         try (Sshd pw = Sshd.fleet(null, List.of(addr), "PasswordAuthentication yes")) {
             Path pwFile = tmp.resolve("pw");
-            Files.writeString(pwFile, TestUser.PASSWORD + "\n");
+            Files.writeString(pwFile, TestUser.password() + "\n");
             Path wrong = tmp.resolve("wrong-pw");
             Files.writeString(wrong, "not-it\n");
             String[] base = {"-F", "none", "--no-host-key-check", "-l", TestUser.NAME, "--password-file", pwFile.toString(),
@@ -348,7 +367,7 @@ class FanoutTest {
             JsonNode row = root.json().get("results").get(0);
             assertEquals("ok", row.get("status").asText(), root.toString());
             assertEquals("root\n", row.get("stdout").asText(), "the password never reaches the command's stdin");
-            assertFalse(root.out().contains(TestUser.PASSWORD) || root.err().contains(TestUser.PASSWORD), "secret never printed");
+            assertFalse(root.out().contains(TestUser.password()) || root.err().contains(TestUser.password()), "secret never printed");
             assertFalse(row.get("stderr").asText().contains("ops-sudo"), "our prompt and marker are not output: " + row);
 
             sudo.set(sudo.lastIndexOf(pwFile.toString()), wrong.toString());

@@ -1,4 +1,5 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.OutputStream;
@@ -38,6 +39,17 @@ class HarnessTest {
     @Test void aFailingTearDownAfterPassingTestsIsAFailure() {
         var t = tally(BrokenTearDown.class);
         assertEquals(List.of(1, 1, 0), List.of(t.passed(), t.failed(), t.skipped()), t.toString());
+    }
+
+    /** The leftover check can fail: a network namespace made after the first snapshot is reported. */
+    @Test void theLeftoverCheckSeesANetworkNamespaceLeftBehind() {
+        Netns.require();
+        var before = Leftovers.snapshot();
+        try (Netns ns = Netns.create()) {
+            String added = Leftovers.added(before, Leftovers.snapshot());
+            assertTrue(added.contains("network namespace " + ns.name) && added.contains("/etc/netns entry " + ns.name), added);
+        }
+        assertEquals("", Leftovers.added(before, Leftovers.snapshot()));
     }
 
     static class AbortedClass {

@@ -108,6 +108,23 @@ class LauncherTest {
         assertEquals("refused", r.json().get("results").get(0).get("status").asText(), r.toString());
     }
 
+    /** `./scripts/probe.java` and a symlink to it run with no jbang on PATH (and never a wrong one that is). */
+    @Test void aScriptRunsDirectlyAndThroughASymlink() throws Exception {
+        Path fakeBin = Files.createDirectories(scratch.resolve("fake-bin-direct"));
+        Files.writeString(fakeBin.resolve("jbang"), "#!/bin/sh\necho 'the wrong jbang' >&2; exit 99\n");
+        fakeBin.resolve("jbang").toFile().setExecutable(true);
+        Path link = scratch.resolve("probe-link");
+        Files.createSymbolicLink(link, Proc.REPO.resolve("scripts/probe.java"));
+        for (String path : List.of("/usr/bin:/bin", fakeBin + ":/usr/bin:/bin")) {
+            for (String script : List.of("./scripts/probe.java", link.toString())) {
+                var r = Proc.run(List.of(script, "-H", "127.0.0.1:1", "--format", "json"), Duration.ofMinutes(3),
+                        Map.of("PATH", path), null, Proc.REPO);
+                assertEquals(1, r.exit(), script + " with PATH=" + path + ": " + r);
+                assertEquals("refused", r.json().get("results").get(0).get("status").asText(), r.toString());
+            }
+        }
+    }
+
     @Test void anUnknownScriptIsOneLineWithTheNearestName() throws Exception {
         var r = jbang(Proc.REPO, Map.of(), "prbe@ops", "-H", "x");
         assertEquals(2, r.exit(), r.toString());

@@ -369,6 +369,47 @@ class LogshipTest {
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
     }
 
+    /** A mistyped --path: with --once an error, nothing shipped; following, a warning and then what it finds. */
+    @Test void aPathThatMatchesNothingIsSaidOutLoud() throws Exception {
+        var once = logship("--once", "--path", tmp.resolve("no-such-dir/*.log").toString());
+        assertEquals(2, once.exit(), once.toString());
+        assertEquals("logship: --path '" + tmp.resolve("no-such-dir/*.log") + "' matches no file (" + tmp.resolve("no-such-dir")
+                + " does not exist)\n", once.err());
+        assertEquals("", once.out());
+
+        Path dir = Files.createDirectories(tmp.resolve("app"));
+        Path out = tmp.resolve("out.jsonl");
+        Process p = start("--path", dir + "/*.log", "--state", tmp.resolve("state").toString(), "--to", "file:" + out,
+                "--stats-interval", "1s", "--batch-wait", "100ms");
+        try {
+            Path err = tmp.resolve("logship.err");
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < end && (!Files.exists(err) || !Files.readString(err).contains("matches no file yet"))) Thread.sleep(50);
+            assertTrue(Files.readString(err).startsWith("logship: warning: --path '" + dir + "/*.log' matches no file yet (no file in "
+                    + dir + " matches); looking again every second\n"), Files.readString(err));
+            append(dir.resolve("a.log"), "one\ntwo\n");
+            assertEquals(2, await(out, 2, Duration.ofSeconds(20)).size());
+            while (System.nanoTime() < end && !Files.readString(err).contains("2 lines shipped so far")) Thread.sleep(100);
+            String text = Files.readString(err);
+            assertTrue(text.contains("logship: following " + dir.resolve("a.log") + " (new)\n"), text);
+            assertTrue(text.matches("(?s).*logship: 1 files, \\d+ lines/s, [\\d.]+ MB/s read, 2 lines shipped so far, lag 0, .*"), text);
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** At start it says which files each --path matches. */
+    @Test void atStartItSaysWhatItFollows() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("logs"));
+        for (String n : List.of("a.log", "b.log")) Files.writeString(dir.resolve(n), "x\n");
+        var r = logship("--once", "--path", dir + "/*.log");
+        assertEquals(0, r.exit(), r.toString());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.equals("logship: following 2 files for --path '" + dir + "/*.log': " + dir.resolve("a.log") + ", " + dir.resolve("b.log"))
+                || first.equals("logship: following 2 files for --path '" + dir + "/*.log': " + dir.resolve("b.log") + ", " + dir.resolve("a.log")), r.err());
+    }
+
     @Test void badUsageIsOneLineAndExit2() {
         String[][] cases = {
             {"--state DIR is required", "--path", "/tmp/x.log"},

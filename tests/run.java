@@ -9,6 +9,7 @@
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java support/TestHttp.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java
 //SOURCES HarnessTest.java LauncherTest.java
+//SOURCES support/Leftovers.java
 //SOURCES support/HarnessJvm.java
 
 /*
@@ -61,12 +62,37 @@ public class run {
         }
         if (args.length == 0) ALL.forEach(c -> selectors.add(selectClass(c)));
         long t0 = System.nanoTime();
+        TestUser.remove();                                  // a leftover of a run that was killed
+        var before = Leftovers.snapshot();
         Tally t = execute(selectors, System.out);
+        t = leftNothingBehind(t, before);
         System.out.println();
         t.failures().forEach(f -> System.out.println("failed: " + f));
         System.out.printf("tests took %.1fs%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(t.passed() + " passed, " + t.failed() + " failed, " + t.skipped() + " skipped");
         System.exit(t.failed() == 0 && t.passed() > 0 ? 0 : 1);
+    }
+
+    /**
+     * The machine as the tests found it: no account, sudoers entry, network namespace or process
+     * of theirs survives the run. Counted as one more test ("harness.leftNothingBehind").
+     */
+    static Tally leftNothingBehind(Tally t, java.util.Map<String, java.util.TreeSet<String>> before) {
+        TestUser.remove();
+        String added = "";
+        for (int i = 0; i < 20; i++) {                     // a process killed a moment ago may still be exiting
+            added = Leftovers.added(before, Leftovers.snapshot());
+            if (added.isEmpty()) break;
+            try { Thread.sleep(250); } catch (InterruptedException e) { break; }
+        }
+        List<String> failures = new ArrayList<>(t.failures());
+        if (added.isEmpty()) {
+            System.out.println("PASS harness.leftNothingBehind");
+            return new Tally(t.passed() + 1, t.failed(), t.skipped(), failures);
+        }
+        System.out.println("FAIL harness.leftNothingBehind: " + added);
+        failures.add("harness.leftNothingBehind: " + added);
+        return new Tally(t.passed(), t.failed() + 1, t.skipped(), failures);
     }
 
     /** What a run counted; every test of the plan is in exactly one of the three numbers. */
