@@ -1,14 +1,8 @@
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -41,6 +32,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * status is ok or the most serious of: timeout, refused, unreachable, unresolved, cert-invalid, error,
  * bad-status, body-mismatch, slow, cert-expired, cert-expiring. "error" in the row lists every
  * problem found, not just the first.
+ *
+ * The request is ours end to end (a socket, TLS from the JDK, HTTP/1.1 with Connection: close), so
+ * each phase is timed the way curl -w reports it, from the start: dns_ms, connect_ms, tls_ms,
+ * first_byte_ms (the "latency" checked against a limit) and total_ms. {@link #warmUp} first pays the
+ * JVM's own first-use costs, so they are not reported as the endpoint's.
  */
 public final class HttpCheck {
     private HttpCheck() {}
@@ -87,27 +83,17 @@ public final class HttpCheck {
     static final List<String> SEVERITY = List.of("timeout", "refused", "unreachable", "unresolved", "cert-invalid", "error",
             "bad-status", "body-mismatch", "slow", "cert-expired", "cert-expiring");
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "http-timer");
-        t.setDaemon(true);
-        return t;
-    });
-
     /**
-     * An HTTP client: redirects followed or not; TLS verified against the system trust store, or a
-     * PEM CA bundle ({@code caFile}), or not at all ({@code insecure}: no chain and no hostname check).
+     * How to reach endpoints: redirects followed or not; TLS verified against the system trust store,
+     * or a PEM CA bundle ({@code caFile}), or not at all ({@code insecure}: no chain and no hostname check).
      */
-    public static HttpClient client(boolean follow, boolean insecure, Path caFile, Duration connectTimeout) {
+    public record Client(boolean follow, boolean insecure, javax.net.ssl.SSLSocketFactory tls) {}
+
+    public static Client client(boolean follow, boolean insecure, Path caFile, Duration connectTimeout) {
         try {
-            HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(follow ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-                    .connectTimeout(connectTimeout);
-            if (insecure || caFile != null) {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {insecure ? new TrustAll() : trustOnly(caFile)}, null);
-                b.sslContext(ctx);
-            }
-            return b.build();
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, insecure ? new TrustManager[] {new TrustAll()} : caFile != null ? new TrustManager[] {trustOnly(caFile)} : null, null);
+            return new Client(follow, insecure, ctx.getSocketFactory());
         } catch (java.security.GeneralSecurityException | IOException e) {
             throw new Cli.InputError("--cacert " + caFile + ": " + e.getMessage());
         }
@@ -137,102 +123,254 @@ public final class HttpCheck {
         @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
     }
 
+    /**
+     * One untimed request to {@code url}, so that the first timed check does not pay for the JVM
+     * loading and compiling its HTTP and TLS code (tens of ms that are ours, not the endpoint's).
+     * Costs the endpoint one extra request; whatever it answers is ignored.
+     */
+    public static void warmUp(Client client, URI url, Spec spec) {
+        // On a virtual thread, as the checks run: its first blocking read starts the JDK's poller.
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                Exchange.run(client, url, spec, "GET".equals(spec.method()) ? "HEAD" : spec.method());
+            } catch (IOException | RuntimeException ignored) {
+                // a failure now is reported by the real check
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Runs the check; never throws for anything the server or network does. */
-    public static Map<String, Object> check(HttpClient client, URI url, Spec spec) {
+    public static Map<String, Object> check(Client client, URI url, Spec spec) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("target", url.toString());
         List<String> statuses = new ArrayList<>(), problems = new ArrayList<>();
         String method = spec.method();
         long t0 = System.nanoTime();
         try {
-            HttpResponse<InputStream> resp = send(client, url, spec, method);
-            if (method.equals("HEAD") && (resp.statusCode() == 405 || resp.statusCode() == 501)) {
-                resp.body().close();
+            Exchange x = Exchange.run(client, url, spec, method);
+            if (method.equals("HEAD") && (x.code == 405 || x.code == 501)) {
                 method = "GET";                               // the server rejects HEAD: ask again with GET
                 t0 = System.nanoTime();
-                resp = send(client, url, spec, method);
+                x = Exchange.run(client, url, spec, method);
             }
-            double latency = (System.nanoTime() - t0) / 1e6;
             row.put("method", method);
-            row.put("code", resp.statusCode());
-            row.put("latency_ms", Math.round(latency * 10) / 10.0);
-            if (!resp.uri().equals(url)) row.put("final_url", resp.uri().toString());
-            byte[] body = readBody(resp.body(), spec);
-            row.put("body_bytes", (long) body.length);
-            if (!spec.expected().contains(resp.statusCode())) {
+            row.put("code", x.code);
+            row.put("latency_ms", x.firstByteMs);
+            row.put("dns_ms", x.dnsMs);
+            row.put("connect_ms", x.connectMs);
+            if (x.tlsMs != null) row.put("tls_ms", x.tlsMs);
+            row.put("first_byte_ms", x.firstByteMs);
+            if (!x.uri.equals(url)) row.put("final_url", x.uri.toString());
+            if (x.redirects > 0) row.put("redirects", x.redirects);
+            row.put("body_bytes", (long) x.body.length);
+            if (!spec.expected().contains(x.code)) {
                 statuses.add("bad-status");
-                problems.add("status " + resp.statusCode() + ", expected " + spec.expected().text());
+                problems.add("status " + x.code + ", expected " + spec.expected().text());
             }
-            if (spec.bodyMatch() != null && !spec.bodyMatch().matcher(new String(body, StandardCharsets.UTF_8)).find()) {
+            if (spec.bodyMatch() != null && !spec.bodyMatch().matcher(new String(x.body, StandardCharsets.UTF_8)).find()) {
                 statuses.add("body-mismatch");
                 problems.add("body does not match /" + spec.bodyMatch().pattern() + "/");
             }
-            if (spec.maxLatency() != null && latency > spec.maxLatency().toMillis()) {
+            if (spec.maxLatency() != null && x.firstByteMs > spec.maxLatency().toMillis()) {
                 statuses.add("slow");
-                problems.add(String.format("%.0f ms, over --max-latency %s", latency, Cli.formatDuration(spec.maxLatency().toMillis())));
+                problems.add(String.format(Locale.ROOT, "%.0f ms, over --max-latency %s", x.firstByteMs, Cli.formatDuration(spec.maxLatency().toMillis())));
             }
-            resp.sslSession().ifPresent(s -> tls(s, spec, row, statuses, problems));
-        } catch (HttpConnectTimeoutException e) {
-            statuses.add("timeout");
-            problems.add("no TCP connection within the connect timeout");
-        } catch (HttpTimeoutException e) {
-            statuses.add("timeout");
-            problems.add("no response within " + Cli.formatDuration(spec.timeout().toMillis()));
+            if (x.tls != null) tls(x.tls, spec, row, statuses, problems);
+        } catch (Failed f) {
+            statuses.add(f.status);
+            problems.add(f.getMessage());
         } catch (SSLHandshakeException e) {
             statuses.add("cert-invalid");
             problems.add("TLS handshake failed: " + rootMessage(e) + " (--cacert FILE trusts a private CA, --insecure skips the check)");
+        } catch (SocketTimeoutException e) {
+            statuses.add("timeout");
+            problems.add("no response within " + Cli.formatDuration(spec.timeout().toMillis()));
         } catch (IOException e) {
-            String m = rootMessage(e);
-            if (hasCause(e, UnresolvedAddressException.class) || hasCause(e, UnknownHostException.class)) {
-                statuses.add("unresolved");
-                problems.add("cannot resolve " + url.getHost());
-            } else if (hasCause(e, ConnectException.class) && (m.contains("No route") || m.contains("unreachable"))) {
-                statuses.add("unreachable");
-                problems.add(m);
-            } else if (hasCause(e, ConnectException.class)) {      // the JDK client gives refusals no message
-                statuses.add("refused");
-                problems.add("connection refused");
-            } else if (m.contains("timed out")) {
-                statuses.add("timeout");
-                problems.add(m);
-            } else {
-                statuses.add("error");
-                problems.add(m);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             statuses.add("error");
-            problems.add("interrupted");
+            problems.add(rootMessage(e));
         }
         row.put("total_ms", Math.round((System.nanoTime() - t0) / 1e5) / 10.0);
         String status = "ok";
-        for (String s : SEVERITY) if (statuses.contains(s)) { status = s; break; }
+        for (String st : SEVERITY) if (statuses.contains(st)) { status = st; break; }
         row.put("status", status);
         row.put("error", problems.isEmpty() ? null : String.join("; ", problems));
         return row;
     }
 
-    private static HttpResponse<InputStream> send(HttpClient client, URI url, Spec spec, String method) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(spec.timeout()).method(method, HttpRequest.BodyPublishers.noBody())
-                .header("User-Agent", "ops-httpcheck/0.1");
-        spec.headers().forEach(b::header);
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    /** A failure with the row status it stands for (refused, unresolved, timeout, ...). */
+    static final class Failed extends IOException {
+        final String status;
+        Failed(String status, String detail) { super(detail, null); this.status = status; }
     }
 
-    /** Up to maxBody bytes of the body (none for HEAD), read within the timeout. */
-    private static byte[] readBody(InputStream in, Spec spec) throws IOException {
-        ScheduledFuture<?> guard = TIMER.schedule(() -> {
-            try {
-                in.close();
-            } catch (IOException ignored) { }
-        }, spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        try (in) {
-            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, spec.maxBody()));
-        } catch (IOException e) {
-            throw new HttpTimeoutException("body not received within " + Cli.formatDuration(spec.timeout().toMillis()));
-        } finally {
-            guard.cancel(false);
+    /**
+     * One HTTP/1.1 request on a connection of its own, timed in phases the way curl -w reports them
+     * (each from the start: name lookup, TCP connect, TLS handshake, first byte of the response),
+     * then the body, at most spec.maxBody() bytes. Redirects are followed when the client says so.
+     */
+    static final class Exchange {
+        int code;
+        URI uri;
+        int redirects;
+        byte[] body = new byte[0];
+        SSLSession tls;
+        double dnsMs, connectMs, firstByteMs;
+        Double tlsMs;
+        Map<String, String> headers = new LinkedHashMap<>();
+
+        static Exchange run(Client client, URI url, Spec spec, String method) throws IOException {
+            long deadline = System.nanoTime() + spec.timeout().toNanos();
+            URI at = url;
+            for (int hop = 0; ; hop++) {
+                Exchange x = once(client, at, spec, method, deadline);
+                x.redirects = hop;
+                String location = x.headers.get("location");
+                if (!client.follow() || location == null || !List.of(301, 302, 303, 307, 308).contains(x.code)) return x;
+                if (hop == 10) throw new Failed("error", "more than 10 redirects (last: " + at + ")");
+                at = at.resolve(location.strip());
+                if (x.code == 303) method = method.equals("HEAD") ? "HEAD" : "GET";
+            }
         }
+
+        private static Exchange once(Client client, URI url, Spec spec, String method, long deadline) throws IOException {
+            Exchange x = new Exchange();
+            x.uri = url;
+            boolean https = "https".equalsIgnoreCase(url.getScheme());
+            String host = url.getHost();
+            if (host == null) throw new Failed("error", "no host in " + url);
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+            long t0 = System.nanoTime();
+            java.net.InetAddress[] addresses;
+            try {
+                addresses = java.net.InetAddress.getAllByName(bare);
+            } catch (UnknownHostException e) {
+                throw new Failed("unresolved", "cannot resolve " + bare);
+            }
+            x.dnsMs = ms(t0);
+            java.net.Socket socket = null;
+            Tcp.Failure last = null;
+            for (java.net.InetAddress a : addresses) {                 // like curl: the next address when one fails
+                java.net.Socket s = new java.net.Socket();
+                try {
+                    s.connect(new java.net.InetSocketAddress(a, port), left(deadline));
+                    socket = s;
+                    break;
+                } catch (IOException e) {
+                    s.close();
+                    last = Tcp.connectFailure(e, spec.timeout().toMillis());
+                    if (last.status().equals("timeout")) last = new Tcp.Failure("timeout", "no TCP connection within " + Cli.formatDuration(spec.timeout().toMillis()));
+                }
+            }
+            if (socket == null) throw new Failed(last.status(), last.detail());
+            x.connectMs = ms(t0);
+            try (java.net.Socket plain = socket) {
+                java.net.Socket s = plain;
+                s.setSoTimeout(left(deadline));
+                s.setTcpNoDelay(true);
+                if (https) {
+                    var ssl = (javax.net.ssl.SSLSocket) client.tls().createSocket(plain, bare, port, true);
+                    var params = ssl.getSSLParameters();
+                    if (!client.insecure()) params.setEndpointIdentificationAlgorithm("HTTPS");
+                    ssl.setSSLParameters(params);
+                    ssl.startHandshake();
+                    x.tls = ssl.getSession();
+                    x.tlsMs = ms(t0);
+                    s = ssl;
+                }
+                StringBuilder req = new StringBuilder();
+                String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+                if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
+                req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+                boolean hostSet = spec.headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Host"));
+                if (!hostSet) req.append("Host: ").append(host).append(url.getPort() > 0 ? ":" + url.getPort() : "").append("\r\n");
+                req.append("User-Agent: ops-httpcheck/0.1\r\nAccept: */*\r\nConnection: close\r\n");
+                spec.headers().forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+                req.append("\r\n");
+                var out = s.getOutputStream();
+                out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                var in = new java.io.BufferedInputStream(s.getInputStream(), 16384);
+                in.mark(1);
+                if (in.read() < 0) throw new Failed("error", "connection closed by the server before it answered");
+                x.firstByteMs = ms(t0);
+                in.reset();
+                String status = line(in);
+                String[] parts = status.split(" ", 3);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new Failed("error", "not an HTTP response: " + cut(status));
+                try {
+                    x.code = Integer.parseInt(parts[1]);
+                } catch (NumberFormatException e) {
+                    throw new Failed("error", "not an HTTP status line: " + cut(status));
+                }
+                for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                    int colon = h.indexOf(':');
+                    if (colon > 0) x.headers.merge(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip(), (a, b) -> a + ", " + b);
+                }
+                if (!method.equals("HEAD") && x.code >= 200 && x.code != 204 && x.code != 304) x.body = body(in, x.headers, spec.maxBody());
+                return x;
+            } catch (SocketTimeoutException e) {
+                throw new Failed("timeout", "no response within " + Cli.formatDuration(spec.timeout().toMillis()));
+            }
+        }
+
+        /** The body as the headers frame it (chunked, Content-Length, or up to the close), at most {@code max} bytes. */
+        private static byte[] body(java.io.InputStream in, Map<String, String> headers, long max) throws IOException {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, max);
+            var buf = new java.io.ByteArrayOutputStream();
+            if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
+                while (buf.size() < cap) {
+                    String size = line(in);
+                    int semi = size.indexOf(';');
+                    long n;
+                    try {
+                        n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).strip(), 16);
+                    } catch (NumberFormatException e) {
+                        throw new Failed("error", "bad chunk size in the response: " + cut(size));
+                    }
+                    if (n == 0) break;
+                    buf.write(in.readNBytes((int) Math.min(n, cap - buf.size())));
+                    if (buf.size() >= cap) break;
+                    line(in);                                         // the CRLF after the chunk
+                }
+                return buf.toByteArray();
+            }
+            String length = headers.get("content-length");
+            if (length != null) {
+                try {
+                    return in.readNBytes((int) Math.min(Long.parseLong(length.strip()), cap));
+                } catch (NumberFormatException e) {
+                    throw new Failed("error", "bad Content-Length: " + cut(length));
+                }
+            }
+            return in.readNBytes(cap);
+        }
+
+        /** One CRLF- (or LF-) terminated line, at most 64 KiB. */
+        private static String line(java.io.InputStream in) throws IOException {
+            var b = new java.io.ByteArrayOutputStream(128);
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                if (b.size() > 65536) throw new Failed("error", "a response line over 64 KiB");
+                b.write(c);
+            }
+            String s = b.toString(StandardCharsets.ISO_8859_1);
+            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        private static int left(long deadline) throws SocketTimeoutException {
+            long ms = (deadline - System.nanoTime()) / 1_000_000;
+            if (ms <= 0) throw new SocketTimeoutException("deadline");
+            return (int) Math.min(Integer.MAX_VALUE, ms);
+        }
+
+        private static double ms(long t0) { return Math.round((System.nanoTime() - t0) / 1e5) / 10.0; }
+
+        private static String cut(String s) { return s.length() > 80 ? s.substring(0, 80) + "..." : s; }
     }
 
     private static void tls(SSLSession s, Spec spec, Map<String, Object> row, List<String> statuses, List<String> problems) {
@@ -253,11 +391,6 @@ public final class HttpCheck {
                         Cli.formatDuration(spec.certWarn().toMillis())));
             }
         } catch (javax.net.ssl.SSLPeerUnverifiedException ignored) { }
-    }
-
-    private static boolean hasCause(Throwable t, Class<?> type) {
-        for (; t != null; t = t.getCause()) if (type.isInstance(t)) return true;
-        return false;
     }
 
     private static String rootMessage(Throwable t) {

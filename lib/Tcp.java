@@ -14,6 +14,21 @@ public final class Tcp {
     /** A row's status and the detail that explains it. */
     public record Failure(String status, String detail) {}
 
+    /**
+     * One connect over loopback to a listener of our own, before any timed connect: the first
+     * connect of a JVM costs it a few ms of class loading and linking that are not the target's.
+     * Sends nothing anywhere else.
+     */
+    public static void warmUp() {
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             var client = new java.net.Socket()) {
+            client.connect(server.getLocalSocketAddress(), 1000);
+            server.accept().close();
+        } catch (IOException ignored) {
+            // no loopback: the first timed connect pays, as before
+        }
+    }
+
     /** Classifies what {@code Socket.connect} threw; {@code timeoutMs} is the connect timeout it was given. */
     public static Failure connectFailure(IOException e, long timeoutMs) {
         if (e instanceof SocketTimeoutException) return new Failure("timeout", "no answer to connect within " + Cli.formatDuration(timeoutMs));

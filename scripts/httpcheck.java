@@ -1,7 +1,7 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java ../lib/Prom.java
+//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java ../lib/Tcp.java ../lib/Prom.java
 
 /*
  * httpcheck -- are these endpoints healthy?
@@ -24,7 +24,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -151,7 +150,7 @@ public class httpcheck implements Callable<Integer> {
         List<URI> targets = load(err);
 
         HttpCheck.Spec spec = new HttpCheck.Spec(m, expected, body, hdrs, maxLatency, certWarn, timeout, maxBody);
-        HttpClient client = HttpCheck.client(follow, insecure, caFile, timeout);
+        HttpCheck.Client client = HttpCheck.client(follow, insecure, caFile, timeout);
         if (insecure) err.println("warning: --insecure: TLS certificates and host names are not verified");
         int slots = FanOut.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
         long t0 = System.nanoTime();
@@ -162,6 +161,9 @@ public class httpcheck implements Callable<Integer> {
                 Report.Column.right("latency_ms", "ms"),
                 Report.Column.right("tls_days_left", "tls days"),
                 Report.Column.left("error", "why")));
+        // One untimed request to the first URL of each scheme, so no URL's latency is our JVM's warm-up.
+        targets.stream().filter(u -> u.getScheme().equalsIgnoreCase("http")).findFirst().ifPresent(u -> HttpCheck.warmUp(client, u, spec));
+        targets.stream().filter(u -> u.getScheme().equalsIgnoreCase("https")).findFirst().ifPresent(u -> HttpCheck.warmUp(client, u, spec));
         try (FanOut fan = new FanOut(slots, deadline, "httpcheck")) {
             fan.run(targets, u -> HttpCheck.check(client, u, spec), httpcheck::notRun).forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);

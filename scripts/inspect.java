@@ -591,8 +591,24 @@ public class inspect implements Callable<Integer> {
         o.note = "connected to " + Targets.formatAddress(addr) + ":" + c.port();
     }
 
+    /**
+     * Before any timed check: one loopback connect of our own (for tcp checks), and one untimed
+     * request to the first http and the first https check's URL (it costs that endpoint one extra
+     * request), so no latency measured is the JVM loading its network and TLS code.
+     */
+    static void warmUp(List<Task> tasks) {
+        Tcp.warmUp();
+        java.util.Set<String> schemes = new java.util.HashSet<>();
+        for (Task t : tasks) {
+            if (t.check() instanceof Check.Http c && schemes.add(t.url().getScheme().toLowerCase(Locale.ROOT))) {
+                HttpCheck.warmUp(HttpCheck.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout()),
+                        t.url(), t.http());
+            }
+        }
+    }
+
     private static void http(Task t, Check.Http c, Outcome o) {
-        HttpClient client = HttpCheck.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout());
+        HttpCheck.Client client = HttpCheck.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout());
         Map<String, Object> r = HttpCheck.check(client, t.url(), t.http());
         o.expect("status " + t.http().expected().text());
         if (r.get("code") != null) o.value("HTTP " + r.get("code"));
@@ -863,6 +879,7 @@ public class inspect implements Callable<Integer> {
         boolean interrupted;
         String summary;
         long elapsed;
+        warmUp(tasks);
         try (FanOut fan = new FanOut(Math.min(concurrency, tasks.size()), deadline, "inspect")) {
             rows = fan.run(tasks, t -> run(t, local), inspect::notRun);
             interrupted = fan.interrupted();

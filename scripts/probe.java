@@ -132,6 +132,7 @@ public class probe implements Callable<Integer> {
                 Report.Column.right("latency_ms", "ms"),
                 Report.Column.computed("detail", "banner / error",
                         r -> r.get("banner") != null ? r.get("banner") : r.get("error"))));
+        Tcp.warmUp();                          // the JVM's first connect is slower: not on a target's clock
         try (FanOut fan = new FanOut(slots, deadline, "probe")) {
             List<Map<String, Object>> rows = fan.run(targets, this::check, probe::notRun);
             rows.forEach(report::add);
