@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
@@ -83,11 +84,18 @@ public final class Cli {
     // Named classes rather than lambdas: a lambda implementing a picocli interface is spun at run
     // time on every start (picocli's Java 5 classes keep it out of the JDK's AOT cache).
 
-    /** Bad usage: one line and a hint on stderr, exit 2. */
+    /** Bad usage: one line (with the nearest option for a typo) and a hint on stderr, exit 2. */
     private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         @Override public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            String nearest = null;
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+                List<String> names = new java.util.ArrayList<>();
+                c.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+                String word = u.getUnmatched().get(0);
+                nearest = word.startsWith("-") ? nearest(word.contains("=") ? word.substring(0, word.indexOf('=')) : word, names) : null;
+            }
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage() + (nearest == null ? "" : "; did you mean " + nearest + "?"));
             c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
             return USAGE;
         }
@@ -105,6 +113,30 @@ public final class Cli {
             ex.printStackTrace(System.err);
             return TOOL_ERROR;
         }
+    }
+
+    /** The candidate closest to {@code word} by edit distance, if it is close enough to be a typo (at most 2, and less than half). */
+    public static String nearest(String word, java.util.Collection<String> candidates) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = editDistance(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+            if (d < bestD) { best = c; bestD = d; }
+        }
+        return best != null && bestD <= 2 && bestD * 2 < Math.max(word.length(), 2) ? best : null;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** An exception's message, or {@code fallback} when it has none (the JDK's network errors often don't). */
@@ -212,6 +244,11 @@ public final class Cli {
      * that says what is wrong with {@code text} ("'x' has no scheme; write http://x or https://x").
      */
     public static java.net.URI httpUrl(String text) {
+        Matcher typo = Pattern.compile("(?i)(https?):/{0,1}(?!/)(.+)|(?i)(https?)//(.+)").matcher(text);
+        if (typo.matches()) {                                   // http//host, http:/host, https:host
+            String scheme = typo.group(1) != null ? typo.group(1) : typo.group(3), rest = typo.group(2) != null ? typo.group(2) : typo.group(4);
+            throw new IllegalArgumentException("'" + text + "' is not a URL; did you mean " + scheme.toLowerCase(Locale.ROOT) + "://" + rest.replaceFirst("^/+", "") + " ?");
+        }
         if (!text.contains("://")) throw new IllegalArgumentException("'" + text + "' has no scheme; write http://" + text + " or https://" + text);
         java.net.URI u;
         try {

@@ -30,7 +30,7 @@ public final class Common {
         }
     }
 
-    /** --format / --only-failed / --sort. */
+    /** --format / --only-failed / --status / --sort / --wide. */
     public static class OutputOptions {
         @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
                 description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -38,6 +38,13 @@ public final class Common {
 
         @Option(names = "--only-failed", description = "Show only the rows that failed (the summary still counts all).")
         public boolean onlyFailed;
+
+        @Option(names = "--status", paramLabel = "STATUS", split = ",",
+                description = "Show only the rows with these statuses, e.g. refused,timeout (the summary still counts all).")
+        public List<String> statuses = new ArrayList<>();
+
+        @Option(names = "--wide", description = "Table: show free text in full (default: cut to fit 120 columns).")
+        public boolean wide;
 
         @Option(names = "--sort", paramLabel = "KEY", defaultValue = "input",
                 description = "Row order: input (default), status (failures first), target, or a script-specific key.")
@@ -54,7 +61,9 @@ public final class Common {
          */
         public List<Map<String, Object>> select(List<Map<String, Object>> rows, Map<String, Comparator<Map<String, Object>>> extraKeys) {
             List<Map<String, Object>> shown = new ArrayList<>();
-            for (var r : rows) if (!onlyFailed || !Report.isOk(r)) shown.add(r);
+            for (var r : rows) {
+                if ((!onlyFailed || !Report.isOk(r)) && (statuses.isEmpty() || statuses.contains(String.valueOf(r.get("status"))))) shown.add(r);
+            }
             Comparator<Map<String, Object>> order = switch (sort) {
                 case "input" -> null;
                 case "status" -> Comparator.comparing((Map<String, Object> r) -> Report.isOk(r))

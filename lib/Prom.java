@@ -22,6 +22,11 @@ public final class Prom {
         return GaugeSnapshot.builder().name(name).help(help);
     }
 
+    /** Milliseconds as seconds without binary noise: 6.1 ms is 0.0061, not 0.0060999999999999995. */
+    public static double seconds(double ms) {
+        return java.math.BigDecimal.valueOf(ms).movePointLeft(3).doubleValue();
+    }
+
     public static GaugeDataPointSnapshot point(Labels labels, double value) {
         return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
     }

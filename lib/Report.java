@@ -24,10 +24,12 @@ import java.util.function.Function;
  *   table/md: rows, then the summary line on stdout
  *   json:     {"results":[row...],"summary":{"total","ok","failed","by_status","elapsed_ms",...}}
  *   csv:      header + rows on stdout, the summary line on stderr
+ *   hosts:    each row's target as a hosts-file line (user@ and :port kept), the summary on stderr:
+ *             `probe --only-failed --format hosts fleet.txt | fanout - -- uptime`
  * </pre>
  */
 public final class Report {
-    public enum Format { table, md, json, csv, prom }
+    public enum Format { table, md, json, csv, prom, hosts }
 
     /** A visible column: its key, header, alignment, and how to read it from a row. */
     public record Column(String key, String header, boolean right, Function<Map<String, Object>, Object> value) {
@@ -53,7 +55,11 @@ public final class Report {
         this.columns = List.copyOf(columns);
     }
 
+    private boolean wide;
+
     public Report add(Map<String, Object> row) { rows.add(row); return this; }
+    /** --wide: the table shows every column in full, however wide. */
+    public Report wide(boolean wide) { this.wide = wide; return this; }
     public Report elapsedMs(long ms) { this.elapsedMs = ms; return this; }
     /** Extra keys for the JSON summary (e.g. concurrency). */
     public Report summary(String key, Object value) { extraSummary.put(key, value); return this; }
@@ -79,7 +85,7 @@ public final class Report {
     public String summaryLine() {
         long failed = failed();
         StringBuilder sb = new StringBuilder();
-        sb.append(tool).append(": ").append(rows.size()).append(' ').append(noun).append(", ")
+        sb.append(tool).append(": ").append(rows.size()).append(' ').append(rows.size() == 1 ? singular(noun) : noun).append(", ")
           .append(rows.size() - failed).append(" ok, ").append(failed).append(" failed");
         if (failed > 0) {
             List<String> parts = new ArrayList<>();
@@ -90,19 +96,38 @@ public final class Report {
         return sb.toString();
     }
 
+    /** "targets" -> "target", "URLs" -> "URL": our row nouns are regular plurals. */
+    static String singular(String noun) {
+        return noun.endsWith("s") ? noun.substring(0, noun.length() - 1) : noun;
+    }
+
     /**
      * Renders {@code shown} rows (all of them, or a filtered/sorted view) in {@code format}; the
      * summary always covers every row.
      */
     public void render(Format format, List<Map<String, Object>> shown, PrintStream out, PrintStream err) {
         switch (format) {
-            case table -> { table(columns, shown, out, Cli.colorAllowed(out)); out.println(summaryLine()); }
+            case table -> { table(columns, shown, out, Cli.colorAllowed(out), wide ? Integer.MAX_VALUE : WIDTH); out.println(summaryLine()); }
             case md -> { markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
             case json -> json(shown, out);
             case csv -> { csv(shown, out); err.println(summaryLine()); }
+            case hosts -> { shown.forEach(r -> out.println(hostsLine(r))); err.println(summaryLine()); }
             case prom -> throw new IllegalArgumentException("prom is rendered by the script itself");
         }
         out.flush();
+    }
+
+    /**
+     * A row as a line another ops tool reads back: [user@]host:port when the row names its host and
+     * port (the port always written, so a -p given to this run survives), else its target as given.
+     */
+    public static String hostsLine(Map<String, Object> row) {
+        String target = String.valueOf(row.get("target"));
+        if (row.get("host") instanceof String host && row.get("port") instanceof Integer port && port > 0) {
+            int at = target.lastIndexOf('@');
+            return (at >= 0 ? target.substring(0, at + 1) : "") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+        return target;
     }
 
     private static String cell(Object v) {
@@ -111,13 +136,29 @@ public final class Report {
         return String.valueOf(v).replace('\n', ' ').replace('\r', ' ');
     }
 
-    /** An aligned table of {@code rows} (no summary); the status column is coloured when {@code color}. */
+    /** How wide a table may be unless --wide: a terminal of 120 columns shows it unwrapped. */
+    public static final int WIDTH = 120;
+
     public static void table(List<Column> columns, List<Map<String, Object>> shown, PrintStream out, boolean color) {
+        table(columns, shown, out, color, WIDTH);
+    }
+
+    /**
+     * An aligned table of {@code rows} (no summary); the status column is coloured when {@code color}.
+     * Wider than {@code maxWidth}, the free-text column (the last left-aligned one that is not the
+     * status) is cut, ending in "..."; no other column ever is.
+     */
+    public static void table(List<Column> columns, List<Map<String, Object>> shown, PrintStream out, boolean color, int maxWidth) {
         int[] width = new int[columns.size()];
         for (int c = 0; c < columns.size(); c++) width[c] = columns.get(c).header().length();
         for (var r : shown) {
             for (int c = 0; c < columns.size(); c++) width[c] = Math.max(width[c], cell(columns.get(c).value().apply(r)).length());
         }
+        int free = -1;
+        for (int c = 0; c < columns.size(); c++) if (!columns.get(c).right() && !columns.get(c).key().equals("status")) free = c;
+        int total = java.util.Arrays.stream(width).sum() + 2 * (columns.size() - 1);
+        if (free >= 0 && total > maxWidth) width[free] = Math.max(Math.max(12, columns.get(free).header().length()), width[free] - (total - maxWidth));
+        final int cut = free;
         StringBuilder head = new StringBuilder();
         for (int c = 0; c < columns.size(); c++) {
             appendPadded(head, columns.get(c).header().toUpperCase(Locale.ROOT), null, width[c], columns.get(c).right());
@@ -129,7 +170,9 @@ public final class Report {
                 Column col = columns.get(c);
                 String colour = !color || !col.key().equals("status") ? null
                         : isOk(r) ? "\033[32m" : "warn".equals(r.get("status")) ? "\033[33m" : "\033[31m";
-                appendPadded(line, cell(col.value().apply(r)), colour, width[c], col.right());
+                String text = cell(col.value().apply(r));
+                if (c == cut && text.length() > width[c]) text = text.substring(0, width[c] - 3) + "...";
+                appendPadded(line, text, colour, width[c], col.right());
             }
             out.println(line.toString().stripTrailing());
         }

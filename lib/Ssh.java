@@ -351,7 +351,11 @@ public final class Ssh {
             return k;
         }
 
+        private java.util.function.Consumer<String> onRecord = line -> { };
+
         public Path userFile() { return userFile; }
+        /** Told "[host]:port ssh-ed25519 SHA256:..." for every key --accept-new records, as it is written. */
+        public KnownHosts onRecord(java.util.function.Consumer<String> listener) { this.onRecord = listener; return this; }
         /** Keys written by --accept-new in this run. */
         public synchronized int recorded() { return recorded; }
 
@@ -399,6 +403,7 @@ public final class Ssh {
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 entries.add(entry);
                 recorded++;
+                onRecord.accept(name + " " + offered);
                 return new Verdict(null, null);
             } catch (IOException ex) {
                 return new Verdict("error", "cannot record the new host key in " + userFile + ": " + ex.getMessage());

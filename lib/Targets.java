@@ -180,6 +180,9 @@ public final class Targets {
                 throw bad(where, shown, "more than one word; put one target per line");
             }
             if (text.contains("://")) throw bad(where, shown, "looks like a URL; write host, host:port or user@host:port");
+            if (text.replaceAll("\\[[^\\]]*]", "").contains(",")) {      // a comma outside a range: a list of targets
+                throw bad(where, shown, "one target a line (commas separate targets only after -H)");
+            }
 
             String user = opts.defaultUser();
             int at = text.lastIndexOf('@');

@@ -158,6 +158,14 @@ public class exporter implements Callable<Integer> {
             description = "Address to serve on (default: ${DEFAULT-VALUE}). 0.0.0.0:PORT or [::]:PORT listens on every interface.")
     String listen;
 
+    @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT",
+            description = "node_exporter's flag, with its meaning: a bare :PORT listens on every interface.")
+    String webListenAddress;
+
+    @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
+            description = "node_exporter's flag; only /metrics is served (default: ${DEFAULT-VALUE}).")
+    String telemetryPath;
+
     @Option(names = {"--textfile-dir", "--collector.textfile.directory"}, paramLabel = "DIR",
             description = "Export the *.prom files in DIR (node_exporter's textfile collector).")
     Path textfileDir;
@@ -213,6 +221,12 @@ public class exporter implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address = listenAddress(listen);
+        if (webListenAddress != null) {                      // a node_exporter unit switched to us unchanged
+            if (!listen.equals("127.0.0.1:9101")) throw new Cli.InputError("--listen and --web.listen-address: give one of them");
+            String w = webListenAddress.trim();
+            address = listenAddress(w.startsWith(":") ? "[::]" + w : w);
+        }
+        if (!telemetryPath.equals("/metrics")) throw new Cli.InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
         Pattern mountsOut = regex("--collector.filesystem.mount-points-exclude", mountPointsExclude),
                 typesOut = regex("--collector.filesystem.fs-types-exclude", fsTypesExclude),
                 netdevOut = regex("--collector.netdev.device-exclude", netdevExclude);
@@ -326,7 +340,7 @@ public class exporter implements Callable<Integer> {
     }
 
     static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
+        String host = Targets.formatAddress(a.getAddress());
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 

@@ -54,20 +54,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "fanout", mixinStandardHelpOptions = true, version = "fanout (ops) 0.1", sortOptions = false,
-        usageHelpWidth = 100,
+        usageHelpWidth = 80,
         description = {
             "Run a command on many hosts over SSH and show who differs.",
-            "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]   (the -- is required)",
-            "Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,",
-            "unresolved, auth-failed, hostkey-mismatch, hostkey-unknown, kex-failed, error, interrupted,",
-            "not-run.",
+            "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]  (the -- is required)",
+            "Every host ends with one status: ok, exit N, signal NAME, timeout, refused,",
+            "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-unknown,",
+            "kex-failed, error, interrupted, not-run.",
             "",
-            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port, IdentityFile (~ %%d %%u %%r %%h)",
-            "and Include are honoured; the first value found wins, as in ssh. Not supported: Match blocks",
-            "(skipped with a warning), ProxyJump/ProxyCommand (such hosts fail with an error instead of",
-            "being reached directly), ssh-agent, certificates, and every other keyword (e.g. ",
-            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new instead).",
-            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config, then $USER/22.",
+            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
+            "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
+            "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
+            "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
+            "directly), ssh-agent, certificates, and every other keyword (e.g.",
+            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new).",
+            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
+            "then $USER and 22.",
             ""},
         footer = {
             "%nExamples:",
@@ -158,10 +160,18 @@ public class fanout implements Callable<Integer> {
     boolean gather;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (blocks, or -P / -b), md (gathered, for chats) or json (every host, plus the groups) (default: ${DEFAULT-VALUE}).")
+            description = "text (blocks, or -P / -b), md (gathered, for chats), json (every host, plus the groups) "
+                    + "or hosts (the hosts, one a line, as given: pipe them to another run) (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    enum Format { text, md, json }
+    enum Format { text, md, json, hosts }
+
+    @Option(names = "--only-failed", description = "With --format hosts: only the hosts that failed.")
+    boolean onlyFailed;
+
+    @Option(names = "--status", paramLabel = "STATUS", split = ",",
+            description = "With --format hosts: only the hosts that ended with these statuses (e.g. refused,timeout; 'exit' for any exit N).")
+    List<String> statuses = new ArrayList<>();
 
     @Option(names = "--max-output", paramLabel = "SIZE", defaultValue = "16M", converter = Cli.SizeConverter.class,
             description = "Keep at most this much of each host's stdout and of its stderr; the rest is counted and reported as truncated (default: ${DEFAULT-VALUE}).")
@@ -232,7 +242,9 @@ public class fanout implements Callable<Integer> {
         List<Targets.Target> targets = Targets.load(input.files, input.inline,
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         List<Plan> plans = plan(targets, pass);
-        login = new Ssh.Login(loadKnownHosts(), noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
+        Ssh.KnownHosts knownHostsFile = loadKnownHosts();
+        knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
+        login = new Ssh.Login(knownHostsFile, noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
                 loginPassword, connectTimeout);
         if (script != null) readScript();
         if (forwardStdin) stdinBytes = System.in.readAllBytes();
@@ -744,6 +756,14 @@ public class fanout implements Callable<Integer> {
         switch (format) {
             case json -> json(runs, summary, slots);
             case md -> markdown(runs, summary);
+            case hosts -> {
+                for (HostRun r : runs) {
+                    boolean wanted = (!onlyFailed || !r.status.equals("ok"))
+                            && (statuses.isEmpty() || statuses.contains(r.status) || r.status.startsWith("exit ") && statuses.contains("exit"));
+                    if (wanted) out.println(r.plan.target().spec());
+                }
+                err.println(summary.summaryLine());
+            }
             case text -> {
                 if (gather) gathered(runs);
                 else if (!prefix) runs.forEach(this::block);        // hosts never started still get their block
@@ -773,7 +793,9 @@ public class fanout implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             sb.append(rule).append('\n').append(g.names()).append(" (").append(g.hosts().size()).append(")");
             if (!g.status().equals("ok")) sb.append(" ").append(g.status()).append(g.detail() == null ? "" : ": " + g.detail());
-            sb.append('\n').append(rule).append('\n');
+            sb.append('\n');
+            // A rule under the names only when output follows: the next block's own rule closes an empty one.
+            if (!g.stdout().isEmpty() || !g.stderr().isEmpty()) sb.append(rule).append('\n');
             HostRun first = g.hosts().get(0);
             appendOutput(sb, g.stdout(), first.stdout);
             if (!g.stderr().isEmpty()) {

@@ -145,6 +145,9 @@ public class httpcheck implements Callable<Integer> {
         for (String h : headers) {
             int colon = h.indexOf(':');
             if (colon < 1) throw new Cli.InputError("-H '" + h + "': expected 'Name: value'");
+            if (h.substring(colon + 1).matches("\\d{1,5}(/\\S*)?") && h.substring(0, colon).matches("[\\w-]+(\\.[\\w-]+)+|localhost|\\[[0-9a-fA-F:]+]")) {
+                throw new Cli.InputError("-H '" + h + "' is a header here ('Name: value'), not a host; URLs go as arguments: http://" + h + (h.contains("/") ? "" : "/"));
+            }
             hdrs.put(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
         }
         List<URI> targets = load(err);
@@ -172,7 +175,7 @@ public class httpcheck implements Callable<Integer> {
                 prom(report, shown, System.out);
                 err.println(report.summaryLine());
             } else {
-                report.render(output.format, shown, System.out, err);
+                report.wide(output.wide).render(output.format, shown, System.out, err);
             }
         }
         return report.failed() == 0 ? Cli.OK : Cli.FAILED;
@@ -240,7 +243,7 @@ public class httpcheck implements Callable<Integer> {
             Labels l = Labels.of("url", (String) r.get("target"), "status", (String) r.get("status"));
             up.dataPoint(Prom.point(l, Report.isOk(r) ? 1 : 0));
             if (r.get("code") != null) code.dataPoint(Prom.point(l, (Integer) r.get("code")));
-            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, (Double) r.get("latency_ms") / 1000));
+            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, Prom.seconds((Double) r.get("latency_ms"))));
             if (r.get("tls_days_left") != null) days.dataPoint(Prom.point(l, (Double) r.get("tls_days_left")));
         }
         Prom.write(out, up.build(), code.build(), latency.build(), days.build(),

@@ -921,7 +921,7 @@ public class inspect implements Callable<Integer> {
 
     static String summaryLine(List<Map<String, Object>> rows, String host, long elapsedMs) {
         Map<String, Long> n = counts(rows);
-        String line = "inspect: " + rows.size() + " checks on " + host + ": " + n.get("ok") + " OK, " + n.get("warn") + " WARN, " + n.get("crit") + " CRIT";
+        String line = "inspect: " + rows.size() + (rows.size() == 1 ? " check on " : " checks on ") + host + ": " + n.get("ok") + " OK, " + n.get("warn") + " WARN, " + n.get("crit") + " CRIT";
         if (n.get("not-run") > 0) line += ", " + n.get("not-run") + " not run";
         return line + " in " + Cli.formatDuration(elapsedMs);
     }
@@ -987,7 +987,7 @@ public class inspect implements Callable<Integer> {
                     @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) o;
                     boolean millis = "ms".equals(m.get("unit"));                // Prometheus counts time in seconds
                     String unit = millis ? "seconds" : "%".equals(m.get("unit")) ? "percent" : (String) m.get("unit");
-                    double v = (Double) m.get("value") / (millis ? 1000 : 1);
+                    double v = millis ? Prom.seconds((Double) m.get("value")) : (Double) m.get("value");
                     value.dataPoint(Prom.point(l.add("measure", (String) m.get("name")).add("unit", unit), v));
                 }
             }

@@ -1248,8 +1248,8 @@ public class logship implements Callable<Integer> {
                 Thread.sleep(statsInterval.toMillis());
                 long now = System.nanoTime(), lines = linesShipped.get(), bytes = bytesRead.get();
                 double secs = (now - lastNs) / 1e9;
-                err.printf(Locale.ROOT, "logship: %d files, %.0f lines/s, %.1f MB/s read, %d lines shipped so far, lag %s, retries %d, buffer %d/%d%n",
-                        tailers.size(), (lines - lastLines) / secs, (bytes - lastBytes) / secs / 1e6, lines, lag(), retries.get(), queue.size(), buffer);
+                err.printf(Locale.ROOT, "logship: %d file%s, %.0f lines/s, %.1f MB/s read, %d lines shipped so far, lag %s, retries %d, buffer %d/%d%n",
+                        tailers.size(), tailers.size() == 1 ? "" : "s", (lines - lastLines) / secs, (bytes - lastBytes) / secs / 1e6, lines, lag(), retries.get(), queue.size(), buffer);
                 lastLines = lines;
                 lastBytes = bytes;
                 lastNs = now;
@@ -1274,8 +1274,9 @@ public class logship implements Callable<Integer> {
 
     private String statsLine(BlockingQueue<CompletableFuture<Parsed>> queue) {
         double secs = (System.nanoTime() - startNs) / 1e9;
-        return String.format(Locale.ROOT, "logship: %d lines read, %d shipped in %d batches, %d filtered, %d parse errors (%d regex over budget), "
-                + "%d truncated, %d retries; %.1f s, %.0f lines/s", linesRead.get(), linesShipped.get(), batches.get(), filtered.get(),
+        return String.format(Locale.ROOT, "logship: %d lines read, %d shipped in %d %s, %d filtered, %d parse errors (%d regex over budget), "
+                + "%d truncated, %d retries; %.1f s, %.0f lines/s", linesRead.get(), linesShipped.get(), batches.get(),
+                batches.get() == 1 ? "batch" : "batches", filtered.get(),
                 parseErrors.get(), regexTimeouts.get(), truncatedLines.get(), retries.get(), secs, linesShipped.get() / Math.max(secs, 1e-3));
     }
 

@@ -66,7 +66,10 @@ public class ops implements Callable<Integer> {
         JsonNode scripts = catalog.get("scripts");
         if (name != null) {
             for (JsonNode s : scripts) if (s.get("name").asText().equals(name)) return show(s, out);
-            throw new Cli.InputError("no script named '" + name + "' (try: ops)");
+            List<String> names = new ArrayList<>();
+            scripts.forEach(s -> names.add(s.get("name").asText()));
+            String near = Cli.nearest(name, names);
+            throw new Cli.InputError("no script named '" + name + "'" + (near == null ? "" : "; did you mean " + near + "?") + " (try: ops)");
         }
         if (format.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(catalog));

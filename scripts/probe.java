@@ -147,7 +147,7 @@ public class probe implements Callable<Integer> {
                 prom(report, shown, System.out);
                 err.println(report.summaryLine());
             } else {
-                report.render(output.format, shown, System.out, err);
+                report.wide(output.wide).render(output.format, shown, System.out, err);
             }
         }
         if (fdFailures.get() > 0) {
@@ -316,7 +316,7 @@ public class probe implements Callable<Integer> {
         for (var r : rows) {
             Labels l = Labels.of("target", (String) r.get("target"), "port", String.valueOf(r.get("port")));
             up.dataPoint(Prom.point(l, Report.isOk(r) ? 1 : 0));
-            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, (Double) r.get("latency_ms") / 1000.0));
+            if (r.get("latency_ms") != null) latency.dataPoint(Prom.point(l, Prom.seconds((Double) r.get("latency_ms"))));
             status.dataPoint(Prom.point(l.add("status", (String) r.get("status")), 1));
         }
         var duration = Prom.gauge("ops_probe_duration_seconds", "Wall time of the last run")

@@ -155,7 +155,7 @@ public class sysinfo implements Callable<Integer> {
                     Report.Column.right("threads", "thr"), Report.Column.right("open_files", "files"), Report.Column.left("command", "command"));
             case "interfaces" -> List.of(Report.Column.left("name", "iface"), Report.Column.left("addresses", "addresses"),
                     Report.Column.right("rx_bytes", "rx"), Report.Column.right("tx_bytes", "tx"), Report.Column.right("rx_errors", "rx err"),
-                    Report.Column.right("tx_errors", "tx err"), Report.Column.right("speed_mbps", "Mb/s"));
+                    Report.Column.right("tx_errors", "tx err"), Report.Column.right("speed_mbps", "link Mbit/s"));
             case "listening" -> List.of(Report.Column.left("address", "address"), Report.Column.right("port", "port"),
                     Report.Column.right("pid", "pid"), Report.Column.left("process", "process"));
             default -> List.of();

@@ -84,6 +84,25 @@ class CatalogTest {
         assertTrue(ci.contains("./jbang tests/run.java"), ".ci/run must call the README's test command");
     }
 
+    /** Help wraps at 80 columns in every script, like the rest of a terminal's tools. */
+    @Test void everyHelpFits80Columns() throws Exception {
+        for (String name : scriptNames()) {
+            var main = Class.forName(name).getMethod("main", String[].class);
+            var r = ScriptRun.run(args -> {
+                try {
+                    main.invoke(null, (Object) args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "--help");
+            assertEquals(0, r.exit(), name + ": " + r);
+            for (String line : r.out().lines().toList()) assertTrue(line.length() <= 80, name + " --help, " + line.length() + " columns: " + line);
+        }
+    }
+
     @Test void opsListsTheCatalog() {
         var r = ScriptRun.run(ops::main);
         assertEquals(0, r.exit(), r.toString());
@@ -94,5 +113,6 @@ class CatalogTest {
         var bad = ScriptRun.run(ops::main, "nope");
         assertEquals(2, bad.exit());
         assertEquals("ops: no script named 'nope' (try: ops)\n", bad.err());
+        assertEquals("ops: no script named 'prbe'; did you mean probe? (try: ops)\n", ScriptRun.run(ops::main, "prbe").err());
     }
 }

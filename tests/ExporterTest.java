@@ -54,7 +54,8 @@ class ExporterTest {
     Running start(Map<String, String> env, String... args) throws Exception {
         int port = Proc.freePort();
         List<String> cmd = new ArrayList<>(Proc.javaCommand("exporter", scriptFlags().toArray(String[]::new)));
-        boolean listen = List.of(args).contains("--listen");
+        String listenFlag = List.of(args).contains("--web.listen-address") ? "--web.listen-address" : "--listen";
+        boolean listen = List.of(args).contains(listenFlag);
         if (!listen) cmd.addAll(List.of("--listen", "127.0.0.1:" + port));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(tmp, "exporter", ".err");
@@ -62,7 +63,7 @@ class ExporterTest {
         pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
-        if (listen) port = Integer.parseInt(args[List.of(args).indexOf("--listen") + 1].replaceAll(".*:", ""));
+        if (listen) port = Integer.parseInt(args[List.of(args).indexOf(listenFlag) + 1].replaceAll(".*:", ""));
         Running r = new Running(p, "http://127.0.0.1:" + port, err);
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.readString(err).contains("exporter: serving")) {
@@ -75,6 +76,20 @@ class ExporterTest {
 
     Running start(String... args) throws Exception {
         return start(Map.of(), args);
+    }
+
+    /** A systemd unit written for node_exporter works unchanged: its flag names, and ':PORT' meaning every interface. */
+    @org.junit.jupiter.api.Test
+    void nodeExportersFlagNamesWork() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("textfiles-ne"));
+        Files.writeString(dir.resolve("a.prom"), "ops_from_a_unit 1\n");
+        int port = Proc.freePort();
+        Running r = start("--web.listen-address", ":" + port, "--collector.textfile.directory", dir.toString(),
+                "--web.telemetry-path", "/metrics", "--no-collector.netdev");
+        String body = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(r.base() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(body.contains("ops_from_a_unit 1") && body.contains("node_load1 ") && !body.contains("node_network_receive_bytes_total"), body);
+        assertTrue(r.stderr().contains("serving http://[::]:" + port + "/metrics"), r.stderr());
     }
 
     @AfterEach
@@ -454,6 +469,8 @@ class ExporterTest {
                 {new String[] {"--collector-timeout", "0s"}, "--collector-timeout must be more than 0"},
                 {new String[] {"--collector.filesystem.mount-points-exclude", "^/(dev"}, "--collector.filesystem.mount-points-exclude '^/(dev': bad regex: Unclosed group near index 6"},
                 {new String[] {"--no-collector.disk"}, "Unknown option: '--no-collector.disk'"},
+                {new String[] {"--web.telemetry-path", "/m"}, "--web.telemetry-path /m: only /metrics is served"},
+                {new String[] {"--listen", "127.0.0.1:9", "--web.listen-address", ":9"}, "--listen and --web.listen-address: give one of them"},
             };
             for (Object[] c : cases) {
                 var r = ScriptRun.run(exporter::main, (String[]) c[0]);

@@ -51,6 +51,34 @@ class FanoutTest {
     }
 
 
+    /** Re-run only what failed: --format hosts --only-failed pipes into another run; probe's rows do too. */
+    @Test void failedHostsPipeIntoTheNextRun() {
+        String h1 = hosts.get(0), h2 = hosts.get(1), down = "root@127.0.0.1:" + freePortQuietly();
+        var first = fanout("--format", "hosts", "--only-failed", "-H", h1 + "," + h2 + "," + down,
+                "--", "case \"$SSH_CONNECTION\" in *' 127.0.0.12 '*) exit 7;; esac");
+        assertEquals(1, first.exit(), first.toString());
+        assertEquals(h2 + "\n" + down + "\n", first.out(), "the failed hosts, as given");
+        assertTrue(first.err().startsWith("fanout: 3 hosts, 1 ok, 2 failed"), first.err());
+        assertEquals(h2 + "\n", fanout("--format", "hosts", "--status", "exit", "-H", h1 + "," + h2 + "," + down,
+                "--", "case \"$SSH_CONNECTION\" in *' 127.0.0.12 '*) exit 7;; esac").out());
+
+        var again = ScriptRun.withStdin(first.out(), fanout::main, "-F", "none", "--known-hosts", knownHosts.toString(), "-i", key.toString(),
+                "--format", "json", "-", "--", "echo again");
+        assertEquals(java.util.Set.of(h2, down), again.rows().keySet(), again.toString());
+        assertEquals("ok", again.rows().get(h2).get("status").asText());
+
+        var probed = ScriptRun.run(probe::main, "--format", "hosts", "--only-failed", "-p", "22", "-H", "deploy@" + h1 + "," + down);
+        assertEquals(down + "\n", probed.out(), "probe keeps user@ and :port: " + probed);
+    }
+
+    static int freePortQuietly() {
+        try {
+            return Proc.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test void successNonZeroExitAndStderrPerHost() {
         String h1 = hosts.get(0), h2 = hosts.get(1);
         var r = fanout("--format", "json", "-H", h1 + "," + h2,
@@ -212,6 +240,8 @@ class FanoutTest {
                 "--accept-new", "--format", "json", "-H", h, "--", "true");
         assertEquals(0, accept.exit(), accept.toString());
         assertEquals(1, accept.json().get("summary").get("host_keys_recorded").asInt());
+        assertTrue(accept.err().matches("(?s)fanout: --accept-new: recorded \\[" + h.replace(":", "]:").replace(".", "\\.")
+                + " ssh-ed25519 SHA256:\\S+ in " + java.util.regex.Pattern.quote(kh.toString()) + "\n"), "one line a key recorded:\n" + accept.err());
         String line = Files.readString(kh).trim();
         assertTrue(line.startsWith("[" + h.replace(":", "]:") + " ssh-ed25519 "), line);
 
@@ -283,6 +313,11 @@ class FanoutTest {
         assertTrue(out.contains("127.0.0.13:" + port + " (1) exit 2\n---------------\nodd\n"), out);
         assertTrue(out.contains("127.0.0.15:" + port + " (1) refused: connection refused"), out);
         assertTrue(out.indexOf("(3)") < out.indexOf("exit 2"), "the majority first, the odd ones out last");
+        assertFalse(out.contains("---------------\n---------------"), "no doubled rules:\n" + out);
+
+        var twoFailures = fanout("-b", "-H", refused + "," + hosts.get(0), "--", "exit 3");
+        assertTrue(twoFailures.out().contains(" (1) exit 3\n") && twoFailures.out().contains(" (1) refused"), twoFailures.out());
+        assertFalse(twoFailures.out().contains("---------------\n---------------"), "no doubled rules between failures:\n" + twoFailures.out());
 
         var md = fanout("--format", "md", "-H", String.join(",", hosts), "--", "echo same");
         assertTrue(md.out().contains("- `127.0.0.[11-14]:" + port + "` (4): ok\n\n```text\nsame\n```"), md.out());

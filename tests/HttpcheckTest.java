@@ -151,6 +151,8 @@ class HttpcheckTest {
             {"-H 'Accept application/json': expected 'Name: value'", "-H", "Accept application/json", base + "/ok"},
             {"nope.txt: no such file", "-f", "nope.txt"},
             {"--insecure and --cacert contradict", "-k", "--cacert", caPem.toString(), base + "/ok"},
+            {"-H '127.0.0.1:8088' is a header here ('Name: value'), not a host; URLs go as arguments: http://127.0.0.1:8088/", "-H", "127.0.0.1:8088"},
+            {"argument: 'http//db1:8080/health' is not a URL; did you mean http://db1:8080/health ?", "http//db1:8080/health"},
         };
         for (String[] c : cases) {
             var r = httpcheck(java.util.Arrays.copyOfRange(c, 1, c.length));

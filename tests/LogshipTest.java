@@ -392,7 +392,7 @@ class LogshipTest {
             while (System.nanoTime() < end && !Files.readString(err).contains("2 lines shipped so far")) Thread.sleep(100);
             String text = Files.readString(err);
             assertTrue(text.contains("logship: following " + dir.resolve("a.log") + " (new)\n"), text);
-            assertTrue(text.matches("(?s).*logship: 1 files, \\d+ lines/s, [\\d.]+ MB/s read, 2 lines shipped so far, lag 0, .*"), text);
+            assertTrue(text.matches("(?s).*logship: 1 file, \\d+ lines/s, [\\d.]+ MB/s read, 2 lines shipped so far, lag 0, .*"), text);
         } finally {
             p.destroy();
             p.waitFor();

@@ -213,6 +213,8 @@ class ProbeTest {
             assertTrue(bad.err().startsWith("probe: "), bad.err());
         }
         assertTrue(probe("--timeout", "3x", "-H", ssh1).err().contains("bad duration '3x'"));
+        assertEquals("probe: Unknown option: '--timout'; did you mean --timeout?\nTry 'probe --help' for usage.\n",
+                probe("--timout", "1s", "-H", ssh1).err(), "a typo gets the nearest option");
         assertTrue(probe("--sort", "nope", "-H", ssh1).err().contains("unknown key 'nope' (expected one of input, status, target, latency)"));
     }
 

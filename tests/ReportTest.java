@@ -61,4 +61,27 @@ class ReportTest {
         assertTrue(csv.contains("bb,timeout,\"x,\"\"y\"\"\"\n"), csv);
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("tool: 4 hosts"), "summary on stderr for csv");
     }
+
+    @Test void oneRowIsOneTargetNotOneTargets() {
+        var r = new Report("probe", "targets", List.of(Report.Column.left("status", "status"))).add(row("a", "ok", null)).elapsedMs(5);
+        assertEquals("probe: 1 target, 1 ok, 0 failed in 5ms", r.summaryLine());
+    }
+
+    /** Tables fit 120 columns: the free text is cut, never the status; --wide shows it all. */
+    @Test void aTableFits120ColumnsUnlessWide() {
+        String longText = "no route to host ".repeat(20).strip();
+        var r = new Report("tool", "hosts", List.of(Report.Column.left("target", "target"), Report.Column.left("status", "status"),
+                Report.Column.left("detail", "detail"))).add(row("web01.example.internal", "unreachable", longText)).elapsedMs(1);
+        String t = render(r, Report.Format.table, System.err);
+        for (String line : t.lines().toList()) assertTrue(line.length() <= 120, line.length() + ": " + line);
+        assertTrue(t.contains("web01.example.internal  unreachable  no route to host no route") && t.contains("...\n"), t);
+        String wide = render(r.wide(true), Report.Format.table, System.err);
+        assertTrue(wide.contains(longText + "\n"), wide);
+    }
+
+    @Test void promSecondsHaveNoBinaryNoise() {
+        assertEquals("0.0061", String.valueOf(Prom.seconds(6.1)));
+        assertEquals("0.1234", String.valueOf(Prom.seconds(123.4)));
+    }
 }
+

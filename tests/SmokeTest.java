@@ -104,7 +104,7 @@ class SmokeTest {
             assertEquals(2, lines.size(), r.out());
             assertTrue(lines.get(1).contains("\"fields\":{\"level\":\"warn\",\"msg\":\"two\"}"), r.out());
             String ours = r.err().lines().filter(l -> !l.startsWith("[jbang]")).collect(java.util.stream.Collectors.joining("\n"));
-            assertTrue(ours.startsWith("logship: following 1 file for --path '" + f + "': " + f + "\nlogship: 2 lines read, 2 shipped in 1 batches")
+            assertTrue(ours.startsWith("logship: following 1 file for --path '" + f + "': " + f + "\nlogship: 2 lines read, 2 shipped in 1 batch,")
                     && ours.lines().count() == 2, "what it follows, then one stats line:\n" + ours);
         } finally {
             java.nio.file.Files.delete(f);

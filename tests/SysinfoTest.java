@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -114,4 +115,30 @@ class SysinfoTest {
         assertEquals(2, sysinfo("--top", "0").exit());
         assertEquals(2, sysinfo("--sample", "soon").exit());
     }
+
+    @Test void javaCommandLinesShowTheMainClassNotTheClassPath() {
+        assertEquals("java com.example.Main --port 8080", HostFacts.shortCommand(
+                "/usr/lib/jvm/temurin-25/bin/java -Xmx1g -cp /a/b.jar:/c/d.jar -Dx=y --add-opens java.base/java.lang=ALL-UNNAMED com.example.Main --port 8080"));
+        assertEquals("java -jar app.jar serve", HostFacts.shortCommand("java -XX:+UseSerialGC -jar app.jar serve"));
+        assertEquals("/usr/sbin/sshd -D", HostFacts.shortCommand("/usr/sbin/sshd -D"));
+    }
+
+    @Test void topByCpuListsOnlyWhatUsedCpu() {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (double cpu : new double[] {0.0, 12.5, 0.0, 3.0}) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("cpu_pct", cpu);
+            m.put("command", "[kworker] " + cpu);
+            rows.add(m);
+        }
+        var top = HostFacts.topBy(rows, "cpu_pct", 10);
+        assertEquals(List.of(12.5, 3.0), top.stream().map(r -> r.get("cpu_pct")).toList());
+    }
+
+    @Test void theInterfaceSpeedColumnSaysMbitPerSecond() {
+        var r = sysinfo("--section", "net");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("LINK MBIT/S"), r.out());
+    }
 }
+

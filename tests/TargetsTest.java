@@ -109,6 +109,7 @@ class TargetsTest {
         [2001:db8::1]22     | hosts.txt:1: unexpected '22' after ']' (expected ':PORT'): '[2001:db8::1]22'
         [2001:zz::1]:22     | hosts.txt:1: bad IPv6 address '2001:zz::1': '[2001:zz::1]:22'
         web:22:33           | hosts.txt:1: bad IPv6 address 'web:22:33': 'web:22:33'
+        web01,web02         | hosts.txt:1: one target a line (commas separate targets only after -H): 'web01,web02'
         """)
     void badLinesNameFileLineAndText(String line, String expected) {
         var e = assertThrows(Cli.InputError.class, () -> parse(line));
