@@ -104,8 +104,8 @@ public final class Cli {
     /** Bad input found while running: one line, exit 2; anything else is our bug: exit 3. */
     private static final class RunErrors implements CommandLine.IExecutionExceptionHandler {
         @Override public int handleExecutionException(Exception ex, CommandLine c, CommandLine.ParseResult parsed) {
-            if (ex instanceof InputError) {
-                c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            if (ex instanceof InputError) {                         // several problems: one line each
+                c.getErr().println(c.getCommandName() + ": " + ex.getMessage().replace("\n", "\n" + c.getCommandName() + ": "));
                 return USAGE;
             }
             if (ex instanceof ExitCalled e) throw e;

@@ -37,6 +37,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed YAML input with errors a tired human can act on. {@link #load} binds a YAML file to records
@@ -78,11 +80,28 @@ public final class Yaml {
         public Invalid(String path, String message) { super(message); this.path = path; }
     }
 
-    /** A bound document plus where each of its keys and values is in the file. */
-    public record Doc<T>(Path file, T value, Map<String, JsonLocation> keys, Map<String, JsonLocation> values) {
+    /**
+     * A bound document plus where each of its keys and values is in the file. {@code errors} are the
+     * items of a top-level list that could not be bound (each left null in {@code value}, its
+     * message kept), so a caller reports every bad item at once instead of only the first.
+     */
+    public record Doc<T>(Path file, T value, Map<String, JsonLocation> keys, Map<String, JsonLocation> values,
+                         Map<Integer, String> errors) {
         /** "file:LINE:COL: path: message", located at the path or its nearest present parent. */
         public Cli.InputError error(Invalid e) {
-            return new Cli.InputError(where(file, locate(e.path)) + (e.path.isEmpty() ? "" : e.path + ": ") + e.getMessage());
+            return new Cli.InputError(message(e));
+        }
+
+        public String message(Invalid e) {
+            return where(file, locate(e.path)) + (e.path.isEmpty() ? "" : e.path + ": ") + e.getMessage();
+        }
+
+        /** Every message (binding errors and {@code more}), in the order of the file, as one InputError. */
+        public Cli.InputError errors(List<String> more) {
+            List<String> all = new ArrayList<>(errors.values());
+            all.addAll(more);
+            all.sort(java.util.Comparator.comparing(Yaml::position));
+            return new Cli.InputError(String.join("\n", all));
         }
 
         JsonLocation locate(String path) {
@@ -103,7 +122,7 @@ public final class Yaml {
                     if (n != Math.rint(n) || n < 0) throw new IllegalArgumentException();
                     return new Size((long) n);
                 }))
-                .addDeserializer(Percent.class, new Scalar<>(Percent.class, t -> percent(Double.parseDouble(t.strip().replaceFirst("\\s*%$", ""))), Yaml::percent));
+                .addDeserializer(Percent.class, new Scalar<>(Percent.class, t -> percent(Double.parseDouble(t.strip().replaceFirst("\\s*%$", ""))), Yaml::bareNumberPercent));
         return new ObjectMapper(factory)
                 .registerModule(types)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -115,6 +134,12 @@ public final class Yaml {
     private static Percent percent(double v) {
         if (!(v >= 0 && v <= 100)) throw new IllegalArgumentException();
         return new Percent(v);
+    }
+
+    /** A bare number between 0 and 1 is most likely a fraction ("0.9" for 90%): refused, see fractionHint. */
+    private static Percent bareNumberPercent(double v) {
+        if (v > 0 && v < 1) throw new IllegalArgumentException();
+        return percent(v);
     }
 
     /** A value written as text ("3s") or as a bare number (seconds, bytes, percent). */
@@ -163,12 +188,30 @@ public final class Yaml {
         if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) throw new Cli.InputError(file + ": empty (nothing to read)");
         Map<String, JsonLocation> keys = new HashMap<>(), values = new HashMap<>();
         Map<String, String> shown = new HashMap<>();
+        Map<Integer, String> errors = new java.util.TreeMap<>();
+        Doc<T> doc = new Doc<>(file, null, keys, values, errors);
         try {
             locate(file, text, keys, values, shown);                // YAML syntax and duplicate keys fail here
-            return new Doc<>(file, MAPPER.readValue(text, type), keys, values);
+            com.fasterxml.jackson.databind.JsonNode root = MAPPER.readTree(text);
+            // Bind; an item of a top-level list that fails is kept as an error and bound as null, and
+            // binding goes on, so that every bad item is reported, not only the first.
+            while (true) {
+                try {
+                    return new Doc<>(file, MAPPER.treeToValue(root, type), keys, values, errors);
+                } catch (JsonMappingException m) {
+                    var path = m.getPath();
+                    if (path.size() < 2 || path.get(0).getFieldName() == null || path.get(1).getIndex() < 0
+                            || !(root.get(path.get(0).getFieldName()) instanceof com.fasterxml.jackson.databind.node.ArrayNode list)
+                            || list.get(path.get(1).getIndex()).isNull()) {
+                        errors.put(-1, describe(doc, m, shown, text));
+                        throw doc.errors(List.of());
+                    }
+                    errors.put(path.get(1).getIndex(), describe(doc, m, shown, text));
+                    list.set(path.get(1).getIndex(), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                }
+            }
         } catch (JsonProcessingException e) {
-            Doc<T> doc = new Doc<>(file, null, keys, values);
-            throw new Cli.InputError(describe(doc, e, shown));
+            throw new Cli.InputError(describe(doc, e, shown, text));
         } catch (IOException e) {                                  // not from a String, but the API says so
             throw new Cli.InputError(file + ": " + Cli.message(e, e.getClass().getSimpleName()));
         }
@@ -244,8 +287,8 @@ public final class Yaml {
     }
 
     /** The one-line message for anything Jackson or the YAML parser threw. */
-    private static String describe(Doc<?> doc, JsonProcessingException e, Map<String, String> shown) {
-        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) return syntax(doc.file(), y);
+    private static String describe(Doc<?> doc, JsonProcessingException e, Map<String, String> shown, String text) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) return syntax(doc.file(), text, y);
         if (!(e instanceof JsonMappingException m)) {
             return where(doc.file(), e.getLocation()) + e.getOriginalMessage();
         }
@@ -274,7 +317,10 @@ public final class Yaml {
         }
         if (m instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             String got = shown.getOrDefault(at, "something else");
-            return where(doc.file(), valueAt(doc, at)) + prefix + "expected " + expected(mi.getTargetType()) + ", got " + got + hint(got);
+            String fraction = mi.getTargetType() == Percent.class && got.matches("0?\\.\\d+")
+                    ? " (" + got + " reads as a fraction; percentages are 0-100: write " + Math.round(Double.parseDouble(got) * 100) + " for "
+                      + Math.round(Double.parseDouble(got) * 100) + "%, or '" + got + "%' if you mean it)" : "";
+            return where(doc.file(), valueAt(doc, at)) + prefix + "expected " + expected(mi.getTargetType()) + ", got " + got + hint(got) + fraction;
         }
         return where(doc.file(), doc.locate(at)) + prefix + m.getOriginalMessage().lines().findFirst().orElse("invalid");
     }
@@ -310,13 +356,35 @@ public final class Yaml {
     }
 
     /** A YAML syntax error: the parser's problem and where it is, with a hint for the usual cause. */
-    private static String syntax(Path file, org.yaml.snakeyaml.error.MarkedYAMLException y) {
+    private static String syntax(Path file, String text, org.yaml.snakeyaml.error.MarkedYAMLException y) {
         var mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
         String problem = String.valueOf(y.getProblem()).replace("\\t(TAB)", "a tab").replace("\t(TAB)", "a tab")
                 .replaceAll("\\s+", " ").strip();
+        if (mark != null && (problem.contains("<block end>") || problem.contains("mapping values are not allowed"))) {
+            String[] lines = text.split("\n", -1);
+            int at = Math.min(mark.getLine(), lines.length - 1), above = at - 1;
+            while (above >= 0 && (lines[above].isBlank() || lines[above].strip().startsWith("#"))) above--;
+            if (above >= 0) {
+                return file + ":" + (at + 1) + ": bad indentation: this line starts at column " + (indent(lines[at]) + 1)
+                        + ", the one above at column " + (indent(lines[above]) + 1) + "; keys of one mapping line up (YAML)";
+            }
+        }
         String hint = problem.contains("tab") ? "" : " (YAML syntax; check the indentation and that ':' is followed by a space)";
         String where = mark == null ? file + ": " : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
         return where + problem + hint;
+    }
+
+    /** "file:12:5: ..." sorts by line, then column (messages without a line first). */
+    private static long position(String message) {
+        Matcher m = Pattern.compile(":(\\d+)(?::(\\d+))?: ").matcher(message);
+        return m.find() ? Long.parseLong(m.group(1)) * 10_000 + (m.group(2) == null ? 0 : Long.parseLong(m.group(2))) : 0;
+    }
+
+    /** Where a line's content starts: spaces, and a list item's "- " counts as indentation. */
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '-' && i + 1 < line.length() && line.charAt(i + 1) == ' ')) i++;
+        return i;
     }
 
     /** How a value of {@code type} is written, for "expected ...". */

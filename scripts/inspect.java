@@ -255,7 +255,9 @@ public class inspect implements Callable<Integer> {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    static List<Task> validate(Plan plan) {
+    /** Every check of the plan, or an InputError listing every problem found (one line each, in file order). */
+    static List<Task> validate(Yaml.Doc<Plan> doc) {
+        Plan plan = doc.value();
         if (plan.checks() == null || plan.checks().isEmpty()) {
             throw new Yaml.Invalid("checks", "the plan has no checks (expected a list under 'checks:')");
         }
@@ -264,19 +266,26 @@ public class inspect implements Callable<Integer> {
             defaultTimeout = positive("defaults.timeout", plan.defaults().timeout());
         }
         List<Task> tasks = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < plan.checks().size(); i++) {
+            if (doc.errors().containsKey(i)) continue;                   // could not be read: its error is already there
             Check c = plan.checks().get(i);
             String at = "checks[" + i + "]";
-            if (c == null) throw new Yaml.Invalid(at, "empty check (expected a mapping with 'kind:' and its keys)");
-            Task t = validate(c, i, at, defaultTimeout);
-            Integer prev = names.putIfAbsent(t.name(), i);
-            if (prev != null) {
-                throw new Yaml.Invalid(c.name() != null ? at + ".name" : at, "a second check named '" + t.name() + "' (checks[" + prev
-                        + "] has that name); give each check its own 'name:'");
+            try {
+                if (c == null) throw new Yaml.Invalid(at, "empty check (expected a mapping with 'kind:' and its keys)");
+                Task t = validate(c, i, at, defaultTimeout);
+                Integer prev = names.putIfAbsent(t.name(), i);
+                if (prev != null) {
+                    throw new Yaml.Invalid(c.name() != null ? at + ".name" : at, "a second check named '" + t.name() + "' (checks[" + prev
+                            + "] has that name); give each check its own 'name:'");
+                }
+                tasks.add(t);
+            } catch (Yaml.Invalid e) {
+                problems.add(doc.message(e));
             }
-            tasks.add(t);
         }
+        if (!problems.isEmpty() || !doc.errors().isEmpty()) throw doc.errors(problems);
         return tasks;
     }
 
@@ -855,7 +864,7 @@ public class inspect implements Callable<Integer> {
         Yaml.Doc<Plan> doc = Yaml.load(planFile, Plan.class);
         List<Task> tasks;
         try {
-            tasks = validate(doc.value());
+            tasks = validate(doc);
         } catch (Yaml.Invalid e) {
             throw doc.error(e);
         }

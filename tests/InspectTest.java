@@ -303,7 +303,9 @@ class InspectTest {
         {"  - kind: disk\n    mount: /\n    used: 90%", "5:11: checks[1].used: expected thresholds like {warn: 80, crit: 90} (either or both), got '90%'"},
         {"  - kind:tcp", "3:5: checks[1]: expected a mapping with 'kind:' and its keys, got 'kind:tcp' (YAML needs a space after ':')"},
         {"  - kind: tcp\n   host: a",
-         "4:4: expected <block end>, but found '<block mapping start>' (YAML syntax; check the indentation and that ':' is followed by a space)"},
+         "4: bad indentation: this line starts at column 4, the one above at column 5; keys of one mapping line up (YAML)"},
+        {"  - {kind: memory, used: {warn: 0.9}}", "3:33: checks[1].used.warn: expected a percentage 0-100 like 80 or 80%, got 0.9"
+                + " (0.9 reads as a fraction; percentages are 0-100: write 90 for 90%, or '0.9%' if you mean it)"},
         {"\t- kind: tcp", "3:1: found character 'a tab' that cannot start any token. (Do not use a tab for indentation)"},
         {"  - kind: process\n    regex: 'java ('", "4:5: checks[1].regex: bad regex: Unclosed group near index 6 of 'java ('"},
         {"  - {kind: process, process: a, regex: b}",
@@ -343,6 +345,21 @@ class InspectTest {
             assertFalse(Files.exists(marker), "a check ran although the plan was bad:\n" + c[0]);
         }
         assertTrue(wrong.isEmpty(), wrong.size() + " of " + BAD_PLANS.length + " bad plans misreported:\n\n" + String.join("\n", wrong));
+    }
+
+    /** Every problem of a plan at once, one line each in file order, not one per run. */
+    @Test void everyPlanErrorIsReportedAtOnce() throws Exception {
+        Path p = plan("many.yaml", "checks:\n  - {kind: disk, path: /}\n  - {kind: tcp, host: a, port: ssh}\n  - {kind: nope}\n"
+                + "  - {kind: memory}\n  - {kind: tcp, host: b, port: 70000}\n  - {kind: memory}\n");
+        var r = inspect("--validate", p.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(String.join("\n",
+                "inspect: " + p + ":2:18: checks[0]: unknown key 'path'; expected one of: name, group, severity, mount, used, inodes, free",
+                "inspect: " + p + ":3:32: checks[1].port: expected a whole number, got 'ssh'",
+                "inspect: " + p + ":4:6: checks[2].kind: unknown kind 'nope' (expected one of: command, disk, file, http, load, memory, process, tcp)",
+                "inspect: " + p + ":6:26: checks[4].port: port 70000 is out of range (expected 1-65535)",
+                "inspect: " + p + ":7:5: checks[5]: a second check named 'memory' (checks[3] has that name); give each check its own 'name:'") + "\n",
+                r.err());
     }
 
     @Test void badFilesAndOptions() throws Exception {
