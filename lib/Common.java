@@ -33,7 +33,8 @@ public final class Common {
     /** --format / --only-failed / --status / --sort / --wide. */
     public static class OutputOptions {
         @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
-                description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+                description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). md is a "
+                        + "GitHub/Mattermost table, slack a code block; hosts writes the targets for another run.")
         public Report.Format format;
 
         @Option(names = "--only-failed", description = "Show only the rows that failed (the summary still counts all).")

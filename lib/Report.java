@@ -21,7 +21,8 @@ import java.util.function.Function;
  * keys the table, Markdown and CSV show. A row is ok when its "status" is "ok".
  *
  * <pre>
- *   table/md: rows, then the summary line on stdout
+ *   table/md: rows, then the summary line on stdout (md: a GitHub/Mattermost table)
+ *   slack:    the summary line, then the table in a code block (Slack renders no Markdown tables)
  *   json:     {"results":[row...],"summary":{"total","ok","failed","by_status","elapsed_ms",...}}
  *   csv:      header + rows on stdout, the summary line on stderr
  *   hosts:    each row's target as a hosts-file line (user@ and :port kept), the summary on stderr:
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * </pre>
  */
 public final class Report {
-    public enum Format { table, md, json, csv, prom, hosts }
+    public enum Format { table, md, slack, json, csv, prom, hosts }
 
     /** A visible column: its key, header, alignment, and how to read it from a row. */
     public record Column(String key, String header, boolean right, Function<Map<String, Object>, Object> value) {
@@ -109,6 +110,12 @@ public final class Report {
         switch (format) {
             case table -> { table(columns, shown, out, Cli.colorAllowed(out), wide ? Integer.MAX_VALUE : WIDTH); out.println(summaryLine()); }
             case md -> { markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
+            case slack -> {
+                out.println(summaryLine());
+                out.println("```");
+                table(columns, shown, out, false, wide ? Integer.MAX_VALUE : WIDTH);
+                out.println("```");
+            }
             case json -> json(shown, out);
             case csv -> { csv(shown, out); err.println(summaryLine()); }
             case hosts -> { shown.forEach(r -> out.println(hostsLine(r))); err.println(summaryLine()); }
@@ -195,12 +202,21 @@ public final class Report {
         for (var r : shown) {
             sb = new StringBuilder("|");
             for (Column c : columns) {
-                String text = cell(c.value().apply(r)).replace("|", "\\|").replace("`", "'");
+                String text = cell(c.value().apply(r)).replace("|", "\\|").replace("`", "\\`");
                 if (c.key().equals("status") && !isOk(r)) text = "**" + text + "**";
                 sb.append(' ').append(text).append(" |");
             }
             out.println(sb);
         }
+    }
+
+    /** {@code text} as a Markdown code span that keeps any backticks in it: `a`, ``a `b` c``. */
+    public static String code(String text) {
+        int longest = 0, run = 0;
+        for (char ch : text.toCharArray()) { run = ch == '`' ? run + 1 : 0; longest = Math.max(longest, run); }
+        String fence = "`".repeat(longest + 1);
+        boolean pad = text.startsWith("`") || text.endsWith("`");
+        return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
     }
 
     private void json(List<Map<String, Object>> shown, PrintStream out) {

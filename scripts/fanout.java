@@ -160,11 +160,11 @@ public class fanout implements Callable<Integer> {
     boolean gather;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (blocks, or -P / -b), md (gathered, for chats), json (every host, plus the groups) "
+            description = "text (blocks, or -P / -b), md (gathered, for chats), slack (gathered, in a code block), json (every host, plus the groups) "
                     + "or hosts (the hosts, one a line, as given: pipe them to another run) (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    enum Format { text, md, json, hosts }
+    enum Format { text, md, slack, json, hosts }
 
     @Option(names = "--only-failed", description = "With --format hosts: only the hosts that failed.")
     boolean onlyFailed;
@@ -756,6 +756,12 @@ public class fanout implements Callable<Integer> {
         switch (format) {
             case json -> json(runs, summary, slots);
             case md -> markdown(runs, summary);
+            case slack -> {                                     // Slack: plain text in one code block, the summary on top
+                out.println(summary.summaryLine() + " -- " + String.join(" ", command));
+                out.println("```");
+                gathered(runs);
+                out.println("```");
+            }
             case hosts -> {
                 for (HostRun r : runs) {
                     boolean wanted = (!onlyFailed || !r.status.equals("ok"))
@@ -807,11 +813,11 @@ public class fanout implements Callable<Integer> {
     }
 
     private void markdown(List<HostRun> runs, Report summary) {
-        out.println("**fanout** `" + String.join(" ", command).replace("`", "'") + "`" + (script != null ? " (script " + script.getFileName() + ")" : ""));
+        out.println("**fanout** " + Report.code(String.join(" ", command)) + (script != null ? " (script " + script.getFileName() + ")" : ""));
         out.println();
         for (Group g : groups(runs)) {
             String st = g.status().equals("ok") ? "ok" : "**" + g.status() + "**" + (g.detail() == null ? "" : ": " + g.detail().replace("`", "'"));
-            out.println("- `" + g.names() + "` (" + g.hosts().size() + "): " + st);
+            out.println("- " + Report.code(g.names()) + " (" + g.hosts().size() + "): " + st);
             String text = g.stdout() + (g.stderr().isEmpty() ? "" : (g.stdout().isEmpty() || g.stdout().endsWith("\n") ? "" : "\n") + "[stderr]\n" + g.stderr());
             if (!text.isEmpty()) {
                 String fence = "```";

@@ -114,8 +114,11 @@ public class inspect implements Callable<Integer> {
     Path planFile;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, md, json or prom (default: ${DEFAULT-VALUE}).")
+            description = "table, md (GitHub/Mattermost), slack (a code block), json or prom (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = "--wide", description = "Table: show details in full (default: cut to fit 120 columns).")
+    boolean wide;
 
     @Option(names = "--only-failed", description = "Show only WARN, CRIT and not-run checks (the summary still counts all).")
     boolean onlyFailed;
@@ -143,7 +146,7 @@ public class inspect implements Callable<Integer> {
             description = "Global deadline; checks not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 
-    enum Format { table, md, json, prom }
+    enum Format { table, md, slack, json, prom }
 
     public static void main(String... args) {
         Cli.main(new inspect(), args);
@@ -896,7 +899,7 @@ public class inspect implements Callable<Integer> {
             summary = summaryLine(rows, host, elapsed);
             List<Map<String, Object>> shown = rows.stream().filter(r -> !onlyFailed || !Report.isOk(r)).toList();
             switch (format) {
-                case table, md -> grouped(header, shown, summary, out);
+                case table, md, slack -> grouped(header, shown, summary, out);
                 case json -> Report.printJson(document(header, shown, rows, summary, elapsed), out);
                 case prom -> { prom(shown, out); err.println(summary); }
             }
@@ -951,16 +954,27 @@ public class inspect implements Callable<Integer> {
 
     /** table and md: a heading, then one table per group (in plan order), then the summary line. */
     private void grouped(Map<String, Object> header, List<Map<String, Object>> shown, String summary, PrintStream out) {
-        boolean md = format == Format.md;
+        boolean md = format == Format.md, slack = format == Format.slack;
         String head = header.get("title") + ": " + header.get("host") + ", " + header.get("started").toString().replace('T', ' ').replace("Z", " UTC");
-        out.println(md ? "### " + head : head);
+        if (slack) {                          // Slack renders neither headings nor tables: bold text and a code block
+            out.println("*" + head + "*");
+            out.println(summary);
+            out.println("```");
+        }
+        if (!slack) out.println(md ? "### " + head : head);
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         for (var r : shown) groups.computeIfAbsent((String) r.get("group"), g -> new ArrayList<>()).add(r);
+        boolean first = true;
         for (var g : groups.entrySet()) {
-            out.println();
+            if (!slack || !first) out.println();
+            first = false;
             out.println(md ? "#### " + g.getKey() + "\n" : "[" + g.getKey() + "]");
             if (md) Report.markdown(COLUMNS, g.getValue(), out);
-            else Report.table(COLUMNS, g.getValue(), out, Cli.colorAllowed(out));
+            else Report.table(COLUMNS, g.getValue(), out, !slack && Cli.colorAllowed(out), wide ? Integer.MAX_VALUE : Report.WIDTH);
+        }
+        if (slack) {
+            out.println("```");
+            return;
         }
         out.println();
         out.println(summary);

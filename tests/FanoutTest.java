@@ -319,6 +319,12 @@ class FanoutTest {
         assertTrue(twoFailures.out().contains(" (1) exit 3\n") && twoFailures.out().contains(" (1) refused"), twoFailures.out());
         assertFalse(twoFailures.out().contains("---------------\n---------------"), "no doubled rules between failures:\n" + twoFailures.out());
 
+        var ticks = fanout("--format", "md", "-H", hosts.get(0), "--", "echo `echo same`");
+        assertTrue(ticks.out().startsWith("**fanout** `` echo `echo same` ``\n"), "backticks survive: " + ticks.out());
+        var slack = fanout("--format", "slack", "-H", String.join(",", hosts), "--", "echo same");
+        assertTrue(slack.out().startsWith("fanout: 4 hosts, 4 ok, 0 failed") && slack.out().contains("\n```\n---------------\n127.0.0.[11-14]:" + port
+                + " (4)\n---------------\nsame\n```\n"), slack.out());
+
         var md = fanout("--format", "md", "-H", String.join(",", hosts), "--", "echo same");
         assertTrue(md.out().contains("- `127.0.0.[11-14]:" + port + "` (4): ok\n\n```text\nsame\n```"), md.out());
         assertTrue(md.out().contains("fanout: 4 hosts, 4 ok, 0 failed"), md.out());

@@ -83,5 +83,21 @@ class ReportTest {
         assertEquals("0.0061", String.valueOf(Prom.seconds(6.1)));
         assertEquals("0.1234", String.valueOf(Prom.seconds(123.4)));
     }
+
+    /** Slack renders no Markdown tables: the summary, then the aligned table in a code block. */
+    @Test void slackGetsTheTableInACodeBlock() {
+        String t = render(report(), Report.Format.slack, System.err);
+        assertTrue(t.startsWith("tool: 4 hosts, 1 ok, 3 failed (2 timeout, 1 refused) in 1.5s\n```\nTARGET  STATUS   DETAIL\n"), t);
+        assertTrue(t.endsWith("d       refused  -\n```\n"), t);
+    }
+
+    /** A command with backticks survives into Markdown: as a longer code span, or escaped in a table cell. */
+    @Test void backticksSurviveIntoMarkdown() {
+        assertEquals("`uptime`", Report.code("uptime"));
+        assertEquals("`` echo `hostname` ``", Report.code("echo `hostname`"));
+        var r = new Report("tool", "hosts", List.of(Report.Column.left("target", "target"), Report.Column.left("detail", "detail")))
+                .add(row("a", "ok", "ran `id -u`"));
+        assertTrue(render(r, Report.Format.md, System.err).contains("| a | ran \\`id -u\\` |"), render(r, Report.Format.md, System.err));
+    }
 }
 
