@@ -134,7 +134,7 @@ public class probe implements Callable<Integer> {
                         r -> r.get("banner") != null ? r.get("banner") : r.get("error"))));
         Tcp.warmUp();                          // the JVM's first connect is slower: not on a target's clock
         try (FanOut fan = new FanOut(slots, deadline, "probe")) {
-            List<Map<String, Object>> rows = fan.run(targets, this::check, probe::notRun);
+            List<Map<String, Object>> rows = fan.run(targets, this::check, this::notRun);
             rows.forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);
             if (fdWaits.get() > 0) {
@@ -201,6 +201,7 @@ public class probe implements Callable<Integer> {
                 }
                 double latency = (System.nanoTime() - t0) / 1e6;
                 if (noBanner) return row(t, addr, "ok", latency, null, null);
+                connected.put(t, row(t, addr, "connected", latency, null, null));
                 return banner(t, addr, latency, s);
             } catch (SocketException e) {
                 String m = Cli.message(e, "socket error");
@@ -285,7 +286,15 @@ public class probe implements Callable<Integer> {
         return r;
     }
 
-    static Map<String, Object> notRun(Targets.Target t, String why) {
+    /** Targets connected and waiting for their banner, so a row cut by --deadline or Ctrl-C keeps what was learned. */
+    final Map<Targets.Target, Map<String, Object>> connected = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Map<String, Object> notRun(Targets.Target t, String why) {
+        Map<String, Object> seen = connected.get(t);
+        if (seen != null) {
+            return row(t, (String) seen.get("address"), "not-run", (Double) seen.get("latency_ms"), null,
+                    why + ": connected to " + seen.get("address") + " in " + seen.get("latency_ms") + " ms, no banner yet");
+        }
         Map<String, Object> r = row(t, null, "not-run", null, null, why);
         r.put("attempts", 0);
         return r;
