@@ -210,6 +210,20 @@ public final class Report {
         }
     }
 
+    /** {@code text} wrapped at word boundaries to {@code width} columns, each line starting with {@code indent}. */
+    public static String wrap(String text, String indent, int width) {
+        StringBuilder out = new StringBuilder(), line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) line.append(' ');
+            line.append(word);
+        }
+        return out.append(line).toString();
+    }
+
     /** {@code text} as a Markdown code span that keeps any backticks in it: `a`, ``a `b` c``. */
     public static String code(String text) {
         int longest = 0, run = 0;

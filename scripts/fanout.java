@@ -703,7 +703,11 @@ public class fanout implements Callable<Integer> {
     private void block(HostRun r) {
         if (!printed.add(r.plan.label())) return;
         StringBuilder sb = new StringBuilder();
-        sb.append("==> ").append(r.plan.label()).append(" <== ").append(headline(r)).append(" (").append(Cli.formatDuration(r.ms)).append(")\n");
+        String head = "==> " + r.plan.label() + " <== " + headline(r) + " (" + Cli.formatDuration(r.ms) + ")";
+        if (head.length() > Report.WIDTH && r.detail != null) {     // a long reason goes under, wrapped, never cut
+            head = "==> " + r.plan.label() + " <== " + r.status + " (" + Cli.formatDuration(r.ms) + ")\n" + Report.wrap(r.detail, "    ", Report.WIDTH);
+        }
+        sb.append(head).append('\n');
         appendOutput(sb, r.stdout.text(), r.stdout);
         if (r.stderr.total > 0) {
             sb.append("[stderr]\n");
@@ -788,8 +792,11 @@ public class fanout implements Callable<Integer> {
             String names = Targets.fold(hosts.stream().map(h -> h.plan.label()).toList());
             Set<String> details = new java.util.LinkedHashSet<>();
             for (HostRun h : hosts) if (h.detail != null) details.add(h.detail);
-            String why = details.size() == 1 ? " (" + details.iterator().next() + ")" : "";
-            to.println("  " + status + ": " + names + why);
+            String why = details.size() == 1 ? details.iterator().next() : "";
+            String line = "  " + status + ": " + names;
+            int room = Report.WIDTH - line.length() - 3;              // the reason is cut to fit, never a host name
+            if (!why.isEmpty()) line += " (" + (why.length() <= room ? why : why.substring(0, Math.max(20, room) - 3) + "...") + ")";
+            to.println(line);
         });
     }
 
@@ -797,9 +804,11 @@ public class fanout implements Callable<Integer> {
         String rule = "-".repeat(15);
         for (Group g : groups(runs)) {
             StringBuilder sb = new StringBuilder();
-            sb.append(rule).append('\n').append(g.names()).append(" (").append(g.hosts().size()).append(")");
-            if (!g.status().equals("ok")) sb.append(" ").append(g.status()).append(g.detail() == null ? "" : ": " + g.detail());
-            sb.append('\n');
+            String head = g.names() + " (" + g.hosts().size() + ")" + (g.status().equals("ok") ? "" : " " + g.status());
+            if (g.detail() != null && !g.status().equals("ok")) {
+                head = head.length() + 2 + g.detail().length() <= Report.WIDTH ? head + ": " + g.detail() : head + "\n" + Report.wrap(g.detail(), "    ", Report.WIDTH);
+            }
+            sb.append(rule).append('\n').append(head).append('\n');
             // A rule under the names only when output follows: the next block's own rule closes an empty one.
             if (!g.stdout().isEmpty() || !g.stderr().isEmpty()) sb.append(rule).append('\n');
             HostRun first = g.hosts().get(0);

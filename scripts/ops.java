@@ -52,6 +52,9 @@ public class ops implements Callable<Integer> {
     @Option(names = {"-o", "--format"}, defaultValue = "table", description = "table, md or json (default: ${DEFAULT-VALUE}).")
     String format;
 
+    /** A terminal of 120 columns shows the list unwrapped, like every ops table. */
+    static final int WIDTH = 120;
+
     public static void main(String... args) {
         Cli.main(new ops(), args);
     }
@@ -84,7 +87,8 @@ public class ops implements Callable<Integer> {
         for (JsonNode s : scripts) {
             String n = s.get("name").asText(), summary = s.get("summary").asText();
             if (format.equals("md")) out.println("| " + n + " | " + summary + " | `jbang " + n + "@ops` |");
-            else out.printf("%-" + width + "s  %s%n", n, summary);
+            else out.printf("%-" + width + "s  %s%n", n, summary.length() + width + 2 <= WIDTH ? summary
+                    : summary.substring(0, WIDTH - width - 5) + "...");
         }
         if (format.equals("table")) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
         return Cli.OK;

@@ -108,6 +108,7 @@ class CatalogTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*\\nprobe +Check a fleet's TCP/SSH reachability.*"), r.out());
         assertTrue(r.out().matches("(?s).*\\nfanout +Run a command on many hosts over SSH.*"), r.out());
+        for (String line : r.out().lines().toList()) assertTrue(line.length() <= 120, "fits 120 columns: " + line);
         var one = ScriptRun.run(ops::main, "probe");
         assertTrue(one.out().contains("Exit codes:") && one.out().contains("jbang probe@ops hosts.txt"), one.out());
         var bad = ScriptRun.run(ops::main, "nope");

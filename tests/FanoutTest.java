@@ -235,6 +235,9 @@ class FanoutTest {
         assertEquals(1, strict.exit(), strict.toString());
         assertEquals("hostkey-unknown", strict.json().get("results").get(0).get("status").asText());
         assertFalse(Files.exists(kh), "nothing recorded without --accept-new");
+        var text = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(), "-H", h, "--", "true");
+        assertTrue(text.out().contains("\n  hostkey-unknown: " + h + " ("), text.out());
+        for (String line : text.out().lines().toList()) assertTrue(line.length() <= 120, "fits 120 columns: " + line);
 
         var accept = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(),
                 "--accept-new", "--format", "json", "-H", h, "--", "true");
