@@ -17,7 +17,9 @@
  * and weekly for certificates about to expire (--cert-warn 30d --format md).
  *
  * What it costs the target: one request per URL (two when HEAD is rejected), reading at most
- * --max-body of the response. Redirects are not followed unless -L.
+ * --max-body of the response, plus one untimed warm-up request to the first URL of each scheme
+ * (so the latency reported is the endpoint's, not our JVM's first use). Redirects are not
+ * followed unless -L.
  */
 
 import io.prometheus.metrics.model.snapshots.Labels;

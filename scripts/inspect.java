@@ -19,7 +19,8 @@
  * to paste into the team chat, `--format prom` for node_exporter's textfile collector), and after
  * a change ("is everything on this box as it should be?"). `--validate` checks a plan in CI.
  *
- * What it costs: one TCP connection or HTTP request per tcp/http check; one read of /proc for all
+ * What it costs: one TCP connection or HTTP request per tcp/http check (and one untimed warm-up
+ * request to the first http and the first https check's URL); one read of /proc for all
  * process checks together; one statvfs per disk check; a stat per file check; and whatever the
  * plan's commands cost (they run as the invoking user, at most --concurrency checks at a time).
  */

@@ -56,6 +56,9 @@ public class sysinfo implements Callable<Integer> {
             description = "table, md or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--wide", description = "Table: show command lines and addresses in full (default: cut to fit 120 columns).")
+    boolean wide;
+
     enum Format { table, md, json }
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Processes to list by RSS and by CPU (default: ${DEFAULT-VALUE}).")
@@ -133,7 +136,7 @@ public class sysinfo implements Callable<Integer> {
 
     private void render(List<Report.Column> columns, List<Map<String, Object>> rows, PrintStream out) {
         if (format == Format.md) Report.markdown(columns, rows, out);
-        else Report.table(columns, rows, out, false);
+        else Report.table(columns, rows, out, false, wide ? Integer.MAX_VALUE : Report.WIDTH);
     }
 
     /** Byte counts as KiB/MiB/GiB for people; JSON keeps the exact numbers. */
