@@ -126,13 +126,16 @@ public final class HttpCheck {
     /**
      * One untimed request to {@code url}, so that the first timed check does not pay for the JVM
      * loading and compiling its HTTP and TLS code (tens of ms that are ours, not the endpoint's).
-     * Costs the endpoint one extra request; whatever it answers is ignored.
+     * Costs the endpoint one extra request; whatever it answers is ignored, and it is given at most
+     * a second, so a hung endpoint delays the run by that much, not by a whole --timeout.
      */
     public static void warmUp(Client client, URI url, Spec spec) {
+        Spec brief = new Spec(spec.method(), spec.expected(), null, spec.headers(), null, null,
+                spec.timeout().compareTo(Duration.ofSeconds(1)) < 0 ? spec.timeout() : Duration.ofSeconds(1), spec.maxBody());
         // On a virtual thread, as the checks run: its first blocking read starts the JDK's poller.
         Thread t = Thread.ofVirtual().start(() -> {
             try {
-                Exchange.run(client, url, spec, "GET".equals(spec.method()) ? "HEAD" : spec.method());
+                Exchange.run(client, url, brief, "GET".equals(spec.method()) ? "HEAD" : spec.method());
             } catch (IOException | RuntimeException ignored) {
                 // a failure now is reported by the real check
             }
@@ -211,7 +214,8 @@ public final class HttpCheck {
     /**
      * One HTTP/1.1 request on a connection of its own, timed in phases the way curl -w reports them
      * (each from the start: name lookup, TCP connect, TLS handshake, first byte of the response),
-     * then the body, at most spec.maxBody() bytes. Redirects are followed when the client says so.
+     * then the body, at most spec.maxBody() bytes. Redirects are followed when the client says so;
+     * the phases are then the final request's, and the row's total_ms covers every hop.
      */
     static final class Exchange {
         int code;
