@@ -376,8 +376,16 @@ public final class Ssh {
             String offered = type + " " + fingerprint(key);
             List<String> sameType = new ArrayList<>(), otherType = new ArrayList<>();
             try {
+                // A key marked @revoked is refused whatever else lists it, as OpenSSH does.
+                String offeredFingerprint = fingerprint(key);
                 for (var e : entries) {
-                    if (!e.appliesTo(name)) continue;
+                    if (marker(e).equals("@revoked") && e.appliesTo(name) && offeredFingerprint.equals(entryFingerprint(e))) {
+                        return new Verdict("hostkey-revoked", "REVOKED HOST KEY for " + name + ": the server offered " + offered
+                                + ", which known_hosts marks @revoked; refusing to connect");
+                    }
+                }
+                for (var e : entries) {
+                    if (!marker(e).isEmpty() || !e.appliesTo(name)) continue;     // @revoked and @cert-authority lines are no host keys
                     if (e.getType() == type && e.verify(key)) return new Verdict(null, null);
                     (e.getType() == type ? sameType : otherType).add(e.getType() + " " + entryFingerprint(e));
                 }
@@ -398,7 +406,11 @@ public final class Ssh {
             }
             try {
                 var entry = new OpenSSHKnownHosts.HostEntry(null, name, type, key);
-                if (userFile.getParent() != null) Files.createDirectories(userFile.getParent());
+                Path dir = userFile.getParent();
+                if (dir != null && !Files.isDirectory(dir)) {            // ~/.ssh as OpenSSH makes it: 0700
+                    Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                }
                 Files.writeString(userFile, entry.getLine() + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 entries.add(entry);
@@ -408,6 +420,12 @@ public final class Ssh {
             } catch (IOException ex) {
                 return new Verdict("error", "cannot record the new host key in " + userFile + ": " + ex.getMessage());
             }
+        }
+
+        /** "@revoked", "@cert-authority", or "" for a plain host key line. */
+        private static String marker(OpenSSHKnownHosts.KnownHostEntry e) {
+            String line = e.getLine() == null ? "" : e.getLine().trim();
+            return line.startsWith("@") ? line.split("\\s+", 2)[0] : "";
         }
 
         /** The fingerprint of a known_hosts line's key: "[@marker] hosts type base64 [comment]". */

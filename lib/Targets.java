@@ -502,7 +502,9 @@ public final class Targets {
         return (userWritten ? user + "@" : "") + h + (port > 0 ? ":" + port : "");
     }
 
+    /** "file:line: what: 'text'", the text cut at 100 characters (a 1 MB line is not echoed whole). */
     private static Cli.InputError bad(String where, String text, String what) {
-        return new Cli.InputError(where + ": " + what + ": '" + text + "'");
+        String shown = text.length() <= 100 ? text : text.substring(0, 100) + "...' (" + text.length() + " characters";
+        return new Cli.InputError(where + ": " + what + ": '" + shown + (text.length() <= 100 ? "'" : ")"));
     }
 }

@@ -192,6 +192,14 @@ public final class Yaml {
         Doc<T> doc = new Doc<>(file, null, keys, values, errors);
         try {
             locate(file, text, keys, values, shown);                // YAML syntax and duplicate keys fail here
+            try (JsonParser p = MAPPER.getFactory().createParser(text)) {   // a second document would be ignored: refuse it
+                p.nextToken();
+                p.skipChildren();
+                if (p.nextToken() != null) {
+                    throw new Cli.InputError(file + ":" + p.currentTokenLocation().getLineNr() + ": a second YAML document (after '---');"
+                            + " put everything in one document");
+                }
+            }
             com.fasterxml.jackson.databind.JsonNode root = MAPPER.readTree(text);
             // Bind; an item of a top-level list that fails is kept as an error and bound as null, and
             // binding goes on, so that every bad item is reported, not only the first.

@@ -150,9 +150,15 @@ public class exporter implements Callable<Integer> {
             + "|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$";
 
     static final String TOKEN_ENV = "OPS_EXPORTER_TOKEN";
+    /** Scrapes (and /healthz) collected at once; more wait their turn. */
+    static final int MAX_CONCURRENT_SCRAPES = 4;
+    /** A client has this long to send its whole request; then the connection is closed (slow-loris). */
+    static final int REQUEST_READ_SECONDS = 5;
     static final int MAX_JFR_SECONDS = 300;
     /** Textfiles are parsed whole in a small heap; node_exporter's own guidance is to keep them small. */
     static final long MAX_TEXTFILE = 2 << 20;
+    /** Series a textfile may hold, and all of them together: each costs the 48 MB heap a few hundred bytes a scrape. */
+    static final int MAX_SERIES_PER_FILE = 20_000, MAX_SERIES = 50_000;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9101",
             description = "Address to serve on (default: ${DEFAULT-VALUE}). 0.0.0.0:PORT or [::]:PORT listens on every interface.")
@@ -246,6 +252,7 @@ public class exporter implements Callable<Integer> {
         registry.register(node);
 
         System.setProperty("sun.net.httpserver.maxConnections", "64");      // bounds the sockets a flood of clients can hold
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));   // a request must arrive whole in this
         System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive scrape
         HttpServer server;
         try {
@@ -253,15 +260,20 @@ public class exporter implements Callable<Integer> {
         } catch (BindException e) {
             throw new Cli.InputError("--listen " + listen + ": " + Cli.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
         }
-        ExecutorService http = Executors.newFixedThreadPool(4, daemon("exporter-http"));
+        // A virtual thread per exchange: the JDK server reads each request on its executor, so with a few
+        // platform threads four clients sending half a request would stall every scrape until they give up.
+        ExecutorService http = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exporter-http-", 0).factory());
         server.setExecutor(http);
         // jvm_threads_deadlocked{,_monitor} stop the JVM for a deadlock search on every scrape (~0.25 ms of a ~1.5 ms
         // scrape); /debug/threads reports deadlocks when asked.
         var properties = PrometheusProperties.builder().exporterFilterProperties(ExporterFilterProperties.builder()
                 .excludedNames("jvm_threads_deadlocked", "jvm_threads_deadlocked_monitor").build()).build();
         MetricsHandler metrics = new MetricsHandler(properties, registry);
-        server.createContext("/metrics", exactly("/metrics", fastGzip(metrics)::handle));
-        server.createContext("/healthz", exactly("/healthz", ex -> health(ex, node)));
+        // At most 4 collections at once, as before requests moved to virtual threads: more scrapers wait their turn
+        // instead of each getting collector threads of its own.
+        java.util.concurrent.Semaphore collecting = new java.util.concurrent.Semaphore(MAX_CONCURRENT_SCRAPES, true);
+        server.createContext("/metrics", exactly("/metrics", oneOf(collecting, fastGzip(metrics)::handle)));
+        server.createContext("/healthz", exactly("/healthz", oneOf(collecting, ex -> health(ex, node))));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
             server.createContext(path, exactly(path, ex -> {
@@ -868,24 +880,37 @@ public class exporter implements Callable<Integer> {
             List<String> problems = new ArrayList<>();
             Map<String, PromText.Family> merged = new TreeMap<>();
             var mtimes = GaugeSnapshot.builder().name("node_textfile_mtime_seconds").help("Unixtime mtime of textfiles successfully read.");
+            int series = 0;
             for (Path f : files) {
                 step.accept("read " + f);
                 try {
-                    long mtime = Files.getLastModifiedTime(f).toMillis(), size = Files.size(f);
-                    if (size > MAX_TEXTFILE) {
-                        problems.add(f + ": " + size / 1024 + " KiB; the limit is " + MAX_TEXTFILE / 1024 + " KiB a file; file left out");
+                    long mtime = Files.getLastModifiedTime(f).toMillis();
+                    // Never trust size(): a symlink to /dev/zero has none and never ends. Read one byte past the limit.
+                    byte[] data;
+                    try (var in = Files.newInputStream(f)) {
+                        data = in.readNBytes((int) MAX_TEXTFILE + 1);
+                    }
+                    if (data.length > MAX_TEXTFILE) {
+                        problems.add(f + ": over the limit of " + MAX_TEXTFILE / 1024 + " KiB a file; file left out");
                         continue;
                     }
-                    List<PromText.Family> families = PromText.parse(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
+                    String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(data)).toString();
+                    List<PromText.Family> families = PromText.parse(f.toString(), text);
+                    int count = families.stream().mapToInt(fam -> fam.samples.size()).sum();
+                    if (series + count > MAX_SERIES) {
+                        problems.add(f + ": " + count + " series would take the textfiles over " + MAX_SERIES + " in all; file left out");
+                        continue;
+                    }
                     String clash = PromText.merge(merged, families);
                     if (clash != null) {
                         problems.add(f + ": " + clash + "; file left out");
                         continue;
                     }
+                    series += count;
                     mtimes.dataPoint(point(Labels.of("file", f.toString()), Math.floorDiv(mtime, 1000)));
                 } catch (PromText.Malformed e) {
                     problems.add(e.getMessage() + "; file left out");
-                } catch (java.nio.charset.MalformedInputException e) {
+                } catch (java.nio.charset.CharacterCodingException e) {
                     problems.add(f + ": not UTF-8 text; file left out");
                 } catch (IOException e) {
                     problems.add(f + ": " + describe(e) + "; file left out");
@@ -1091,6 +1116,9 @@ public class exporter implements Callable<Integer> {
                     if (fam == null) byName.put(s.name, fam = new Family(s.name, file));
                     checkSample(fam, s);
                     if (!seenSeries.add(s.name + s.labels)) throw new IllegalArgumentException("duplicate series " + s.name + s.labels);
+                    if (seenSeries.size() > MAX_SERIES_PER_FILE) {
+                        throw new IllegalArgumentException("more than " + MAX_SERIES_PER_FILE + " series in one file (the exporter's heap is small)");
+                    }
                     fam.samples.add(s);
                     current = fam;
                 } catch (IllegalArgumentException e) {
@@ -1230,6 +1258,18 @@ public class exporter implements Callable<Integer> {
 
     interface Handler {
         void handle(HttpExchange ex) throws IOException;
+    }
+
+    /** Runs {@code h} holding one of {@code permits}. */
+    static Handler oneOf(java.util.concurrent.Semaphore permits, Handler h) {
+        return ex -> {
+            permits.acquireUninterruptibly();
+            try {
+                h.handle(ex);
+            } finally {
+                permits.release();
+            }
+        };
     }
 
     /** The JDK server matches contexts by prefix; this keeps /metricsX and /healthz/x a 404. GET and HEAD only. */

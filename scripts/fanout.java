@@ -13,7 +13,7 @@
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
  * Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,
- * unresolved, auth-failed, hostkey-mismatch, hostkey-unknown, kex-failed, error, interrupted or
+ * unresolved, auth-failed, hostkey-mismatch, hostkey-revoked, hostkey-unknown, kex-failed, error, interrupted or
  * not-run. `--format md|json` for chats and jq.
  *
  * When to use it: the pssh / clush / `ansible -m shell` job in an incident: "what does `df -h /`
@@ -59,8 +59,8 @@ import picocli.CommandLine.Option;
             "Run a command on many hosts over SSH and show who differs.",
             "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]  (the -- is required)",
             "Every host ends with one status: ok, exit N, signal NAME, timeout, refused,",
-            "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-unknown,",
-            "kex-failed, error, interrupted, not-run.",
+            "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-revoked,",
+            "hostkey-unknown, kex-failed, error, interrupted, not-run.",
             "",
             "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
             "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
@@ -421,12 +421,16 @@ public class fanout implements Callable<Integer> {
 
     /** The command line sshd's shell runs; with --script, uploads the script first (null if that failed). */
     private String remoteCommand(Ssh.Connection c, HostRun r) {
-        String args = String.join(" ", command);
-        if (script == null) return sudo ? sudoWrap(args) : args;
+        if (script == null) {                          // like ssh: the words are joined and the remote shell reads them
+            String line = String.join(" ", command);
+            return sudo ? sudoWrap(line) : line;
+        }
         String path = upload(c, r);
         if (path == null) return null;
-        String run = interpreter + " " + quote(path) + (args.isEmpty() ? "" : " " + args);
-        return (sudo ? sudoWrap(run) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
+        // A script's arguments are data: each is quoted, so `-- 'a;b'` is one argument, never a command.
+        StringBuilder run = new StringBuilder(interpreter).append(' ').append(quote(path));
+        for (String a : command) run.append(' ').append(quote(a));
+        return (sudo ? sudoWrap(run.toString()) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
     }
 
     /** sudo -S with a prompt we recognise; a marker on stderr says sudo has let us through. */

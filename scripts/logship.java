@@ -1225,7 +1225,9 @@ public class logship implements Callable<Integer> {
             synchronized (checkpoint) {
                 checkpoint.values().forEach(arr::add);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            // 0600: the checkpoints name every file followed and how far it was read; nobody else's business.
+            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
                 ch.write(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(root)));
                 ch.force(true);
             }

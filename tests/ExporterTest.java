@@ -78,6 +78,50 @@ class ExporterTest {
         return start(Map.of(), args);
     }
 
+    /** Slow-loris: clients that send half a request neither stall scrapes nor keep their socket past 5 s. */
+    @org.junit.jupiter.api.Test
+    void halfRequestsDoNotStallScrapes() throws Exception {
+        Running r = start();
+        int port = Integer.parseInt(r.base().replaceAll(".*:", ""));
+        List<java.net.Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                var s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            var req = HttpRequest.newBuilder(URI.create(r.base() + "/metrics")).timeout(Duration.ofSeconds(3)).build();
+            assertEquals(200, HTTP.send(req, HttpResponse.BodyHandlers.ofString()).statusCode(), "a scrape is served while 8 clients dawdle");
+            var first = slow.get(0);
+            first.setSoTimeout(15_000);
+            long t0 = System.nanoTime();
+            assertEquals(-1, first.getInputStream().read(), "the server closes a request that never ends");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 12_000, "closed after " + ms + " ms");
+        } finally {
+            for (var s : slow) s.close();
+        }
+    }
+
+    /** A textfile that never ends (a symlink to /dev/zero) or holds too many series is left out; the exporter stays up. */
+    @org.junit.jupiter.api.Test
+    void endlessAndHugeTextfilesAreLeftOutNotFatal() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("textfiles-hostile"));
+        Files.createSymbolicLink(dir.resolve("z.prom"), Path.of("/dev/zero"));
+        StringBuilder many = new StringBuilder("# TYPE many gauge\n");
+        for (int i = 0; i < 25_000; i++) many.append("many{i=\"").append(i).append("\"} 1\n");
+        Files.writeString(dir.resolve("many.prom"), many);
+        Files.writeString(dir.resolve("fine.prom"), "ops_fine 1\n");
+        Running r = start("--textfile-dir", dir.toString());
+        for (int i = 0; i < 3; i++) {
+            String body = metrics(r);
+            assertTrue(body.contains("ops_fine 1") && body.contains("node_textfile_scrape_error 1") && !body.contains("many{"), body.length() + "");
+        }
+        assertTrue(r.process().isAlive(), "still serving:\n" + r.stderr());
+        assertTrue(r.stderr().contains(dir.resolve("z.prom") + ": over the limit of 2048 KiB a file; file left out"), r.stderr());
+        assertTrue(r.stderr().contains("more than 20000 series in one file"), r.stderr());
+    }
+
     /** A systemd unit written for node_exporter works unchanged: its flag names, and ':PORT' meaning every interface. */
     @org.junit.jupiter.api.Test
     void nodeExportersFlagNamesWork() throws Exception {
@@ -128,11 +172,20 @@ class ExporterTest {
         return m;
     }
 
+    /**
+     * The process's threads, less the carriers of virtual threads ("ForkJoinPool-..."): requests are
+     * handled on virtual threads, whose scheduler adds and retires carriers as it sees fit (bounded).
+     */
     static int threads(Process p) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-            if (line.startsWith("Threads:")) return Integer.parseInt(line.replaceAll("\\D", ""));
+        int n = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith("ForkJoinPool")) n++;
+                } catch (java.nio.file.NoSuchFileException gone) { }
+            }
         }
-        throw new AssertionError("no Threads line");
+        return n;
     }
 
     static int fds(Process p) throws Exception {
@@ -346,7 +399,7 @@ class ExporterTest {
         }
         var threads = get(r.base + "/debug/threads", "Authorization", auth);
         assertEquals(200, threads.statusCode());
-        assertTrue(text(threads).contains("Full thread dump") && text(threads).contains("\"exporter-http-"), text(threads));
+        assertTrue(text(threads).contains("Full thread dump") && text(threads).contains("at exporter.call("), text(threads));
         var heap = get(r.base + "/debug/heap", "Authorization", auth);
         assertEquals(200, heap.statusCode());
         assertTrue(text(heap).contains("#instances") && text(heap).contains("java.lang.String"), text(heap));

@@ -227,6 +227,24 @@ class FanoutTest {
         }
     }
 
+    /** A host key marked @revoked is refused with its own status, also when another line lists the same key. */
+    @Test void aRevokedHostKeyIsRefused() throws Exception {
+        String h = hosts.get(3), pattern = "[" + h.replace(":", "]:");
+        for (String lines : List.of(pattern + " " + Sshd.hostPublicKey() + "\n@revoked " + pattern + " " + Sshd.hostPublicKey() + "\n",
+                                    "@revoked * " + Sshd.hostPublicKey() + "\n")) {
+            Path kh = tmp.resolve("kh-revoked");
+            Files.writeString(kh, lines);
+            var r = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", kh.toString(), "-i", key.toString(), "--accept-new",
+                    "--format", "json", "-H", h, "--", "touch /tmp/ops-fanout-revoked-ran");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("hostkey-revoked", row.get("status").asText(), lines + r);
+            assertTrue(row.get("error").asText().startsWith("REVOKED HOST KEY for " + pattern + ": the server offered ssh-ed25519 SHA256:"), row.toString());
+            assertEquals(lines, Files.readString(kh), "--accept-new records nothing for a revoked key");
+            assertFalse(Files.exists(Path.of("/tmp/ops-fanout-revoked-ran")));
+        }
+    }
+
     @Test void unknownHostIsRefusedUnlessAcceptNewThenRecorded() throws Exception {
         Path kh = tmp.resolve("kh-empty");
         String h = hosts.get(2);
@@ -247,6 +265,12 @@ class FanoutTest {
                 + " ssh-ed25519 SHA256:\\S+ in " + java.util.regex.Pattern.quote(kh.toString()) + "\n"), "one line a key recorded:\n" + accept.err());
         String line = Files.readString(kh).trim();
         assertTrue(line.startsWith("[" + h.replace(":", "]:") + " ssh-ed25519 "), line);
+
+        Path newDir = tmp.resolve("fresh-ssh-dir");
+        var fresh = ScriptRun.run(fanout::main, "-F", "none", "--known-hosts", newDir.resolve("known_hosts").toString(), "-i", key.toString(),
+                "--accept-new", "-H", h, "--", "true");
+        assertEquals(0, fresh.exit(), fresh.toString());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(newDir)), "made like OpenSSH's ~/.ssh");
 
         // OpenSSH agrees with what we recorded, and so does a strict second run.
         Proc.sh("ssh-keygen -F '[" + h.replace(":", "]:") + "' -f " + kh + " | grep -q ssh-ed25519");
@@ -344,11 +368,13 @@ class FanoutTest {
 
     @Test void scriptIsUploadedRunWithItsInterpreterAndRemoved() throws Exception {
         Path s = tmp.resolve("check.sh");
-        Files.writeString(s, "#!/bin/bash\necho \"bash=${BASH_VERSION:+yes} args=$* self=$0\"\n");
-        var r = fanout("--format", "json", "--script", s.toString(), "-H", hosts.get(0), "--", "a", "'b c'");
+        Files.writeString(s, "#!/bin/bash\necho \"bash=${BASH_VERSION:+yes} n=$# 2=$2 3=$3 self=$0\"\n");
+        var r = fanout("--format", "json", "--script", s.toString(), "-H", hosts.get(0), "--", "a", "b c", "c;echo INJECTED $(id -u)");
         assertEquals(0, r.exit(), r.toString());
         String out = r.json().get("results").get(0).get("stdout").asText();
-        assertTrue(out.startsWith("bash=yes args=a b c self=/tmp/ops-fanout."), out);
+        assertTrue(out.startsWith("bash=yes n=3 2=b c 3=c;echo INJECTED $(id -u) self=/tmp/ops-fanout."),
+                "each argument arrives as given, none is run by the remote shell: " + out);
+        assertFalse(out.contains("INJECTED 0"), out);
         String remote = out.substring(out.indexOf("self=") + 5).trim();
         assertFalse(Files.exists(Path.of(remote)), "uploaded script removed: " + remote);
     }

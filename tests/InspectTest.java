@@ -330,6 +330,7 @@ class InspectTest {
         {"  - {kind: disk, mount: /, used: &limits {warn: 80%}}\n  - {kind: disk, mount: /var, used: *limits}",
          "4:37: checks[2].used: YAML aliases (*limits) are not supported; write the value out"},
         {"  - <<: {kind: memory}\n    name: m", "3:5: YAML merge keys (<<) are not supported; write the keys out"},
+        {"---\nchecks:\n  - {kind: load}", "4: a second YAML document (after '---'); put everything in one document"},
     };
 
     @Test void badPlansAreRejectedWithFileLineColumnBeforeAnythingRuns() throws Exception {

@@ -399,6 +399,16 @@ class LogshipTest {
         }
     }
 
+    /** The checkpoints say which files are followed and how far: readable by their owner only. */
+    @Test void checkpointsAreReadableByTheirOwnerOnly() throws Exception {
+        Path f = tmp.resolve("x.log");
+        Files.writeString(f, "one\n");
+        Path state = tmp.resolve("state-perms");
+        var r = logship("--once", "--path", f.toString(), "--state", state.toString(), "--to", "file:" + tmp.resolve("out-perms.jsonl"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("checkpoints.json"))));
+    }
+
     /** At start it says which files each --path matches. */
     @Test void atStartItSaysWhatItFollows() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("logs"));

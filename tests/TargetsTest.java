@@ -28,6 +28,12 @@ class TargetsTest {
         return ts.stream().map(Targets.Target::hostPort).toList();
     }
 
+    @Test void aHugeBadLineIsNotEchoedWhole() {
+        String line = "w".repeat(1_000_000);
+        var e = assertThrows(Cli.InputError.class, () -> parse(line));
+        assertEquals("hosts.txt:1: host name longer than 253 characters: '" + "w".repeat(100) + "...' (1000000 characters)", e.getMessage());
+    }
+
     @Test void everyFormOnePerLine() {
         var ts = parse("# fleet", "", "web01", "web02:2222   # trailing comment", "deploy@db1", "ops@db2:2200",
                 "[2001:db8::1]:2022", "::1", "10.1.2.3", "\tgw.example.com.  ");
