@@ -147,6 +147,7 @@ public class httpcheck implements Callable<Integer> {
         for (String h : headers) {
             int colon = h.indexOf(':');
             if (colon < 1) throw new Cli.InputError("-H '" + h + "': expected 'Name: value'");
+            if (h.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) throw new Cli.InputError("-H: a header is one line (no CR, LF or NUL)");
             if (h.substring(colon + 1).matches("\\d{1,5}(/\\S*)?") && h.substring(0, colon).matches("[\\w-]+(\\.[\\w-]+)+|localhost|\\[[0-9a-fA-F:]+]")) {
                 throw new Cli.InputError("-H '" + h + "' is a header here ('Name: value'), not a host; URLs go as arguments: http://" + h + (h.contains("/") ? "" : "/"));
             }

@@ -313,6 +313,21 @@ public class inspect implements Callable<Integer> {
                 url = url(at + ".url", required(at, "url", h.url()));
                 String method = h.method() == null ? "GET" : h.method().toUpperCase(Locale.ROOT);
                 if (!method.matches("[A-Z]+")) throw new Yaml.Invalid(at + ".method", "'" + h.method() + "' is not an HTTP method");
+                if (List.of("CONNECT", "TRACE").contains(method)) {
+                    throw new Yaml.Invalid(at + ".method", method + " is not a health check (use GET, HEAD, or the method your endpoint serves)");
+                }
+                if (h.headers() != null) {
+                    for (var e : h.headers().entrySet()) {
+                        String where = at + ".headers." + e.getKey();
+                        if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new Yaml.Invalid(where, "'" + e.getKey() + "' is not a header name");
+                        if (e.getValue() == null || e.getValue().chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) {
+                            throw new Yaml.Invalid(where, "a header value is one line (no CR, LF or NUL)");
+                        }
+                        if (List.of("content-length", "connection", "transfer-encoding").contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                            throw new Yaml.Invalid(where, e.getKey() + " is set by inspect itself (a Host header is fine: it names a virtual host)");
+                        }
+                    }
+                }
                 HttpCheck.StatusSet expect;
                 try {
                     expect = HttpCheck.StatusSet.parse(h.expect() == null ? "200-399" : h.expect());
@@ -382,6 +397,7 @@ public class inspect implements Callable<Integer> {
             }
             case Check.FileCheck f -> {
                 String path = required(at, "path", f.path());
+                if (path.indexOf('\0') >= 0) throw new Yaml.Invalid(at + ".path", "a path cannot hold a NUL character");
                 if (!path.startsWith("/")) {
                     throw new Yaml.Invalid(at + ".path", "'" + path + "' is not an absolute path (a relative one would depend on where inspect runs)");
                 }
@@ -1022,12 +1038,23 @@ public class inspect implements Callable<Integer> {
     // ---- the alert webhook ----------------------------------------------------------------------------
 
     /** The JSON an alert receiver gets; "text" makes it readable by Slack/Mattermost incoming webhooks as is. */
+    /**
+     * Monitored text (a command's output, a server's answer) made inert for the chat that shows the
+     * webhook's "text": Slack's control sequences (<!channel>, <https://x|click>) are escaped as Slack
+     * asks (&amp; &lt; &gt;), @channel/@here/@all mentions are broken with a zero-width space, and a
+     * Markdown link's "](" is split so no link text can hide where it points.
+     */
+    static String chatSafe(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replaceAll("(?i)@(channel|here|all|everyone)\\b", "@\u200B$1").replace("](", "] (");
+    }
+
     static Map<String, Object> payload(Map<String, Object> header, List<Map<String, Object>> alerts, List<Map<String, Object>> rows,
                                        String summary, long elapsedMs) {
         StringBuilder text = new StringBuilder(summary);
         for (var a : alerts) {
-            text.append('\n').append(((String) a.get("status")).toUpperCase(Locale.ROOT)).append(' ').append(a.get("name"))
-                    .append(": ").append(a.get("detail") == null ? a.get("value") : a.get("detail"));
+            text.append('\n').append(((String) a.get("status")).toUpperCase(Locale.ROOT)).append(' ').append(chatSafe(String.valueOf(a.get("name"))))
+                    .append(": ").append(chatSafe(String.valueOf(a.get("detail") == null ? a.get("value") : a.get("detail"))));
         }
         List<Map<String, Object>> slim = new ArrayList<>();
         for (var a : alerts) {

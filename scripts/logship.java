@@ -328,6 +328,7 @@ public class logship implements Callable<Integer> {
     /** A multiline event being joined: its text so far and the file offset just after it. */
     static final class Multi {
         final StringBuilder text = new StringBuilder();
+        boolean truncated;       // reached --max-line: later lines of the event are counted, not kept
         long end;
         long since = System.nanoTime();
     }
@@ -583,6 +584,62 @@ public class logship implements Callable<Integer> {
         for (Tailer t : tailers.values()) {
             if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
         }
+        if (atStart) findRotatedWhileDown(seen, err);
+    }
+
+    /**
+     * A checkpointed file the globs no longer match was rotated while logship was down (app.log ->
+     * app.log.1): found again by device, inode and fingerprint in the directory it was in, it is read
+     * from its checkpoint to its end, like a file renamed while running. A checkpoint whose file is
+     * nowhere to be found is dropped.
+     */
+    private void findRotatedWhileDown(Map<String, Found> seen, PrintStream err) throws IOException {
+        List<JsonNode> missing = new ArrayList<>();
+        synchronized (checkpoint) {
+            for (var e : checkpoint.entrySet()) if (!seen.containsKey(e.getKey())) missing.add(e.getValue());
+        }
+        for (JsonNode cp : missing) {
+            String key = cp.get("dev").asLong() + ":" + cp.get("ino").asLong();
+            Path was = Path.of(cp.get("path").asText()), dir = was.getParent();
+            boolean ours = globs.stream().anyMatch(g -> g.matcher().matches(was));    // a file of a --path no longer given is not
+            Path found = null;
+            if (ours && dir != null && Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        try {
+                            if (Files.isRegularFile(p) && ((Number) Files.getAttribute(p, "unix:dev")).longValue() == cp.get("dev").asLong()
+                                    && ((Number) Files.getAttribute(p, "unix:ino")).longValue() == cp.get("ino").asLong()) {
+                                found = p;
+                                break;
+                            }
+                        } catch (NoSuchFileException gone) {
+                            // renamed again while we looked
+                        }
+                    }
+                }
+            }
+            Tailer t = null;
+            if (found != null) {
+                t = new Tailer(found, cp.get("dev").asLong(), cp.get("ino").asLong(), 0);
+                long size = t.channel.size();
+                int fpLen = cp.get("fp_len").asInt();
+                if (fpLen > size || crc(t.channel, fpLen) != cp.get("fp_crc").asLong()) {   // the inode now holds another file
+                    t.channel.close();
+                    t = null;
+                }
+            }
+            if (t == null) {
+                synchronized (checkpoint) { checkpoint.remove(key); }                       // gone for good
+                continue;
+            }
+            long start = Math.min(cp.get("offset").asLong(), t.channel.size());
+            t.readPos = start;
+            t.committed = start;
+            t.handed = start;
+            t.goneSince = System.nanoTime();                                               // read to its end, then let go
+            tailers.put(key, t);
+            err.println("logship: following " + found + " (was " + cp.get("path").asText() + ", rotated while logship was down; from byte " + start + ")");
+        }
     }
 
     /** A matching file a scan found. */
@@ -696,17 +753,21 @@ public class logship implements Callable<Integer> {
     private void emit(Tailer t, Lines lines, String line, boolean truncated, long end) {
         linesRead.incrementAndGet();
         if (multiline != null) {
-            if (!multiline.matcher(line).find() && t.pending != null) {
-                t.pending.text.append('\n').append(line);
+            if (!find(multiline, line, true) && t.pending != null) {
+                // The joined event is capped like a line: a 57 MB stack trace must not take the heap.
+                if (t.pending.text.length() + 1 + line.length() <= maxLine) t.pending.text.append('\n').append(line);
+                else t.pending.truncated = true;
                 t.pending.end = end;
                 return;
             }
             if (t.pending != null) {
-                add(t, lines, t.pending.text.toString(), false, t.pending.end);
+                add(t, lines, t.pending.text.toString(), t.pending.truncated, t.pending.end);
+                if (t.pending.truncated) truncatedLines.incrementAndGet();
                 t.committed = t.pending.end;
             }
             t.pending = new Multi();
             t.pending.text.append(line);
+            t.pending.truncated = truncated;
             t.pending.end = end;
             return;
         }
@@ -714,7 +775,7 @@ public class logship implements Callable<Integer> {
     }
 
     private void add(Tailer t, Lines lines, String line, boolean truncated, long end) {
-        if ((includeRe != null && !includeRe.matcher(line).find()) || (excludeRe != null && excludeRe.matcher(line).find())) {
+        if ((includeRe != null && !find(includeRe, line, true)) || (excludeRe != null && find(excludeRe, line, false))) {
             filtered.incrementAndGet();
             return;
         }
@@ -722,6 +783,19 @@ public class logship implements Callable<Integer> {
         lines.cut.add(truncated);
         lines.ends.add(end);
         events.incrementAndGet();
+    }
+
+    /**
+     * {@code p.find()} on {@code line} within --regex-budget; past it the line counts as over budget
+     * and {@code onTimeout} is the answer (chosen so that a slow pattern ships a line rather than drops it).
+     */
+    private boolean find(Pattern p, String line, boolean onTimeout) {
+        try {
+            return p.matcher(new Budget(line, System.nanoTime() + regexBudget.toNanos())).find();
+        } catch (Budget.Exceeded e) {
+            regexTimeouts.incrementAndGet();
+            return onTimeout;
+        }
     }
 
     /** What is left in a file at its end: the open multiline event and a last line without a newline. */
@@ -734,7 +808,8 @@ public class logship implements Callable<Integer> {
             if (t.pending == null) t.committed = t.readPos;
         }
         if (t.pending != null) {
-            add(t, lines, t.pending.text.toString(), false, t.pending.end);
+            add(t, lines, t.pending.text.toString(), t.pending.truncated, t.pending.end);
+            if (t.pending.truncated) truncatedLines.incrementAndGet();
             t.committed = t.pending.end;
             t.pending = null;
         }
@@ -748,7 +823,8 @@ public class logship implements Callable<Integer> {
         for (Tailer t : tailers.values()) {
             if (t.pending == null || now - t.lastGrowth < 1_000_000_000L) continue;
             Lines lines = new Lines();
-            add(t, lines, t.pending.text.toString(), false, t.pending.end);
+            add(t, lines, t.pending.text.toString(), t.pending.truncated, t.pending.end);
+            if (t.pending.truncated) truncatedLines.incrementAndGet();
             t.committed = t.pending.end;
             t.pending = null;
             Chunk c = chunk(t, lines);

@@ -331,6 +331,10 @@ class InspectTest {
          "4:37: checks[2].used: YAML aliases (*limits) are not supported; write the value out"},
         {"  - <<: {kind: memory}\n    name: m", "3:5: YAML merge keys (<<) are not supported; write the keys out"},
         {"---\nchecks:\n  - {kind: load}", "4: a second YAML document (after '---'); put everything in one document"},
+        {"  - {kind: http, url: 'http://a/', method: CONNECT}", "3:36: checks[1].method: CONNECT is not a health check (use GET, HEAD, or the method your endpoint serves)"},
+        {"  - {kind: http, url: 'http://a/', headers: {X-A: \"one\\r\\nX-B: two\"}}", "3:46: checks[1].headers.X-A: a header value is one line (no CR, LF or NUL)"},
+        {"  - {kind: http, url: 'http://a/', headers: {Connection: keep-alive}}", "3:46: checks[1].headers.Connection: Connection is set by inspect itself (a Host header is fine: it names a virtual host)"},
+        {"  - {kind: file, path: \"/tmp/a\\0b\"}", "3:18: checks[1].path: a path cannot hold a NUL character"},
     };
 
     @Test void badPlansAreRejectedWithFileLineColumnBeforeAnythingRuns() throws Exception {
@@ -460,6 +464,18 @@ class InspectTest {
         assertEquals(0, quiet.exit(), quiet.toString());
         assertTrue(received.get("/hook").isEmpty(), "nothing to alert, nothing sent");
         assertEquals("", quiet.err());
+    }
+
+    /** What a monitored command prints cannot ping a channel or hide a link in the chat the webhook posts to. */
+    @Test void theWebhookTextCannotPingOrHideLinks() throws Exception {
+        received.get("/hook").clear();
+        Path p = plan("markup.yaml", "checks:\n  - {kind: command, name: hostile, run: \"echo '<!channel> @here see <https://evil.example|docs> [x](https://evil.example) a&b'; exit 3\"}\n");
+        var r = inspect("--alert-webhook", hookBase + "/hook", p.toString());
+        assertEquals(1, r.exit(), r.toString());
+        JsonNode body = new ObjectMapper().readTree(received.get("/hook").peek().split("\n", 2)[1]);
+        String text = body.get("text").asText();
+        assertFalse(text.contains("<!channel>") || text.contains("<https://") || text.contains("@here") || text.contains("](https"), text);
+        assertTrue(text.contains("&lt;!channel&gt; @\u200Bhere see &lt;https://evil.example|docs&gt; [x] (https://evil.example) a&amp;b"), text);
     }
 
     @Test void aWebhookFailingOnceIsRetriedAndOneThatIsDownNeverHidesTheReport() throws Exception {

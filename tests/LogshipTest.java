@@ -399,6 +399,78 @@ class LogshipTest {
         }
     }
 
+    /** Rotated while logship was down, with --path naming only the live file: the rotated file is found again and read to its end. */
+    @Test void aFileRotatedWhileLogshipWasDownIsReadToItsEnd() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rot")), log = dir.resolve("app.log"), out = tmp.resolve("rot-out.jsonl");
+        Path state = tmp.resolve("rot-state");
+        Files.writeString(log, "");
+        String[] args = {"--path", log.toString(), "--state", state.toString(), "--to", "file:" + out, "--batch-wait", "100ms", "--stats-interval", "0"};
+        Process p = start(args);
+        try {
+            Thread.sleep(1500);                                            // it follows app.log from its (empty) end
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 1000; i++) b.append("line ").append(i).append('\n');
+            append(log, b.toString());
+            assertEquals(1000, await(out, 1000, Duration.ofSeconds(30)).size());
+            Thread.sleep(500);                                             // the checkpoint after the last batch
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        StringBuilder more = new StringBuilder(), after = new StringBuilder();
+        for (int i = 1000; i < 2000; i++) more.append("line ").append(i).append('\n');
+        for (int i = 2000; i < 3000; i++) after.append("line ").append(i).append('\n');
+        append(log, more.toString());
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, after.toString());
+        Process again = start(args);
+        try {
+            List<JsonNode> ev = await(out, 3000, Duration.ofSeconds(30));
+            java.util.Set<String> lines = new java.util.HashSet<>();
+            for (JsonNode e : ev) lines.add(e.get("line").asText());
+            List<String> lost = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) if (!lines.contains("line " + i)) lost.add("line " + i);
+            assertTrue(lost.isEmpty(), lost.size() + " lines lost, e.g. " + lost.subList(0, Math.min(3, lost.size())) + "\n"
+                    + Files.readString(tmp.resolve("logship.err")));
+            assertTrue(Files.readString(tmp.resolve("logship.err")).contains("logship: following " + dir.resolve("app.log.1") + " (was " + log
+                    + ", rotated while logship was down; from byte "), Files.readString(tmp.resolve("logship.err")));
+        } finally {
+            again.destroy();
+            again.waitFor();
+        }
+    }
+
+    /** --include, --exclude and --multiline-start have the --regex-budget too: a catastrophic pattern cannot hang the reader. */
+    @Test void filterPatternsHaveATimeBudget() throws Exception {
+        Path f = tmp.resolve("evil.log");
+        Files.writeString(f, "a".repeat(40) + "\nok aab\n");
+        long t0 = System.nanoTime();
+        var r = logship("--once", "--path", f.toString(), "--include", "((a+)+)+b", "--regex-budget", "50ms");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000, "finished");
+        assertEquals(2, r.out().lines().count(), "the line over budget is shipped, not dropped: " + r.out());
+        assertTrue(r.err().contains("(1 regex over budget)"), r.err());
+    }
+
+    /** A multiline event is capped at --max-line like a line: an 80 MB stack trace in a 128 MB heap ships cut, marked truncated. */
+    @Test void aHugeMultilineEventIsCutNotFatal() throws Exception {
+        Path f = tmp.resolve("huge.log");
+        try (var w = Files.newBufferedWriter(f)) {
+            w.write("2026-11-30 ERROR start\n");
+            String cont = "\tat " + "x".repeat(1000) + "\n";
+            for (int i = 0; i < 80_000; i++) w.write(cont);
+            w.write("2026-11-30 INFO next\n");
+        }
+        Path out = tmp.resolve("huge-out.jsonl");
+        Process p = start("--once", "--path", f.toString(), "--multiline-start", "^\\d{4}-", "--max-line", "64k", "--to", "file:" + out);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "finished");
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+        List<JsonNode> ev = events(out);
+        assertEquals(2, ev.size());
+        assertTrue(ev.get(0).get("truncated").asBoolean() && ev.get(0).get("line").asText().length() <= 64 * 1024, "cut at --max-line");
+        assertEquals("2026-11-30 INFO next", ev.get(1).get("line").asText());
+    }
+
     /** The checkpoints say which files are followed and how far: readable by their owner only. */
     @Test void checkpointsAreReadableByTheirOwnerOnly() throws Exception {
         Path f = tmp.resolve("x.log");
