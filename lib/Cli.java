@@ -139,6 +139,29 @@ public final class Cli {
         return prev[b.length()];
     }
 
+    /** A secret from an environment variable or a file's first line (never argv); null if neither is given. */
+    public static char[] secret(String env, Path file, String option) {
+        if (env != null && file != null) throw new InputError(option + "-env and " + option + "-file: give one, not both");
+        if (env == null && file == null) return null;
+        if (env != null) {
+            String v = System.getenv(env);
+            if (v == null) throw new InputError(option + "-env " + env + ": environment variable " + env + " is not set");
+            return v.toCharArray();
+        }
+        if (!Files.exists(file)) throw new InputError(option + "-file " + file + ": no such file");
+        if (Files.isDirectory(file)) throw new InputError(option + "-file " + file + ": is a directory");
+        if (!Files.isReadable(file)) throw new InputError(option + "-file " + file + ": not readable");
+        try {
+            String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            String line = nl >= 0 ? text.substring(0, nl) : text;
+            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
+            return line.toCharArray();
+        } catch (java.io.IOException e) {
+            throw new InputError(option + "-file " + file + ": cannot read: " + e.getMessage());
+        }
+    }
+
     /** An exception's message, or {@code fallback} when it has none (the JDK's network errors often don't). */
     public static String message(Exception e, String fallback) {
         return e.getMessage() == null ? fallback : e.getMessage();

@@ -231,9 +231,9 @@ public class fanout implements Callable<Integer> {
         if (prefix && gather) throw new Cli.InputError("-P (live lines) and -b (gathered) are different views; pick one");
         if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
         if (forwardStdin && input.files.contains("-")) throw new Cli.InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
-        char[] pass = secret(passphraseEnv, passphraseFile, "--passphrase");
-        char[] loginPassword = secret(passwordEnv, passwordFile, "--password");
-        sudoSecret = secret(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
+        char[] pass = Cli.secret(passphraseEnv, passphraseFile, "--passphrase");
+        char[] loginPassword = Cli.secret(passwordEnv, passwordFile, "--password");
+        sudoSecret = Cli.secret(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
         if (sudoSecret != null) sudo = true;
         if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new Cli.InputError("-l '" + user + "': not a valid user name");
 
@@ -339,26 +339,6 @@ public class fanout implements Callable<Integer> {
             return Ssh.KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
         } catch (IOException e) {
             throw new Cli.InputError(user + ": cannot read known_hosts: " + e.getMessage());
-        }
-    }
-
-    /** A secret from an environment variable or a file's first line (never argv); null if neither is given. */
-    private static char[] secret(String env, Path file, String option) {
-        if (env != null && file != null) throw new Cli.InputError(option + "-env and " + option + "-file: give one, not both");
-        if (env == null && file == null) return null;
-        if (env != null) {
-            String v = System.getenv(env);
-            if (v == null) throw new Cli.InputError(option + "-env " + env + ": environment variable " + env + " is not set");
-            return v.toCharArray();
-        }
-        try {
-            String text = Files.readString(existing(file, option + "-file"), StandardCharsets.UTF_8);
-            int nl = text.indexOf('\n');
-            String line = nl >= 0 ? text.substring(0, nl) : text;
-            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
-            return line.toCharArray();
-        } catch (IOException e) {
-            throw new Cli.InputError(option + "-file " + file + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -178,6 +178,14 @@ public class logship implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the final stats as JSON to FILE at exit.")
     Path statsJson;
 
+    @Option(names = "--sink-auth-env", paramLabel = "VAR",
+            description = "http/loki: the Authorization header's value (e.g. 'Bearer TOKEN' or 'Basic BASE64') from environment variable VAR.")
+    String sinkAuthEnv;
+
+    @Option(names = "--sink-auth-file", paramLabel = "FILE",
+            description = "http/loki: the Authorization header's value from FILE's first line (kept out of argv and ps).")
+    Path sinkAuthFile;
+
     @Option(names = "--sink-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Cli.DurationConverter.class,
             description = "An http/loki request not answered in this time is retried (default: ${DEFAULT-VALUE}).")
     Duration sinkTimeout;
@@ -380,17 +388,23 @@ public class logship implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configure();
-        sink = Sink.parse(to, sinkTimeout);
+        char[] auth = Cli.secret(sinkAuthEnv, sinkAuthFile, "--sink-auth");
+        sink = Sink.parse(to, sinkTimeout, auth == null ? null : new String(auth));
         PrintStream err = System.err;
-        sayWhatIsFollowed(err);
         FileLock lock = null;
         if (state != null) {
-            Files.createDirectories(state);
-            FileChannel lockFile = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel lockFile;
+            try {
+                Files.createDirectories(state);
+                lockFile = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new Cli.InputError("--state " + state + ": cannot write there (" + Cli.message(e, e.getClass().getSimpleName()) + ")");
+            }
             lock = lockFile.tryLock();
             if (lock == null) throw new Cli.InputError("--state " + state + " is in use by another logship (its lock is held)");
             loadCheckpoint();
         }
+        sayWhatIsFollowed(err);
         if (!Cli.inTestHarness()) {
             // SIGTERM/SIGINT (and System.exit): stop reading, deliver and checkpoint what was read, then exit with our own
             // code (0 when all was delivered) rather than the JVM's 143/130: the hook waits for call() and halts with its result.
@@ -454,7 +468,8 @@ public class logship implements Callable<Integer> {
         long undelivered = events.get() - linesShipped.get();
         err.println(statsLine(queue) + (undelivered > 0 ? "; " + undelivered + " lines not delivered (they are read again on restart)" : ""));
         if (statsJson != null) writeStats(statsJson);
-        exitCode = shipper.failure != null || undelivered > 0 ? Cli.FAILED : Cli.OK;
+        if (checkpointFailing) err.println("logship: the last checkpoint could not be written: a restart ships again from the last one saved");
+        exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing ? Cli.FAILED : Cli.OK;
         return exitCode;
     }
 
@@ -1079,7 +1094,10 @@ public class logship implements Callable<Integer> {
         /** Sends the encoded events; returns the bytes sent, or throws if the sink did not take them. */
         long deliver(List<Slice> batch, Map<String, String> labels) throws IOException;
 
-        static Sink parse(String to, Duration timeout) {
+        static Sink parse(String to, Duration timeout, String authorization) {
+            if (authorization != null && !to.startsWith("http") && !to.startsWith("loki:")) {
+                throw new Cli.InputError("--sink-auth-env/--sink-auth-file go with an http: or loki: sink");
+            }
             if (to.equals("stdout")) return new StreamSink("stdout", System.out, null);
             if (to.startsWith("file:")) {
                 Path p = Path.of(to.substring(5));
@@ -1101,8 +1119,12 @@ public class logship implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new Cli.InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
             }
+            if (u.getRawUserInfo() != null) {                       // it would show in ps, and the JDK client never sends it
+                throw new Cli.InputError("--to: credentials in the URL would show in ps and are not sent; put 'Basic BASE64(user:password)'"
+                        + " or 'Bearer TOKEN' in --sink-auth-file FILE (or --sink-auth-env VAR) and drop them from the URL");
+            }
             if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
-            return new HttpSink(u, loki, timeout);
+            return new HttpSink(u, loki, timeout, authorization);
         }
     }
 
@@ -1136,13 +1158,26 @@ public class logship implements Callable<Integer> {
         }
 
         @Override public long deliver(List<Slice> batch, Map<String, String> labels) throws IOException {
-            long n = 0;
-            for (Slice s : batch) {
-                out.write(s.p().bytes(), s.p().starts()[s.from()], s.bytes());
-                n += s.bytes();
+            long n = 0, good = channel == null ? -1 : channel.size();
+            try {
+                for (Slice s : batch) {
+                    out.write(s.p().bytes(), s.p().starts()[s.from()], s.bytes());
+                    n += s.bytes();
+                }
+                out.flush();
+                if (channel != null) channel.force(false);
+            } catch (IOException e) {
+                // Disk full half-way: cut the file back to its last whole record, so the retry does not
+                // leave a torn record glued to the next one.
+                if (channel != null) {
+                    try {
+                        channel.truncate(good);
+                    } catch (IOException ignored) {
+                        // the startup check (dropTornLine) mends it on the next start
+                    }
+                }
+                throw e;
             }
-            out.flush();
-            if (channel != null) channel.force(false);
             return n;
         }
     }
@@ -1191,11 +1226,13 @@ public class logship implements Callable<Integer> {
         final boolean loki;
         final Duration timeout;
         final HttpClient client;
+        final String authorization;                 // the Authorization header, or null; never logged
 
-        HttpSink(URI url, boolean loki, Duration timeout) {
+        HttpSink(URI url, boolean loki, Duration timeout, String authorization) {
             this.url = url;
             this.loki = loki;
             this.timeout = timeout;
+            this.authorization = authorization;
             this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         }
 
@@ -1221,8 +1258,10 @@ public class logship implements Callable<Integer> {
                 joined(buf, batch);
                 buf.write(']');
             }
-            HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
-                    .header("User-Agent", "ops-logship/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(buf.toByteArray())).build();
+            HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+                    .header("User-Agent", "ops-logship/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(buf.toByteArray()));
+            if (authorization != null) b.header("Authorization", authorization);
+            HttpRequest req = b.build();
             try {
                 HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 != 2) {
@@ -1312,10 +1351,19 @@ public class logship implements Callable<Integer> {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
             }
+            if (checkpointFailing) System.err.println("logship: checkpoints are written again");
+            checkpointFailing = false;
         } catch (IOException e) {
-            System.err.println("logship: warning: cannot write checkpoint " + f + ": " + Cli.message(e, "error"));
+            if (!checkpointFailing) {                           // said once, not once a batch
+                System.err.println("logship: warning: cannot write checkpoint " + f + ": " + Cli.message(e, "error")
+                        + "; lines shipped since would be shipped again after a restart");
+            }
+            checkpointFailing = true;
         }
     }
+
+    /** The last checkpoint write failed: what was shipped since is not on disk, and the exit code says so. */
+    private volatile boolean checkpointFailing;
 
     // ---- stats -------------------------------------------------------------------------------------------
 

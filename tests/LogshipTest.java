@@ -1,4 +1,5 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -469,6 +470,78 @@ class LogshipTest {
         assertEquals(2, ev.size());
         assertTrue(ev.get(0).get("truncated").asBoolean() && ev.get(0).get("line").asText().length() <= 64 * 1024, "cut at --max-line");
         assertEquals("2026-11-30 INFO next", ev.get(1).get("line").asText());
+    }
+
+    /** A state directory it cannot write is one line and exit 2; checkpoints that cannot be written make the exit 1. */
+    @Test void stateThatCannotBeWrittenIsSaid() throws Exception {
+        Path f = tmp.resolve("s.log");
+        Files.writeString(f, "one\ntwo\n");
+        Path notADir = Files.writeString(tmp.resolve("a-file"), "x");
+        var bad = logship("--once", "--path", f.toString(), "--state", notADir.resolve("state").toString());
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().startsWith("logship: --state " + notADir.resolve("state") + ": cannot write there (") && bad.err().lines().count() == 1, bad.err());
+
+        Path state = Files.createDirectories(tmp.resolve("state-broken"));
+        Files.createDirectories(state.resolve("checkpoints.json.tmp"));          // the write-then-rename cannot happen
+        var r = logship("--once", "--path", f.toString(), "--state", state.toString(), "--to", "file:" + tmp.resolve("broken-out.jsonl"));
+        assertEquals(1, r.exit(), "every checkpoint failed: not a clean exit\n" + r);
+        assertEquals(2, events(tmp.resolve("broken-out.jsonl")).size(), "the lines are shipped all the same");
+        assertEquals(1, r.err().lines().filter(l -> l.contains("warning: cannot write checkpoint")).count(), "said once:\n" + r.err());
+        assertTrue(r.err().contains("the last checkpoint could not be written"), r.err());
+    }
+
+    /** Disk full on the file sink: the batch is retried, and the output never holds a torn record. */
+    @Test void aFullDiskNeverLeavesATornRecord() throws Exception {
+        Prereq.requireRoot();
+        Path mnt = Files.createDirectories(tmp.resolve("small-disk"));
+        Proc.sh("mount -t tmpfs -o size=256k ops-test-tmpfs '" + mnt + "'");
+        Process p = null;
+        try {
+            Path filler = mnt.resolve("filler");
+            Proc.sh("head -c 200000 /dev/zero > '" + filler + "'; true");
+            Path log = tmp.resolve("disk.log"), out = mnt.resolve("out.jsonl");
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 1500; i++) b.append("line ").append(i).append(' ').append("y".repeat(20)).append('\n');
+            Files.writeString(log, b.toString());
+            p = start("--path", log.toString(), "--state", tmp.resolve("disk-state").toString(), "--from-beginning", "--to", "file:" + out,
+                    "--batch-lines", "200", "--batch-wait", "100ms", "--stats-interval", "0");
+            Thread.sleep(3000);                                          // the disk fills up; the sink fails and retries
+            assertTrue(Files.readString(tmp.resolve("logship.err")).contains("No space left on device"), Files.readString(tmp.resolve("logship.err")));
+            Files.delete(filler);
+            List<JsonNode> ev = await(out, 1500, Duration.ofSeconds(60));   // events() fails on a torn line
+            assertTrue(ev.size() >= 1500, ev.size() + " events");
+        } finally {
+            if (p != null) { p.destroyForcibly(); p.waitFor(); }
+            Proc.sh("umount '" + mnt + "'");
+        }
+    }
+
+    /** Sink credentials come from a file or the environment, never argv; credentials in the URL are refused, not dropped. */
+    @Test void sinkCredentialsComeFromAFileOrTheEnvironment() throws Exception {
+        var seen = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var server = TestHttp.http();
+        TestHttp.route(server, "/logs", ex -> {
+            seen.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            ex.getRequestBody().readAllBytes();
+            TestHttp.reply(ex, 204, "");
+        });
+        server.start();
+        try {
+            Path f = tmp.resolve("auth.log");
+            Files.writeString(f, "one\n");
+            Path secret = tmp.resolve("sink-auth");
+            Files.writeString(secret, "Bearer s3cret-token\n");
+            var r = logship("--once", "--path", f.toString(), "--to", "http:" + TestHttp.base(server) + "/logs", "--sink-auth-file", secret.toString());
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(List.of("Bearer s3cret-token"), List.copyOf(seen));
+            assertFalse(r.out().contains("s3cret") || r.err().contains("s3cret"), "never printed");
+
+            var inUrl = logship("--once", "--path", f.toString(), "--to", "http://user:pw@127.0.0.1:1/logs");
+            assertEquals(2, inUrl.exit(), inUrl.toString());
+            assertTrue(inUrl.err().startsWith("logship: --to: credentials in the URL would show in ps and are not sent;"), inUrl.err());
+        } finally {
+            server.stop(0);
+        }
     }
 
     /** The checkpoints say which files are followed and how far: readable by their owner only. */
