@@ -259,7 +259,10 @@ public final class Report {
     /** Pretty-printed JSON, the one way every script writes it. */
     public static void printJson(Object doc, PrintStream out) {
         try {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            // Streamed, not built as one String first: fanout's hosts can carry hundreds of MB of output.
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, doc);
+            out.println();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

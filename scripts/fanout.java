@@ -177,6 +177,14 @@ public class fanout implements Callable<Integer> {
             description = "Keep at most this much of each host's stdout and of its stderr; the rest is counted and reported as truncated (default: ${DEFAULT-VALUE}).")
     long maxOutput;
 
+    @Option(names = "--max-total-output", paramLabel = "SIZE", defaultValue = "256M", converter = Cli.SizeConverter.class,
+            description = "Keep at most this much output in all, over every host; past it output is counted, not kept, "
+                    + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
+    long maxTotalOutput;
+
+    /** What is left of --max-total-output for every host's captures together. */
+    private java.util.concurrent.atomic.AtomicLong outputBudget;
+
     @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
     boolean verbose;
 
@@ -227,6 +235,8 @@ public class fanout implements Callable<Integer> {
         if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
         if (connectTimeout.isZero()) throw new Cli.InputError("--connect-timeout must be more than 0");
         if (maxOutput < 1) throw new Cli.InputError("--max-output must be at least 1 byte");
+        if (maxTotalOutput < 1) throw new Cli.InputError("--max-total-output must be at least 1 byte");
+        outputBudget = new java.util.concurrent.atomic.AtomicLong(maxTotalOutput);
         if (acceptNew && noHostKeyCheck) throw new Cli.InputError("--accept-new and --no-host-key-check contradict each other; pick one");
         if (prefix && gather) throw new Cli.InputError("-P (live lines) and -b (gathered) are different views; pick one");
         if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
@@ -376,8 +386,8 @@ public class fanout implements Callable<Integer> {
     HostRun runOn(Plan plan) {
         HostRun r = new HostRun(plan);
         long t0 = System.nanoTime();
-        r.stdout = new Capture(maxOutput, prefix ? line -> live(out, plan.label(), line) : null);
-        r.stderr = new Capture(maxOutput, prefix ? line -> live(err, plan.label(), line) : null);
+        r.stdout = new Capture(maxOutput, outputBudget, prefix ? line -> live(out, plan.label(), line) : null);
+        r.stderr = new Capture(maxOutput, outputBudget, prefix ? line -> live(err, plan.label(), line) : null);
         try {
             if (plan.unsupported() != null) return r.fail("error", plan.unsupported());
             try (Ssh.Connection c = Ssh.connect(plan.endpoint(), login)) {
@@ -576,9 +586,15 @@ public class fanout implements Callable<Integer> {
         private final long max;
         private final java.util.function.Consumer<String> live;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final java.util.concurrent.atomic.AtomicLong budget;   // shared by every capture of the run
         long total;
+        boolean cutByTotal;      // kept less than max because the run's --max-total-output ran out
 
-        Capture(long max, java.util.function.Consumer<String> live) { this.max = max; this.live = live; }
+        Capture(long max, java.util.concurrent.atomic.AtomicLong budget, java.util.function.Consumer<String> live) {
+            this.max = max;
+            this.budget = budget;
+            this.live = live;
+        }
 
         void pump(InputStream in) {
             byte[] buf = new byte[32 * 1024];
@@ -623,8 +639,15 @@ public class fanout implements Callable<Integer> {
 
         synchronized void write(byte[] b, int off, int len) {
             total += len;
-            long room = max - kept.size();
-            if (room > 0) kept.write(b, off, (int) Math.min(room, len));
+            long want = Math.min(max - kept.size(), len);
+            if (want > 0) {
+                long got = want - Math.max(0, -budget.addAndGet(-want));       // what the run's budget still had
+                if (got < want) {
+                    budget.addAndGet(want - Math.max(got, 0));                  // give back what we could not take
+                    cutByTotal = true;
+                }
+                if (got > 0) kept.write(b, off, (int) got);
+            }
             if (live == null) return;
             for (int i = off; i < off + len; i++) {
                 if (b[i] == '\n') {
@@ -644,6 +667,7 @@ public class fanout implements Callable<Integer> {
         }
 
         synchronized String text() { return kept.toString(StandardCharsets.UTF_8); }
+        synchronized long keptBytes() { return kept.size(); }
         synchronized boolean truncated() { return total > kept.size(); }
     }
 
@@ -656,8 +680,8 @@ public class fanout implements Callable<Integer> {
 
     static HostRun notRun(Plan plan, String why) {
         HostRun r = new HostRun(plan);
-        r.stdout = new Capture(1, null);
-        r.stderr = new Capture(1, null);
+        r.stdout = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
+        r.stderr = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
         if (why.contains("interrupted")) return r.fail("interrupted", why);
         if (why.startsWith("cut by the global deadline")) return r.fail("timeout", why);
         if (why.startsWith("not started")) return r.fail("not-run", why);
@@ -713,8 +737,8 @@ public class fanout implements Callable<Integer> {
         sb.append(text);
         if (!text.endsWith("\n")) sb.append(text.isEmpty() ? "" : "\n");
         if (c.truncated()) {
-            sb.append("[... output truncated: kept ").append(Cli.formatSize(c.max)).append(" of ")
-              .append(Cli.formatSize(c.total)).append("; raise --max-output]\n");
+            sb.append("[... output truncated: kept ").append(Cli.formatSize(c.keptBytes())).append(" of ")
+              .append(Cli.formatSize(c.total)).append(c.cutByTotal ? "; the run's --max-total-output was reached]\n" : "; raise --max-output]\n");
         }
     }
 

@@ -112,6 +112,28 @@ class FanoutTest {
         assertTrue(r.out().contains("[... output truncated: kept 1.0 MiB of 2.9 MiB; raise --max-output]"), r.err());
     }
 
+    /** All the hosts' output together is bounded too: past --max-total-output it is counted, not kept, and no host loses its row. */
+    @Test void totalOutputIsBoundedAndEveryHostKeepsItsRow() {
+        List<String> three = hosts.subList(0, 3);
+        String cmd = "head -c 2500000 /dev/zero | tr '\\0' y";
+        var r = fanout("--format", "json", "--max-output", "2M", "--max-total-output", "3M", "-H", String.join(",", three), "--", cmd);
+        assertEquals(0, r.exit(), r.err());
+        long kept = 0;
+        for (JsonNode row : r.json().get("results")) {
+            assertEquals("ok", row.get("status").asText(), row.get("target").asText());
+            assertEquals(2_500_000, row.get("stdout_bytes").asLong());
+            assertTrue(row.get("truncated").asBoolean());
+            kept += row.get("stdout").asText().length();
+        }
+        assertEquals(3, r.json().get("results").size());
+        assertTrue(kept <= 3 << 20, "kept " + kept + " bytes in all");
+
+        var text = fanout("--max-output", "2M", "--max-total-output", "3M", "-H", String.join(",", three), "--", cmd);
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("; the run's --max-total-output was reached]"), "says why it was cut");
+        assertEquals(3, text.out().lines().filter(l -> l.startsWith("==> ")).count(), "every host has its block");
+    }
+
     @Test void commandThatOutlivesTheTimeoutIsStoppedAndReported() throws Exception {
         TestUser.ensure();   // sshd delivers signal requests to non-root sessions only
         String user = TestUser.NAME + "@" + hosts.get(0), root = "root@" + hosts.get(1);
