@@ -469,7 +469,8 @@ public class logship implements Callable<Integer> {
         err.println(statsLine(queue) + (undelivered > 0 ? "; " + undelivered + " lines not delivered (they are read again on restart)" : ""));
         if (statsJson != null) writeStats(statsJson);
         if (checkpointFailing) err.println("logship: the last checkpoint could not be written: a restart ships again from the last one saved");
-        exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing ? Cli.FAILED : Cli.OK;
+        if (once && notOpened > 0) err.println("logship: " + notOpened + " matching files were not read (open-file limit)");
+        exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing || (once && notOpened > 0) ? Cli.FAILED : Cli.OK;
         return exitCode;
     }
 
@@ -560,7 +561,13 @@ public class logship implements Callable<Integer> {
         }
     }
 
+    /** Files that matched at start but could not be opened (open-file limit): when they can be, they start at their end too. */
+    private final java.util.Set<String> deferredAtStart = new java.util.HashSet<>();
+    /** Matching files the last scan could not open, and the count last reported. */
+    private int notOpened, notOpenedSaid;
+
     private void scan(boolean atStart, PrintStream err) throws IOException {
+        notOpened = 0;
         Map<String, Found> seen = new LinkedHashMap<>();
         for (Glob g : globs) matches(g, seen, err);
         long now = System.nanoTime();
@@ -584,17 +591,30 @@ public class logship implements Callable<Integer> {
                 long size = nt.channel.size();
                 if (cp != null && cp.get("fp_len").asInt() <= size && crc(nt.channel, cp.get("fp_len").asInt()) == cp.get("fp_crc").asLong()) {
                     start = Math.min(cp.get("offset").asLong(), size);    // resume; a file shorter than the offset was truncated
-                } else if (atStart && !fromBeginning && !once && !resumed) {
+                } else if ((atStart || deferredAtStart.contains(e.getKey())) && !fromBeginning && !once && !resumed) {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
                 nt.readPos = start;
                 nt.committed = start;
                 nt.handed = start;
                 tailers.put(e.getKey(), nt);
-                if (!atStart) err.println("logship: following " + p + " (new" + (start > 0 ? ", from byte " + start : "") + ")");
+                boolean deferred = deferredAtStart.remove(e.getKey());
+                if (!atStart) err.println("logship: following " + p + (deferred ? " (now that a descriptor is free" : " (new")
+                        + (start > 0 ? ", from byte " + start : "") + ")");
             } catch (NoSuchFileException gone) {
                 // gone already
+            } catch (java.nio.file.FileSystemException full) {
+                if (!String.valueOf(full.getMessage()).contains("Too many open files")) throw full;
+                notOpened++;                                          // our limit, not the file's fault: tried again next scan
+                if (atStart) deferredAtStart.add(e.getKey());
             }
+        }
+        if (notOpened != notOpenedSaid) {
+            if (notOpened > 0) {
+                err.println("logship: warning: " + notOpened + " matching files not followed: the open-file limit (ulimit -n) is reached; "
+                        + "following " + tailers.size() + "; raise the limit (they are tried again every second)");
+            }
+            notOpenedSaid = notOpened;
         }
         for (Tailer t : tailers.values()) {
             if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;

@@ -389,7 +389,7 @@ class LogshipTest {
             assertTrue(Files.readString(err).startsWith("logship: warning: --path '" + dir + "/*.log' matches no file yet (no file in "
                     + dir + " matches); looking again every second\n"), Files.readString(err));
             append(dir.resolve("a.log"), "one\ntwo\n");
-            assertEquals(2, await(out, 2, Duration.ofSeconds(20)).size());
+            assertEquals(2, await(out, 2, Duration.ofSeconds(30)).size(), "logship's stderr:\n" + Files.readString(err));
             while (System.nanoTime() < end && !Files.readString(err).contains("2 lines shipped so far")) Thread.sleep(100);
             String text = Files.readString(err);
             assertTrue(text.contains("logship: following " + dir.resolve("a.log") + " (new)\n"), text);
@@ -542,6 +542,22 @@ class LogshipTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    /** More matching files than the open-file limit allows: it follows what fits, says how many it could not, never a stack trace. */
+    @Test void moreFilesThanDescriptorsIsSaidNotFatal() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("many"));
+        for (int i = 0; i < 300; i++) Files.writeString(dir.resolve("f" + i + ".log"), "file " + i + "\n");
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 200 && exec \"$@\"", "logship"));
+        cmd.addAll(Proc.javaCommand("logship", "-Xmx128m"));
+        cmd.addAll(List.of("--once", "--path", dir + "/*.log"));
+        var r = Proc.run(cmd, Duration.ofSeconds(60));
+        assertEquals(1, r.exit(), "--once could not read every file: " + r);
+        long shipped = r.out().lines().count();
+        assertTrue(shipped >= 100 && shipped < 300, shipped + " lines");
+        assertTrue(r.err().contains("logship: warning: " + (300 - shipped) + " matching files not followed: the open-file limit (ulimit -n) is reached"), r.err());
+        assertTrue(r.err().contains("logship: " + (300 - shipped) + " matching files were not read (open-file limit)"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
     }
 
     /** The checkpoints say which files are followed and how far: readable by their owner only. */
