@@ -471,6 +471,10 @@ public class logship implements Callable<Integer> {
         if (checkpointFailing) err.println("logship: the last checkpoint could not be written: a restart ships again from the last one saved");
         if (once && notOpened > 0) err.println("logship: " + notOpened + " matching files were not read (open-file limit)");
         exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing || (once && notOpened > 0) ? Cli.FAILED : Cli.OK;
+        if (shipper.failure != null && shipper.failure.startsWith("a worker failed")) {
+            err.println("logship: stopped: " + shipper.failure + " (a bug; what was read after it is read again on restart)");
+            exitCode = Cli.TOOL_ERROR;
+        }
         return exitCode;
     }
 
@@ -827,7 +831,7 @@ public class logship implements Callable<Integer> {
     private boolean find(Pattern p, String line, boolean onTimeout) {
         try {
             return p.matcher(new Budget(line, System.nanoTime() + regexBudget.toNanos())).find();
-        } catch (Budget.Exceeded e) {
+        } catch (Budget.Exceeded | StackOverflowError e) {
             regexTimeouts.incrementAndGet();
             return onTimeout;
         }
@@ -908,6 +912,8 @@ public class logship implements Callable<Integer> {
                     } catch (Budget.Exceeded e) {
                         regexTimeouts.incrementAndGet();
                         error = "regex over its time budget (" + Cli.formatDuration(regexBudget.toMillis()) + "); shipped unparsed";
+                    } catch (StackOverflowError e) {                 // java.util.regex recurses per repetition: (a|b)* on a long line
+                        error = "regex recursed too deep on this line; shipped unparsed";
                     }
                 }
             }
@@ -926,6 +932,25 @@ public class logship implements Callable<Integer> {
         return encode(c, out);
     }
 
+    /**
+     * The event with its line cut (and marked truncated) so that the line's JSON encoding stays within
+     * {@code max} bytes: a control character takes 6 bytes escaped, so a 1 MiB line of them would
+     * otherwise become a 6 MB request.
+     */
+    static Event encodedWithin(Event e, long max) {
+        String line = e.line();
+        if (line.length() <= max / 6) return e;                   // even all escaped it fits
+        long size = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            size += ch < 0x20 ? 6 : ch == '"' || ch == '\\' ? 2 : ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+            if (size > max) {
+                return new Event(e.path(), e.timeNs(), line.substring(0, i), e.fields(), e.parseError(), true, e.end());
+            }
+        }
+        return e;
+    }
+
     /** Each event as the sink will send it, one after another in one buffer. */
     private Parsed encode(Chunk c, List<Event> events) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(events.size() * 200 + 16);
@@ -936,7 +961,9 @@ public class logship implements Callable<Integer> {
             for (int i = 0; i < events.size(); i++) {
                 g.flush();
                 starts[i] = buf.size();
-                sink.encode(g, events.get(i), labelMap);
+                Event ev = encodedWithin(events.get(i), maxLine);
+                if (ev != events.get(i)) truncatedLines.incrementAndGet();
+                sink.encode(g, ev, labelMap);
                 ends[i] = events.get(i).end();
             }
             g.flush();
@@ -1056,8 +1083,20 @@ public class logship implements Callable<Integer> {
             } catch (InterruptedException e) {
                 failure = "stopped while the sink was not accepting";
             } catch (java.util.concurrent.ExecutionException e) {
-                failure = "internal error: " + e.getCause();
+                // A worker failed (a bug): deliver what is whole, stop the reader, and keep taking what it
+                // hands over, so it never blocks on a full queue; those lines are read again on restart.
+                failure = "a worker failed: " + e.getCause();
                 e.getCause().printStackTrace(err);
+                stopping = true;
+                try {
+                    send();
+                    while (true) {                                     // until the reader's end-of-stream marker
+                        CompletableFuture<Parsed> f = queue.take();
+                        if (f.isDone() && !f.isCompletedExceptionally() && f.join() == null) return;
+                    }
+                } catch (InterruptedException | RuntimeException ignored) {
+                    // shutting down
+                }
             }
         }
 

@@ -560,6 +560,31 @@ class LogshipTest {
         assertFalse(r.err().contains("Exception"), r.err());
     }
 
+    /** A pattern that recurses past the thread's stack on one line ships that line unparsed; the run neither dies nor hangs. */
+    @Test void aRegexThatOverflowsTheStackShipsTheLineUnparsed() throws Exception {
+        Path f = tmp.resolve("deep.log");
+        Files.writeString(f, "ab".repeat(200_000) + "\nab\n");
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("logship", "-Xmx128m", "-Xss512k"));
+        cmd.addAll(List.of("--once", "--path", f.toString(), "--parse", "regex:(?<x>(a|b)*)"));
+        var r = Proc.run(cmd, Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), r.toString().substring(0, Math.min(2000, r.toString().length())));
+        assertEquals(2, r.out().lines().count());
+        assertTrue(r.out().contains("regex recursed too deep on this line; shipped unparsed"), "said in the event");
+        assertTrue(r.err().contains(", 1 parse errors"), r.err());
+    }
+
+    /** --max-line bounds a line as encoded: control characters escape to 6 bytes each, and the event is cut to fit. */
+    @Test void aLineOfControlCharactersIsCutToItsEncodedSize() throws Exception {
+        Path f = tmp.resolve("ctl.log");
+        Files.writeString(f, "\u0001".repeat(60_000) + "\n");
+        var r = logship("--once", "--path", f.toString(), "--max-line", "64k");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode ev = JSON.readTree(r.out().lines().findFirst().orElseThrow());
+        assertTrue(ev.get("truncated").asBoolean(), "marked truncated");
+        assertTrue(r.out().length() <= 64 * 1024 + 512, "the encoded event fits --max-line: " + r.out().length() + " bytes");
+        assertEquals(64 * 1024 / 6, ev.get("line").asText().length(), 1);
+    }
+
     /** The checkpoints say which files are followed and how far: readable by their owner only. */
     @Test void checkpointsAreReadableByTheirOwnerOnly() throws Exception {
         Path f = tmp.resolve("x.log");
