@@ -503,14 +503,14 @@ public class logship implements Callable<Integer> {
                     continue;
                 }
                 if (t.readPos != before) progressed = true;
-                if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+                if (c != null) hand(queue, CompletableFuture.supplyAsync(() -> parse(c), pool));
             }
             retireFinished(queue, pool);
             if (progressed) continue;
             if (once) {
                 for (Tailer t : tailers.values()) {                 // at the end: what is left without a newline ships too
                     Chunk c = flush(t);
-                    if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+                    if (c != null) hand(queue, CompletableFuture.supplyAsync(() -> parse(c), pool));
                 }
                 return;
             }
@@ -567,6 +567,8 @@ public class logship implements Callable<Integer> {
 
     /** Files that matched at start but could not be opened (open-file limit): when they can be, they start at their end too. */
     private final java.util.Set<String> deferredAtStart = new java.util.HashSet<>();
+    /** A scan added checkpoint entries for new files: written before the scan returns. */
+    private boolean newCheckpoints;
     /** Matching files the last scan could not open, and the count last reported. */
     private int notOpened, notOpenedSaid;
 
@@ -602,6 +604,20 @@ public class logship implements Callable<Integer> {
                 nt.committed = start;
                 nt.handed = start;
                 tailers.put(e.getKey(), nt);
+                if (state != null && cp == null) {
+                    // On disk before anything of it ships: were it renamed while we are down, a restart could
+                    // otherwise not know it (the globs match only the live name) and its lines would be lost.
+                    int fpLen = (int) Math.min(FP_BYTES, size);
+                    ObjectNode n = Json.MAPPER.createObjectNode();
+                    n.put("path", p.toString());
+                    n.put("dev", nt.dev);
+                    n.put("ino", nt.ino);
+                    n.put("fp_len", fpLen);
+                    n.put("fp_crc", crc(nt.channel, fpLen));
+                    n.put("offset", start);
+                    synchronized (checkpoint) { checkpoint.putIfAbsent(e.getKey(), n); }
+                    newCheckpoints = true;
+                }
                 boolean deferred = deferredAtStart.remove(e.getKey());
                 if (!atStart) err.println("logship: following " + p + (deferred ? " (now that a descriptor is free" : " (new")
                         + (start > 0 ? ", from byte " + start : "") + ")");
@@ -612,6 +628,10 @@ public class logship implements Callable<Integer> {
                 notOpened++;                                          // our limit, not the file's fault: tried again next scan
                 if (atStart) deferredAtStart.add(e.getKey());
             }
+        }
+        if (newCheckpoints) {
+            saveCheckpoint();
+            newCheckpoints = false;
         }
         if (notOpened != notOpenedSaid) {
             if (notOpened > 0) {
@@ -640,7 +660,9 @@ public class logship implements Callable<Integer> {
         for (JsonNode cp : missing) {
             String key = cp.get("dev").asLong() + ":" + cp.get("ino").asLong();
             Path was = Path.of(cp.get("path").asText()), dir = was.getParent();
-            boolean ours = globs.stream().anyMatch(g -> g.matcher().matches(was));    // a file of a --path no longer given is not
+            // Ours if a --path still covers where it was (a file followed after a rotation was recorded under its
+            // rotated name, so the name alone does not tell); a file of a --path no longer given is not.
+            boolean ours = dir != null && globs.stream().anyMatch(g -> g.matcher().matches(was) || dir.startsWith(g.root()));
             Path found = null;
             if (ours && dir != null && Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
@@ -703,7 +725,7 @@ public class logship implements Callable<Integer> {
         for (Tailer t : new ArrayList<>(tailers.values())) {
             if (t.goneSince == 0 || now - t.goneSince < rotateWait.toNanos() || t.readPos < t.channel.size()) continue;
             Chunk c = flush(t);
-            if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+            if (c != null) hand(queue, CompletableFuture.supplyAsync(() -> parse(c), pool));
             t.channel.close();
             tailers.remove(t.key());
         }
@@ -825,6 +847,17 @@ public class logship implements Callable<Integer> {
     }
 
     /**
+     * Queues a chunk for the shipper, waiting while the buffer is full, but not past a stop: with the
+     * sink down and the buffer full, SIGTERM must still end the run (the chunk is then simply read
+     * again on restart: it was never checkpointed).
+     */
+    private void hand(BlockingQueue<CompletableFuture<Parsed>> queue, CompletableFuture<Parsed> chunk) throws InterruptedException {
+        while (!queue.offer(chunk, 200, TimeUnit.MILLISECONDS)) {
+            if (stopping) return;
+        }
+    }
+
+    /**
      * {@code p.find()} on {@code line} within --regex-budget; past it the line counts as over budget
      * and {@code onTimeout} is the answer (chosen so that a slow pattern ships a line rather than drops it).
      */
@@ -867,7 +900,7 @@ public class logship implements Callable<Integer> {
             t.committed = t.pending.end;
             t.pending = null;
             Chunk c = chunk(t, lines);
-            if (c != null) queue.put(CompletableFuture.supplyAsync(() -> parse(c), pool));
+            if (c != null) hand(queue, CompletableFuture.supplyAsync(() -> parse(c), pool));
         }
     }
 
@@ -1390,7 +1423,7 @@ public class logship implements Callable<Integer> {
     }
 
     /** Write, fsync, rename: a crash leaves the old checkpoint or the new one, never half of one. */
-    private void saveCheckpoint() {
+    private synchronized void saveCheckpoint() {
         Path tmp = state.resolve("checkpoints.json.tmp"), f = state.resolve("checkpoints.json");
         try {
             ObjectNode root = Json.MAPPER.createObjectNode();

@@ -266,15 +266,34 @@ class LogshipTest {
     }
 
     @Test void killedWithSigkillAtRandomPointsItLosesNoLineAndRepeatsAtMostTheBatchInFlight() throws Exception {
+        crashTest(false);
+    }
+
+    /**
+     * The same model with --path naming only the live file and logrotate's renames (app.log -> app.log.1
+     * -> app.log.2 ...) every 8,000 lines, so that some rotations happen while logship is dead.
+     */
+    @Test void killedAndRotatedWhileStoppedWithOnlyTheLiveFileNamedItLosesNoLine() throws Exception {
+        crashTest(true);
+    }
+
+    void crashTest(boolean liveFileOnly) throws Exception {
         Path logs = Files.createDirectories(tmp.resolve("logs"));
         Path state = tmp.resolve("state");
-        int total = 40_000, batch = 200, crashes = 4;
+        int total = liveFileOnly ? 32_000 : 40_000, batch = 200, crashes = 4;
         AtomicInteger written = new AtomicInteger();
-        Thread writer = new Thread(() -> {                              // ~8k lines/s, renamed to app-1.log half-way
+        Thread writer = new Thread(() -> {                              // ~8k lines/s
             try {
                 Path app = logs.resolve("app.log");
                 for (int i = 0; i < total; i++) {
-                    if (i == total / 2) Files.move(app, logs.resolve("app-1.log"));
+                    if (!liveFileOnly && i == total / 2) Files.move(app, logs.resolve("app-1.log"));   // renamed half-way
+                    if (liveFileOnly && i > 0 && i % 8000 == 0) {                                   // logrotate: shift, then rename
+                        for (int n = 3; n >= 1; n--) {
+                            Path from = logs.resolve("app.log." + n);
+                            if (Files.exists(from)) Files.move(from, logs.resolve("app.log." + (n + 1)));
+                        }
+                        Files.move(app, logs.resolve("app.log.1"));
+                    }
                     append(app, "id=" + i + " " + "payload ".repeat(8) + "\n");
                     written.incrementAndGet();
                     if (i % 100 == 99) Thread.sleep(12);
@@ -293,15 +312,17 @@ class LogshipTest {
             TestHttp.reply(ex, 200, "");
         });
         server.start();
-        String[] args = {"--path", logs + "/*.log", "--state", state.toString(), "--to", "http:" + TestHttp.base(server) + "/logs", "--from-beginning",
-                "--batch-lines", String.valueOf(batch), "--batch-wait", "50ms", "--stats-interval", "0"};
-        Random random = new Random(42);
+        String path = liveFileOnly ? logs.resolve("app.log").toString() : logs + "/*.log";
+        String[] args = {"--path", path, "--state", state.toString(), "--to", "http:" + TestHttp.base(server) + "/logs", "--from-beginning",
+                "--batch-lines", String.valueOf(batch), "--batch-wait", "50ms", "--stats-interval", "0", "--rotate-wait", "1s"};
+        Random random = new Random(liveFileOnly ? 7 : 42);
         writer.start();
         for (int i = 0; i < crashes; i++) {
             Process p = start(args);
             Thread.sleep(700 + random.nextInt(1200));
             p.destroyForcibly();                                        // kill -9
             p.waitFor();
+            if (liveFileOnly) Thread.sleep(300 + random.nextInt(900));  // dead for a while: rotations happen meanwhile
         }
         Process last = start(args);
         writer.join();
@@ -321,11 +342,16 @@ class LogshipTest {
         for (int i = 0; i < total; i++) if (!seen.containsKey(i)) missing.add(i);
         long duplicates = received.size() - seen.size();
         String err = Files.readString(tmp.resolve("logship.err"));
-        assertTrue(missing.isEmpty(), missing.size() + " ids missing after " + crashes + " kill -9s, e.g. "
-                + missing.subList(0, Math.min(10, missing.size())) + "\n" + err);
+        StringBuilder ranges = new StringBuilder();
+        for (int i = 0; i < missing.size(); i++) {
+            if (i == 0 || missing.get(i) != missing.get(i - 1) + 1) ranges.append(i == 0 ? "" : "-" + missing.get(i - 1) + " ").append(missing.get(i));
+            if (i == missing.size() - 1) ranges.append("-").append(missing.get(i));
+        }
+        assertTrue(missing.isEmpty(), missing.size() + " ids missing after " + crashes + " kill -9s: " + ranges + "\n" + err);
         assertTrue(duplicates <= (long) crashes * batch, duplicates + " duplicates: more than the batch in flight at each crash");
         assertEquals(0, last.exitValue(), err);
-        System.out.println("crash test: " + total + " lines, " + crashes + " kill -9s, 0 missing, " + duplicates + " duplicates");
+        System.out.println("crash test" + (liveFileOnly ? " (live file only, rotated while stopped)" : "") + ": " + total + " lines, "
+                + crashes + " kill -9s, 0 missing, " + duplicates + " duplicates");
     }
 
     @Test void whileTheSinkIsDownReadingPausesWithBoundedMemoryAndNothingIsLost() throws Exception {
@@ -343,7 +369,8 @@ class LogshipTest {
             String err = Files.readString(tmp.resolve("logship.err"));
             assertTrue(err.contains("did not accept") && err.contains("retrying in"), err);
             assertTrue(err.contains("buffer 4/4"), "reading paused with the buffer full:\n" + err);
-            assertTrue(!Files.exists(tmp.resolve("state/checkpoints.json")), "nothing delivered, nothing checkpointed");
+            JsonNode cp = JSON.readTree(tmp.resolve("state/checkpoints.json").toFile()).get("files").get(0);
+            assertEquals(0, cp.get("offset").asLong(), "nothing delivered, nothing checkpointed past the start: " + cp);
             long hwm = 0;
             for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) if (l.startsWith("VmHWM:")) hwm = Long.parseLong(l.replaceAll("\\D", ""));
             assertTrue(hwm < 256 * 1024, "peak RSS " + hwm / 1024 + " MB while the sink is down, with a 45 MB file waiting");
