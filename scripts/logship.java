@@ -533,6 +533,7 @@ public class logship implements Callable<Integer> {
         for (Glob g : globs) {
             Map<String, Found> found = new LinkedHashMap<>();
             matches(g, found, err);
+            existingAtStart.addAll(found.keySet());
             if (found.isEmpty()) {
                 String why = !Files.exists(g.root()) ? g.root() + " does not exist"
                         : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
@@ -565,6 +566,11 @@ public class logship implements Callable<Integer> {
         }
     }
 
+    /**
+     * The files that existed when we said what we follow: only those start at their end on a first run.
+     * One created a moment later (before the first scan) is read whole, like any new file.
+     */
+    private final java.util.Set<String> existingAtStart = new java.util.HashSet<>();
     /** Files that matched at start but could not be opened (open-file limit): when they can be, they start at their end too. */
     private final java.util.Set<String> deferredAtStart = new java.util.HashSet<>();
     /** A scan added checkpoint entries for new files: written before the scan returns. */
@@ -597,7 +603,7 @@ public class logship implements Callable<Integer> {
                 long size = nt.channel.size();
                 if (cp != null && cp.get("fp_len").asInt() <= size && crc(nt.channel, cp.get("fp_len").asInt()) == cp.get("fp_crc").asLong()) {
                     start = Math.min(cp.get("offset").asLong(), size);    // resume; a file shorter than the offset was truncated
-                } else if ((atStart || deferredAtStart.contains(e.getKey())) && !fromBeginning && !once && !resumed) {
+                } else if ((atStart && existingAtStart.contains(e.getKey()) || deferredAtStart.contains(e.getKey())) && !fromBeginning && !once && !resumed) {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
                 nt.readPos = start;
@@ -619,14 +625,16 @@ public class logship implements Callable<Integer> {
                     newCheckpoints = true;
                 }
                 boolean deferred = deferredAtStart.remove(e.getKey());
-                if (!atStart) err.println("logship: following " + p + (deferred ? " (now that a descriptor is free" : " (new")
-                        + (start > 0 ? ", from byte " + start : "") + ")");
+                if (!atStart || !existingAtStart.contains(e.getKey())) {
+                    err.println("logship: following " + p + (deferred ? " (now that a descriptor is free" : " (new")
+                            + (start > 0 ? ", from byte " + start : "") + ")");
+                }
             } catch (NoSuchFileException gone) {
                 // gone already
             } catch (java.nio.file.FileSystemException full) {
                 if (!String.valueOf(full.getMessage()).contains("Too many open files")) throw full;
                 notOpened++;                                          // our limit, not the file's fault: tried again next scan
-                if (atStart) deferredAtStart.add(e.getKey());
+                if (atStart && existingAtStart.contains(e.getKey())) deferredAtStart.add(e.getKey());
             }
         }
         if (newCheckpoints) {
