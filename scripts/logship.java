@@ -304,10 +304,15 @@ public class logship implements Callable<Integer> {
             this.dev = dev;
             this.ino = ino;
             this.channel = FileChannel.open(path, StandardOpenOption.READ);
-            this.readPos = start;
-            this.committed = start;
-            this.handed = start;
+            startAt(start);
             fingerprint();
+        }
+
+        /** Read, and count as done, from {@code offset} on. */
+        void startAt(long offset) {
+            readPos = offset;
+            committed = offset;
+            handed = offset;
         }
 
         String key() { return dev + ":" + ino; }
@@ -554,12 +559,8 @@ public class logship implements Callable<Integer> {
         try (var walk = Files.walk(g.root(), g.depth(), FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 if (!g.matcher().matches(p) || !Files.isRegularFile(p)) continue;
-                try {
-                    long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ino = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
-                    seen.putIfAbsent(dev + ":" + ino, new Found(p, dev, ino));
-                } catch (NoSuchFileException gone) {
-                    // deleted between the listing and the stat: the next scan sees the truth
-                }
+                Found f = identity(p);                                // null: deleted since the listing; the next scan sees
+                if (f != null) seen.putIfAbsent(f.dev() + ":" + f.ino(), f);
             }
         } catch (java.io.UncheckedIOException e) {
             err.println("logship: note: scanning " + g.root() + ": " + Cli.message(e.getCause(), "error"));
@@ -601,26 +602,18 @@ public class logship implements Callable<Integer> {
             try {
                 Tailer nt = new Tailer(p, e.getValue().dev(), e.getValue().ino(), 0);
                 long size = nt.channel.size();
-                if (cp != null && cp.get("fp_len").asInt() <= size && crc(nt.channel, cp.get("fp_len").asInt()) == cp.get("fp_crc").asLong()) {
+                if (cp != null && sameContent(cp, nt.channel)) {
                     start = Math.min(cp.get("offset").asLong(), size);    // resume; a file shorter than the offset was truncated
                 } else if ((atStart && existingAtStart.contains(e.getKey()) || deferredAtStart.contains(e.getKey())) && !fromBeginning && !once && !resumed) {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
-                nt.readPos = start;
-                nt.committed = start;
-                nt.handed = start;
+                nt.startAt(start);
                 tailers.put(e.getKey(), nt);
                 if (state != null && cp == null) {
                     // On disk before anything of it ships: were it renamed while we are down, a restart could
                     // otherwise not know it (the globs match only the live name) and its lines would be lost.
                     int fpLen = (int) Math.min(FP_BYTES, size);
-                    ObjectNode n = Json.MAPPER.createObjectNode();
-                    n.put("path", p.toString());
-                    n.put("dev", nt.dev);
-                    n.put("ino", nt.ino);
-                    n.put("fp_len", fpLen);
-                    n.put("fp_crc", crc(nt.channel, fpLen));
-                    n.put("offset", start);
+                    ObjectNode n = checkpointEntry(nt, new Fp(fpLen, crc(nt.channel, fpLen)), start);
                     synchronized (checkpoint) { checkpoint.putIfAbsent(e.getKey(), n); }
                     newCheckpoints = true;
                 }
@@ -675,14 +668,10 @@ public class logship implements Callable<Integer> {
             if (ours && dir != null && Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path p : files.toList()) {
-                        try {
-                            if (Files.isRegularFile(p) && ((Number) Files.getAttribute(p, "unix:dev")).longValue() == cp.get("dev").asLong()
-                                    && ((Number) Files.getAttribute(p, "unix:ino")).longValue() == cp.get("ino").asLong()) {
-                                found = p;
-                                break;
-                            }
-                        } catch (NoSuchFileException gone) {
-                            // renamed again while we looked
+                        Found f = Files.isRegularFile(p) ? identity(p) : null;       // null: renamed again while we looked
+                        if (f != null && f.dev() == cp.get("dev").asLong() && f.ino() == cp.get("ino").asLong()) {
+                            found = p;
+                            break;
                         }
                     }
                 }
@@ -690,9 +679,7 @@ public class logship implements Callable<Integer> {
             Tailer t = null;
             if (found != null) {
                 t = new Tailer(found, cp.get("dev").asLong(), cp.get("ino").asLong(), 0);
-                long size = t.channel.size();
-                int fpLen = cp.get("fp_len").asInt();
-                if (fpLen > size || crc(t.channel, fpLen) != cp.get("fp_crc").asLong()) {   // the inode now holds another file
+                if (!sameContent(cp, t.channel)) {                                         // the inode now holds another file
                     t.channel.close();
                     t = null;
                 }
@@ -702,17 +689,42 @@ public class logship implements Callable<Integer> {
                 continue;
             }
             long start = Math.min(cp.get("offset").asLong(), t.channel.size());
-            t.readPos = start;
-            t.committed = start;
-            t.handed = start;
+            t.startAt(start);
             t.goneSince = System.nanoTime();                                               // read to its end, then let go
             tailers.put(key, t);
             err.println("logship: following " + found + " (was " + cp.get("path").asText() + ", rotated while logship was down; from byte " + start + ")");
         }
     }
 
+    /** A checkpoints.json entry: which file (path, device, inode, fingerprint) and how far it is done. */
+    static ObjectNode checkpointEntry(Tailer t, Fp fp, long offset) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("path", t.path.toString());
+        n.put("dev", t.dev);
+        n.put("ino", t.ino);
+        n.put("fp_len", fp.len());
+        n.put("fp_crc", fp.crc());
+        n.put("offset", offset);
+        return n;
+    }
+
+    /** The open file still starts with the bytes a checkpoint fingerprinted (so the offset is about this content). */
+    static boolean sameContent(JsonNode cp, FileChannel ch) throws IOException {
+        int fpLen = cp.get("fp_len").asInt();
+        return fpLen <= ch.size() && crc(ch, fpLen) == cp.get("fp_crc").asLong();
+    }
+
     /** A matching file a scan found. */
     record Found(Path path, long dev, long ino) {}
+
+    /** The file's device and inode, or null if it is gone. */
+    static Found identity(Path p) throws IOException {
+        try {
+            return new Found(p, ((Number) Files.getAttribute(p, "unix:dev")).longValue(), ((Number) Files.getAttribute(p, "unix:ino")).longValue());
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
+    }
 
     private static boolean sameStart(Tailer t) throws IOException {
         try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ)) {
@@ -1167,16 +1179,7 @@ public class logship implements Callable<Integer> {
             batchBytesSoFar = 0;
             synchronized (checkpoint) {
                 for (var e : offsets.entrySet()) {
-                    Tailer t = e.getKey();
-                    ObjectNode n = Json.MAPPER.createObjectNode();
-                    n.put("path", t.path.toString());
-                    n.put("dev", t.dev);
-                    n.put("ino", t.ino);
-                    Fp fp = e.getValue().fp();
-                    n.put("fp_len", fp.len());
-                    n.put("fp_crc", fp.crc());
-                    n.put("offset", e.getValue().offset());
-                    checkpoint.put(t.key(), n);
+                    checkpoint.put(e.getKey().key(), checkpointEntry(e.getKey(), e.getValue().fp(), e.getValue().offset()));
                 }
             }
             offsets.clear();
