@@ -693,6 +693,51 @@ public class logship implements Callable<Integer> {
             t.goneSince = System.nanoTime();                                               // read to its end, then let go
             tailers.put(key, t);
             err.println("logship: following " + found + " (was " + cp.get("path").asText() + ", rotated while logship was down; from byte " + start + ")");
+            if (!found.getFileName().equals(was.getFileName())) followNewerRotations(was, found, seen, err);
+        }
+        if (newCheckpoints) {
+            saveCheckpoint();
+            newCheckpoints = false;
+        }
+    }
+
+    /**
+     * {@code was} (a live name) was found rotated to {@code found} (app.log -> app.log.2): rotations of
+     * the same live name that are newer than it (app.log.1) were created and rotated away while logship
+     * was down, so it never saw them. They are read whole, rather than lost. Compressed rotations are
+     * left alone (their lines are in the file they were made from).
+     */
+    private void followNewerRotations(Path was, Path found, Map<String, Found> seen, PrintStream err) throws IOException {
+        String live = was.getFileName().toString();
+        long foundMtime = Files.getLastModifiedTime(found).toMillis();
+        List<Path> newer = new ArrayList<>();
+        try (var files = Files.list(found.getParent())) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (n.equals(live) || !n.startsWith(live) || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                if (n.matches(".*\\.(gz|bz2|xz|zst|lz4|zip)$")) continue;
+                if (Files.getLastModifiedTime(p).toMillis() < foundMtime) continue;       // older than the file we had: done before
+                newer.add(p);
+            }
+        }
+        newer.sort(java.util.Comparator.comparingLong(p -> { try { return Files.getLastModifiedTime(p).toMillis(); } catch (IOException e) { return 0L; } }));
+        for (Path p : newer) {
+            Found f = identity(p);
+            if (f == null) continue;
+            String key = f.dev() + ":" + f.ino();
+            boolean known;
+            synchronized (checkpoint) { known = checkpoint.containsKey(key); }
+            if (known || seen.containsKey(key) || tailers.containsKey(key)) continue;
+            Tailer t = new Tailer(p, f.dev(), f.ino(), 0);
+            t.goneSince = System.nanoTime();                                               // read to its end, then let go
+            tailers.put(key, t);
+            if (state != null) {
+                int fpLen = (int) Math.min(FP_BYTES, t.channel.size());
+                ObjectNode n = checkpointEntry(t, new Fp(fpLen, crc(t.channel, fpLen)), 0);
+                synchronized (checkpoint) { checkpoint.putIfAbsent(key, n); }
+                newCheckpoints = true;
+            }
+            err.println("logship: following " + p + " (a rotation of " + was + " made while logship was down, never seen before; from byte 0)");
         }
     }
 
