@@ -1,7 +1,9 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn4m -Xss512k -XX:-TieredCompilation -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
-//SOURCES ../lib/Cli.java ../lib/Targets.java ../lib/HostFacts.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Patterns.java ../lib/cli/Tool.java ../lib/host/Mounts.java ../lib/net/Addresses.java
+//SOURCES ../lib/run/Runner.java ../lib/run/Shutdown.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -35,10 +37,17 @@
  * again until the stuck call returns, so a stuck collector costs one thread, not one per scrape.
  */
 
+import cli.Durations;
+import cli.Errors;
+import cli.Exit;
+import cli.InputError;
+import cli.Patterns;
+import cli.Tool;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import host.Mounts;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -46,23 +55,23 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
-import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -107,14 +116,17 @@ import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import net.Addresses;
 import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
 import oshi.hardware.CentralProcessor.TickType;
-import picocli.CommandLine;
+import oshi.hardware.CentralProcessor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import run.Runner;
+import run.Shutdown;
 
 @Command(name = "exporter", mixinStandardHelpOptions = true, version = "exporter (ops) 0.1", sortOptions = false,
         modelTransformer = exporter.CollectorSwitches.class,
@@ -176,7 +188,7 @@ public class exporter implements Callable<Integer> {
             description = "Export the *.prom files in DIR (node_exporter's textfile collector).")
     Path textfileDir;
 
-    @Option(names = "--collector-timeout", paramLabel = "DURATION", defaultValue = "3s", converter = Cli.DurationConverter.class,
+    @Option(names = "--collector-timeout", paramLabel = "DURATION", defaultValue = "3s", converter = Durations.Converter.class,
             description = "Time budget of each collector per scrape; over it, the collector is reported as failed (default: ${DEFAULT-VALUE}).")
     Duration collectorTimeout;
 
@@ -221,27 +233,27 @@ public class exporter implements Callable<Integer> {
     }
 
     public static void main(String... args) {
-        Cli.main(new exporter(), args);
+        Tool.main(new exporter(), args);
     }
 
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address = listenAddress(listen);
         if (webListenAddress != null) {                      // a node_exporter unit switched to us unchanged
-            if (!listen.equals("127.0.0.1:9101")) throw new Cli.InputError("--listen and --web.listen-address: give one of them");
+            if (!listen.equals("127.0.0.1:9101")) throw new InputError("--listen and --web.listen-address: give one of them");
             String w = webListenAddress.trim();
             address = listenAddress(w.startsWith(":") ? "[::]" + w : w);
         }
-        if (!telemetryPath.equals("/metrics")) throw new Cli.InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
+        if (!telemetryPath.equals("/metrics")) throw new InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
         Pattern mountsOut = regex("--collector.filesystem.mount-points-exclude", mountPointsExclude),
                 typesOut = regex("--collector.filesystem.fs-types-exclude", fsTypesExclude),
                 netdevOut = regex("--collector.netdev.device-exclude", netdevExclude);
-        if (collectorTimeout.isZero() || collectorTimeout.isNegative()) throw new Cli.InputError("--collector-timeout must be more than 0");
+        if (collectorTimeout.isZero() || collectorTimeout.isNegative()) throw new InputError("--collector-timeout must be more than 0");
         if (textfileDir != null && !Files.isDirectory(textfileDir)) {
-            throw new Cli.InputError("--textfile-dir " + textfileDir + ": " + (Files.exists(textfileDir) ? "not a directory" : "no such directory"));
+            throw new InputError("--textfile-dir " + textfileDir + ": " + (Files.exists(textfileDir) ? "not a directory" : "no such directory"));
         }
         byte[] token = debugEndpoints ? token() : null;
-        if (!debugEndpoints && tokenFile != null) throw new Cli.InputError("--debug-token-file needs --debug-endpoints");
+        if (!debugEndpoints && tokenFile != null) throw new InputError("--debug-token-file needs --debug-endpoints");
 
         List<Runner> runners = collectors(mountsOut, typesOut, netdevOut);
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -258,7 +270,7 @@ public class exporter implements Callable<Integer> {
         try {
             server = HttpServer.create(address, 64);
         } catch (BindException e) {
-            throw new Cli.InputError("--listen " + listen + ": " + Cli.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
+            throw new InputError("--listen " + listen + ": " + Errors.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
         }
         // A virtual thread per exchange: the JDK server reads each request on its executor, so with a few
         // platform threads four clients sending half a request would stall every scrape until they give up.
@@ -285,30 +297,27 @@ public class exporter implements Callable<Integer> {
         server.start();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        if (!Cli.inTestHarness()) {
-            // SIGTERM/SIGINT: stop accepting, let in-flight scrapes finish (up to 2s), exit 0 rather than the JVM's 143/130.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                log("stopping: serving in-flight requests, then exiting");
-                server.stop(2);
-                http.shutdownNow();
-                log("stopped");
-                System.err.flush();
-                Runtime.getRuntime().halt(Cli.OK);
-            }, "exporter-stop"));
-        }
+        // SIGTERM/SIGINT: stop accepting, let in-flight scrapes finish (up to 2s), exit 0 rather than the JVM's 143/130.
+        Shutdown shutdown = Shutdown.onSignal("exporter", () -> {
+            log("stopping: serving in-flight requests, then exiting");
+            server.stop(2);
+            http.shutdownNow();
+            log("stopped");
+        }, Duration.ofSeconds(1));
+        shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
         log("serving http://" + hostPort(server.getAddress()) + "/metrics; collectors: "
                 + (runners.isEmpty() ? "none" : String.join(", ", runners.stream().map(r -> r.name).toList()))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required"));
         stopped.await();                                                     // until the shutdown hook halts the JVM
-        return Cli.OK;
+        return Exit.OK;
     }
 
     static Pattern regex(String option, String text) {
         try {
-            return Cli.regex(text);
+            return Patterns.compile(text);
         } catch (IllegalArgumentException e) {
-            throw new Cli.InputError(option + " '" + text + "': " + e.getMessage());
+            throw new InputError(option + " '" + text + "': " + e.getMessage());
         }
     }
 
@@ -338,21 +347,21 @@ public class exporter implements Callable<Integer> {
     static InetSocketAddress listenAddress(String text) {
         Matcher m = Pattern.compile("^(\\[[^\\]]+\\]|[^:\\[\\]]+):(\\d{1,5})$").matcher(text.trim());
         if (text.trim().startsWith(":")) {
-            throw new Cli.InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
+            throw new InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
         }
-        if (!m.matches()) throw new Cli.InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
+        if (!m.matches()) throw new InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
         int port = Integer.parseInt(m.group(2));
-        if (port > 65535) throw new Cli.InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
+        if (port > 65535) throw new InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
         String host = m.group(1).replaceAll("^\\[|\\]$", "");
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new Cli.InputError("--listen " + text + ": cannot resolve '" + host + "'");
+            throw new InputError("--listen " + text + ": cannot resolve '" + host + "'");
         }
     }
 
     static String hostPort(InetSocketAddress a) {
-        String host = Targets.formatAddress(a.getAddress());
+        String host = Addresses.format(a.getAddress());
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
@@ -362,19 +371,19 @@ public class exporter implements Callable<Integer> {
         String from;
         if (tokenFile != null) {
             from = "--debug-token-file " + tokenFile;
-            if (!Files.isRegularFile(tokenFile)) throw new Cli.InputError(from + ": no such file");
-            if (!Files.isReadable(tokenFile)) throw new Cli.InputError(from + ": not readable");
+            if (!Files.isRegularFile(tokenFile)) throw new InputError(from + ": no such file");
+            if (!Files.isReadable(tokenFile)) throw new InputError(from + ": not readable");
             value = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
         } else {
             from = "$" + TOKEN_ENV;
             value = System.getenv().getOrDefault(TOKEN_ENV, "").strip();
             if (value.isEmpty()) {
-                throw new Cli.InputError("--debug-endpoints needs a token: set " + TOKEN_ENV + " or give --debug-token-file FILE");
+                throw new InputError("--debug-endpoints needs a token: set " + TOKEN_ENV + " or give --debug-token-file FILE");
             }
         }
-        if (value.isEmpty()) throw new Cli.InputError(from + ": the token is empty");
-        if (value.length() < 16) throw new Cli.InputError(from + ": the token is " + value.length() + " characters; use at least 16 (openssl rand -hex 16)");
-        if (value.chars().anyMatch(c -> c <= ' ' || c > '~')) throw new Cli.InputError(from + ": the token must be one word of printable ASCII");
+        if (value.isEmpty()) throw new InputError(from + ": the token is empty");
+        if (value.length() < 16) throw new InputError(from + ": the token is " + value.length() + " characters; use at least 16 (openssl rand -hex 16)");
+        if (value.chars().anyMatch(c -> c <= ' ' || c > '~')) throw new InputError(from + ": the token must be one word of printable ASCII");
         if (tokenFile != null && Files.getPosixFilePermissions(tokenFile).contains(PosixFilePermission.OTHERS_READ)) {
             log("warning: " + tokenFile + " is readable by every user; chmod 600 it");
         }
@@ -463,7 +472,7 @@ public class exporter implements Callable<Integer> {
                 timeouts.increment();
                 long ran = System.nanoTime() - started;
                 String where = step.isEmpty() ? "" : ", stuck in " + step;
-                return new Outcome(this, null, "over its " + Cli.formatDuration(budget.toMillis()) + " budget (running for "
+                return new Outcome(this, null, "over its " + Durations.format(budget.toMillis()) + " budget (running for "
                         + String.format(java.util.Locale.ROOT, "%.1fs", ran / 1e9) + where + ")", true, ran / 1e9);
             } catch (ExecutionException e) {
                 errors.increment();
@@ -703,14 +712,14 @@ public class exporter implements Callable<Integer> {
             var filesFree = GaugeSnapshot.builder().name("node_filesystem_files_free").help("Filesystem total free file nodes.");
             var readOnly = GaugeSnapshot.builder().name("node_filesystem_readonly").help("Filesystem read-only status.");
             var deviceError = GaugeSnapshot.builder().name("node_filesystem_device_error").help("Whether an error occurred while getting statistics for the given device.");
-            for (var e : HostFacts.mounts().entrySet()) {
+            for (var e : Mounts.all().entrySet()) {
                 String mount = e.getKey(), device = e.getValue()[0], type = e.getValue()[1];
                 if (mountsOut.matcher(mount).find() || typesOut.matcher(type).find()) continue;
                 Labels l = Labels.of("device", device, "fstype", type, "mountpoint", mount);
                 step.accept("statvfs " + mount);
-                HostFacts.Usage u;
+                Mounts.Usage u;
                 try {
-                    u = HostFacts.statvfs(mount);
+                    u = Mounts.statvfs(mount);
                 } catch (IOException ex) {                                  // node_exporter: device_error 1, no sizes
                     deviceError.dataPoint(point(l, 1));
                     continue;

@@ -1,8 +1,12 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
-//SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/Tcp.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Secrets.java ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Ranges.java
+//SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
+//SOURCES ../lib/report/Column.java ../lib/report/Report.java ../lib/report/Table.java ../lib/run/Limits.java
+//SOURCES ../lib/run/NotRun.java ../lib/run/Runner.java ../lib/ssh/Key.java ../lib/ssh/Keys.java
+//SOURCES ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java
 
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.
@@ -25,6 +29,13 @@
  * signal requests) and the session is closed.
  */
 
+import cli.Durations;
+import cli.Errors;
+import cli.Exit;
+import cli.InputError;
+import cli.Secrets;
+import cli.Sizes;
+import cli.Tool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,11 +58,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.Ranges;
+import net.Target;
+import net.TargetOptions;
+import net.Targets;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import report.Column;
+import report.Report;
+import report.Table;
+import run.Limits;
+import run.NotRun;
+import run.Runner;
+import ssh.Key;
+import ssh.Keys;
+import ssh.KnownHosts;
+import ssh.Ssh;
+import ssh.SshConfig;
 
 @Command(name = "fanout", mixinStandardHelpOptions = true, version = "fanout (ops) 0.1", sortOptions = false,
         usageHelpWidth = 80,
@@ -87,7 +113,7 @@ import picocli.CommandLine.Option;
                 + "  130/143  interrupted by SIGINT/SIGTERM (the summary is still printed)%n"})
 public class fanout implements Callable<Integer> {
 
-    @Mixin Common.TargetOptions input;
+    @Mixin TargetOptions input;
 
     @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "Remote user for targets that name none (default: ~/.ssh/config, then $USER).")
     String user;
@@ -122,15 +148,15 @@ public class fanout implements Callable<Integer> {
     @Option(names = "--no-host-key-check", description = "Do not verify host keys at all (explicit opt-out; man-in-the-middle attacks go unnoticed).")
     boolean noHostKeyCheck;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "60s", converter = Cli.DurationConverter.class,
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "60s", converter = Durations.Converter.class,
             description = "How long the command may run on each host; 0 for no limit (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "Time for TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "0", converter = Cli.DurationConverter.class,
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "0", converter = Durations.Converter.class,
             description = "Global deadline; hosts not finished by then are reported timeout/not-run; 0 for none (default).")
     Duration deadline;
 
@@ -173,11 +199,11 @@ public class fanout implements Callable<Integer> {
             description = "With --format hosts: only the hosts that ended with these statuses (e.g. refused,timeout; 'exit' for any exit N).")
     List<String> statuses = new ArrayList<>();
 
-    @Option(names = "--max-output", paramLabel = "SIZE", defaultValue = "16M", converter = Cli.SizeConverter.class,
+    @Option(names = "--max-output", paramLabel = "SIZE", defaultValue = "16M", converter = Sizes.Converter.class,
             description = "Keep at most this much of each host's stdout and of its stderr; the rest is counted and reported as truncated (default: ${DEFAULT-VALUE}).")
     long maxOutput;
 
-    @Option(names = "--max-total-output", paramLabel = "SIZE", defaultValue = "256M", converter = Cli.SizeConverter.class,
+    @Option(names = "--max-total-output", paramLabel = "SIZE", defaultValue = "256M", converter = Sizes.Converter.class,
             description = "Keep at most this much output in all, over every host; past it output is counted, not kept, "
                     + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
     long maxTotalOutput;
@@ -199,7 +225,7 @@ public class fanout implements Callable<Integer> {
             f.command = List.of(args).subList(dd + 1, args.length);
             ours = List.of(args).subList(0, dd).toArray(String[]::new);
         }
-        Cli.main(f, ours);
+        Tool.main(f, ours);
     }
 
     // ---- setup: everything that can be wrong is found before the first connection ----------------
@@ -217,11 +243,11 @@ public class fanout implements Callable<Integer> {
     private byte[] scriptBytes;
     private String interpreter;
     private SshConfig config;
-    private final Map<String, Ssh.Key> keyCache = new HashMap<>();
+    private final Map<String, Key> keyCache = new HashMap<>();
     private final Set<String> printed = ConcurrentHashMap.newKeySet();
     final AtomicLong fdFailures = new AtomicLong();
 
-    record Plan(Targets.Target target, String label, Ssh.Endpoint endpoint, String unsupported) {}
+    record Plan(Target target, String label, Ssh.Endpoint endpoint, String unsupported) {}
 
     @Override
     public Integer call() throws IOException {
@@ -229,30 +255,30 @@ public class fanout implements Callable<Integer> {
         sudoPrompt = "[ops-sudo-password-" + token + "]";
         sudoDone = "[ops-sudo-ok-" + token + "]";
         if (command.isEmpty() && script == null) {
-            throw new Cli.InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
+            throw new InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
         }
-        if (port != null && (port < 1 || port > 65535)) throw new Cli.InputError("--port " + port + ": expected 1-65535");
-        if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
-        if (connectTimeout.isZero()) throw new Cli.InputError("--connect-timeout must be more than 0");
-        if (maxOutput < 1) throw new Cli.InputError("--max-output must be at least 1 byte");
-        if (maxTotalOutput < 1) throw new Cli.InputError("--max-total-output must be at least 1 byte");
+        if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
+        if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
+        if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
+        if (maxTotalOutput < 1) throw new InputError("--max-total-output must be at least 1 byte");
         outputBudget = new java.util.concurrent.atomic.AtomicLong(maxTotalOutput);
-        if (acceptNew && noHostKeyCheck) throw new Cli.InputError("--accept-new and --no-host-key-check contradict each other; pick one");
-        if (prefix && gather) throw new Cli.InputError("-P (live lines) and -b (gathered) are different views; pick one");
-        if (prefix && format != Format.text) throw new Cli.InputError("-P streams text; it cannot be combined with --format " + format);
-        if (forwardStdin && input.files.contains("-")) throw new Cli.InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
-        char[] pass = Cli.secret(passphraseEnv, passphraseFile, "--passphrase");
-        char[] loginPassword = Cli.secret(passwordEnv, passwordFile, "--password");
-        sudoSecret = Cli.secret(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
+        if (acceptNew && noHostKeyCheck) throw new InputError("--accept-new and --no-host-key-check contradict each other; pick one");
+        if (prefix && gather) throw new InputError("-P (live lines) and -b (gathered) are different views; pick one");
+        if (prefix && format != Format.text) throw new InputError("-P streams text; it cannot be combined with --format " + format);
+        if (forwardStdin && input.files.contains("-")) throw new InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
+        char[] pass = Secrets.read(passphraseEnv, passphraseFile, "--passphrase");
+        char[] loginPassword = Secrets.read(passwordEnv, passwordFile, "--password");
+        sudoSecret = Secrets.read(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
         if (sudoSecret != null) sudo = true;
-        if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new Cli.InputError("-l '" + user + "': not a valid user name");
+        if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new InputError("-l '" + user + "': not a valid user name");
 
         config = sshConfig == null ? SshConfig.userDefault(err::println)
                 : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
-        List<Targets.Target> targets = Targets.load(input.files, input.inline,
+        List<Target> targets = Targets.load(input.files, input.inline,
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         List<Plan> plans = plan(targets, pass);
-        Ssh.KnownHosts knownHostsFile = loadKnownHosts();
+        KnownHosts knownHostsFile = loadKnownHosts();
         knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
         login = new Ssh.Login(knownHostsFile, noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
                 loginPassword, connectTimeout);
@@ -260,14 +286,14 @@ public class fanout implements Callable<Integer> {
         if (forwardStdin) stdinBytes = System.in.readAllBytes();
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
         if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && loginPassword == null) {
-            throw new Cli.InputError("nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
+            throw new InputError("nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
                     + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file");
         }
 
-        int slots = FanOut.capConcurrency(Math.min(concurrency, plans.size()), 1, err);
+        int slots = Limits.capConcurrency(Math.min(concurrency, plans.size()), 1, err);
         long t0 = System.nanoTime();
         List<HostRun> runs;
-        try (FanOut fan = new FanOut(slots, deadline.isZero() ? null : deadline, "fanout")) {
+        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout")) {
             if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
             runs = fan.run(plans, this::runOn, fanout::notRun);
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -275,25 +301,25 @@ public class fanout implements Callable<Integer> {
         }
         if (fdFailures.get() > 0) {
             err.println("fanout: " + fdFailures.get() + " hosts were not run: this machine ran out of file descriptors");
-            return Cli.TOOL_ERROR;
+            return Exit.TOOL_ERROR;
         }
-        return runs.stream().allMatch(r -> r.status.equals("ok")) ? Cli.OK : Cli.FAILED;
+        return runs.stream().allMatch(r -> r.status.equals("ok")) ? Exit.OK : Exit.FAILED;
     }
 
     /** Resolves every target against ~/.ssh/config and loads every key it needs, once. */
-    private List<Plan> plan(List<Targets.Target> targets, char[] pass) {
-        List<Ssh.Key> explicit = new ArrayList<>();
+    private List<Plan> plan(List<Target> targets, char[] pass) {
+        List<Key> explicit = new ArrayList<>();
         for (Path p : identities) explicit.add(key(existing(p, "-i"), pass, true));
-        List<Ssh.Key> defaults = null;
+        List<Key> defaults = null;
         List<Plan> plans = new ArrayList<>();
-        for (Targets.Target t : targets) {
+        for (Target t : targets) {
             SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
             String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
             int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
-            List<Ssh.Key> keys = new ArrayList<>(explicit);
+            List<Key> keys = new ArrayList<>(explicit);
             for (String f : s.identityFiles()) {
                 if (Files.isRegularFile(Path.of(f))) {
-                    Ssh.Key k = key(Path.of(f), pass, false);
+                    Key k = key(Path.of(f), pass, false);
                     if (k != null && !keys.contains(k)) keys.add(k);
                 }
             }
@@ -307,12 +333,12 @@ public class fanout implements Callable<Integer> {
         return plans;
     }
 
-    private List<Ssh.Key> defaultKeys(char[] pass) {
-        List<Ssh.Key> keys = new ArrayList<>();
+    private List<Key> defaultKeys(char[] pass) {
+        List<Key> keys = new ArrayList<>();
         for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
             Path p = Path.of(System.getProperty("user.home"), ".ssh", name);
             if (Files.isRegularFile(p)) {
-                Ssh.Key k = key(p, pass, false);
+                Key k = key(p, pass, false);
                 if (k != null) keys.add(k);
             }
         }
@@ -320,21 +346,21 @@ public class fanout implements Callable<Integer> {
     }
 
     /** A key, loaded once; a key named with -i must load, a default one is skipped with a warning. */
-    private Ssh.Key key(Path p, char[] pass, boolean explicit) {
+    private Key key(Path p, char[] pass, boolean explicit) {
         String id = p.toAbsolutePath().normalize().toString();
         if (keyCache.containsKey(id)) return keyCache.get(id);
-        Ssh.Key k;
+        Key k;
         try {
-            k = Ssh.loadKey(p, pass);
+            k = Keys.load(p, pass);
             if (k == null) {
                 String why = p + ": key is encrypted; give its passphrase with --passphrase-env VAR or --passphrase-file FILE";
-                if (explicit) throw new Cli.InputError(why);
+                if (explicit) throw new InputError(why);
                 err.println("warning: skipping " + why);
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof Cli.InputError ie) throw ie;
-            String why = p + ": cannot load private key: " + Cli.message(e, e.getClass().getSimpleName());
-            if (explicit) throw new Cli.InputError(why);
+            if (e instanceof InputError ie) throw ie;
+            String why = p + ": cannot load private key: " + Errors.message(e, e.getClass().getSimpleName());
+            if (explicit) throw new InputError(why);
             err.println("warning: skipping " + why);
             k = null;
         }
@@ -342,26 +368,26 @@ public class fanout implements Callable<Integer> {
         return k;
     }
 
-    private Ssh.KnownHosts loadKnownHosts() {
+    private KnownHosts loadKnownHosts() {
         Path user = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new Cli.InputError(knownHosts + ": is a directory, expected a known_hosts file");
+        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
         try {
-            return Ssh.KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
+            return KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
         } catch (IOException e) {
-            throw new Cli.InputError(user + ": cannot read known_hosts: " + e.getMessage());
+            throw new InputError(user + ": cannot read known_hosts: " + e.getMessage());
         }
     }
 
     private static Path existing(Path p, String option) {
-        if (!Files.exists(p)) throw new Cli.InputError(option + " " + p + ": no such file");
-        if (Files.isDirectory(p)) throw new Cli.InputError(option + " " + p + ": is a directory");
-        if (!Files.isReadable(p)) throw new Cli.InputError(option + " " + p + ": not readable");
+        if (!Files.exists(p)) throw new InputError(option + " " + p + ": no such file");
+        if (Files.isDirectory(p)) throw new InputError(option + " " + p + ": is a directory");
+        if (!Files.isReadable(p)) throw new InputError(option + " " + p + ": not readable");
         return p;
     }
 
     private void readScript() throws IOException {
         scriptBytes = Files.readAllBytes(existing(script, "--script"));
-        if (scriptBytes.length == 0) throw new Cli.InputError("--script " + script + ": file is empty");
+        if (scriptBytes.length == 0) throw new InputError("--script " + script + ": file is empty");
         String first = new String(scriptBytes, 0, Math.min(scriptBytes.length, 256), StandardCharsets.UTF_8).lines().findFirst().orElse("");
         interpreter = first.startsWith("#!") && !first.substring(2).isBlank() ? first.substring(2).strip() : "sh";
     }
@@ -484,7 +510,7 @@ public class fanout implements Callable<Integer> {
             boolean done = timeout.isZero() ? awaitForever(ended) : ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 boolean stopped = stop(cmd, ended, c);
-                r.fail("timeout", "command still running after " + Cli.formatDuration(timeout.toMillis()) + " (-t); "
+                r.fail("timeout", "command still running after " + Durations.format(timeout.toMillis()) + " (-t); "
                         + (stopped ? "stopped it with SIGTERM" : "sent SIGTERM, but it did not end (sshd does not deliver signals"
                            + " to root sessions); closed the connection, so it may still be running"));
                 return;
@@ -678,14 +704,13 @@ public class fanout implements Callable<Integer> {
         }
     }
 
-    static HostRun notRun(Plan plan, String why) {
+    static HostRun notRun(Plan plan, NotRun why) {
         HostRun r = new HostRun(plan);
         r.stdout = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
         r.stderr = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
-        if (why.contains("interrupted")) return r.fail("interrupted", why);
-        if (why.startsWith("cut by the global deadline")) return r.fail("timeout", why);
-        if (why.startsWith("not started")) return r.fail("not-run", why);
-        return r.fail("error", why);
+        String status = why.why().interrupted() ? "interrupted" : why.why() == NotRun.Why.DEADLINE_WHILE_RUNNING ? "timeout"
+                : why.why() == NotRun.Why.DEADLINE_BEFORE_START ? "not-run" : "error";
+        return r.fail(status, why.text());
     }
 
     private static String describe(Ssh.Connection c) {
@@ -711,9 +736,9 @@ public class fanout implements Callable<Integer> {
     private void block(HostRun r) {
         if (!printed.add(r.plan.label())) return;
         StringBuilder sb = new StringBuilder();
-        String head = "==> " + r.plan.label() + " <== " + headline(r) + " (" + Cli.formatDuration(r.ms) + ")";
-        if (head.length() > Report.WIDTH && r.detail != null) {     // a long reason goes under, wrapped, never cut
-            head = "==> " + r.plan.label() + " <== " + r.status + " (" + Cli.formatDuration(r.ms) + ")\n" + Report.wrap(r.detail, "    ", Report.WIDTH);
+        String head = "==> " + r.plan.label() + " <== " + headline(r) + " (" + Durations.format(r.ms) + ")";
+        if (head.length() > Table.WIDTH && r.detail != null) {     // a long reason goes under, wrapped, never cut
+            head = "==> " + r.plan.label() + " <== " + r.status + " (" + Durations.format(r.ms) + ")\n" + Table.wrap(r.detail, "    ", Table.WIDTH);
         }
         sb.append(head).append('\n');
         appendOutput(sb, r.stdout.text(), r.stdout);
@@ -737,14 +762,14 @@ public class fanout implements Callable<Integer> {
         sb.append(text);
         if (!text.endsWith("\n")) sb.append(text.isEmpty() ? "" : "\n");
         if (c.truncated()) {
-            sb.append("[... output truncated: kept ").append(Cli.formatSize(c.keptBytes())).append(" of ")
-              .append(Cli.formatSize(c.total)).append(c.cutByTotal ? "; the run's --max-total-output was reached]\n" : "; raise --max-output]\n");
+            sb.append("[... output truncated: kept ").append(Sizes.format(c.keptBytes())).append(" of ")
+              .append(Sizes.format(c.total)).append(c.cutByTotal ? "; the run's --max-total-output was reached]\n" : "; raise --max-output]\n");
         }
     }
 
     /** Hosts with the same status, exit code, stdout and stderr. */
     record Group(List<HostRun> hosts, String status, String detail, String stdout, String stderr) {
-        String names() { return Targets.fold(hosts.stream().map(h -> h.plan.label()).toList()); }
+        String names() { return Ranges.fold(hosts.stream().map(h -> h.plan.label()).toList()); }
     }
 
     static List<Group> groups(List<HostRun> runs) {
@@ -762,7 +787,7 @@ public class fanout implements Callable<Integer> {
     }
 
     private void report(List<HostRun> runs, long ms, int slots) {
-        Report summary = new Report("fanout", "hosts", List.of(Report.Column.left("target", "host"), Report.Column.left("status", "status")));
+        Report summary = new Report("fanout", "hosts", List.of(Column.left("target", "host"), Column.left("status", "status")));
         for (HostRun r : runs) summary.add(Map.of("target", r.plan.label(), "status", r.status));
         summary.elapsedMs(ms);
         switch (format) {
@@ -797,12 +822,12 @@ public class fanout implements Callable<Integer> {
         Map<String, List<HostRun>> byStatus = new LinkedHashMap<>();
         for (HostRun r : runs) if (!r.status.equals("ok")) byStatus.computeIfAbsent(r.status, s -> new ArrayList<>()).add(r);
         byStatus.forEach((status, hosts) -> {
-            String names = Targets.fold(hosts.stream().map(h -> h.plan.label()).toList());
+            String names = Ranges.fold(hosts.stream().map(h -> h.plan.label()).toList());
             Set<String> details = new java.util.LinkedHashSet<>();
             for (HostRun h : hosts) if (h.detail != null) details.add(h.detail);
             String why = details.size() == 1 ? details.iterator().next() : "";
             String line = "  " + status + ": " + names;
-            int room = Report.WIDTH - line.length() - 3;              // the reason is cut to fit, never a host name
+            int room = Table.WIDTH - line.length() - 3;              // the reason is cut to fit, never a host name
             if (!why.isEmpty()) line += " (" + (why.length() <= room ? why : why.substring(0, Math.max(20, room) - 3) + "...") + ")";
             to.println(line);
         });
@@ -814,7 +839,7 @@ public class fanout implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             String head = g.names() + " (" + g.hosts().size() + ")" + (g.status().equals("ok") ? "" : " " + g.status());
             if (g.detail() != null && !g.status().equals("ok")) {
-                head = head.length() + 2 + g.detail().length() <= Report.WIDTH ? head + ": " + g.detail() : head + "\n" + Report.wrap(g.detail(), "    ", Report.WIDTH);
+                head = head.length() + 2 + g.detail().length() <= Table.WIDTH ? head + ": " + g.detail() : head + "\n" + Table.wrap(g.detail(), "    ", Table.WIDTH);
             }
             sb.append(rule).append('\n').append(head).append('\n');
             // A rule under the names only when output follows: the next block's own rule closes an empty one.
@@ -830,11 +855,11 @@ public class fanout implements Callable<Integer> {
     }
 
     private void markdown(List<HostRun> runs, Report summary) {
-        out.println("**fanout** " + Report.code(String.join(" ", command)) + (script != null ? " (script " + script.getFileName() + ")" : ""));
+        out.println("**fanout** " + Table.code(String.join(" ", command)) + (script != null ? " (script " + script.getFileName() + ")" : ""));
         out.println();
         for (Group g : groups(runs)) {
             String st = g.status().equals("ok") ? "ok" : "**" + g.status() + "**" + (g.detail() == null ? "" : ": " + g.detail().replace("`", "'"));
-            out.println("- " + Report.code(g.names()) + " (" + g.hosts().size() + "): " + st);
+            out.println("- " + Table.code(g.names()) + " (" + g.hosts().size() + "): " + st);
             String text = g.stdout() + (g.stderr().isEmpty() ? "" : (g.stdout().isEmpty() || g.stdout().endsWith("\n") ? "" : "\n") + "[stderr]\n" + g.stderr());
             if (!text.isEmpty()) {
                 String fence = "```";

@@ -1,7 +1,11 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/HttpCheck.java ../lib/Tcp.java ../lib/Prom.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Patterns.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Http.java ../lib/net/HttpCheck.java
+//SOURCES ../lib/net/HttpSpec.java ../lib/net/StatusSet.java ../lib/net/Urls.java ../lib/report/Column.java
+//SOURCES ../lib/report/Format.java ../lib/report/OutputOptions.java ../lib/report/Prom.java
+//SOURCES ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
 
 /*
  * httpcheck -- are these endpoints healthy?
@@ -22,6 +26,12 @@
  * followed unless -L.
  */
 
+import cli.Durations;
+import cli.Exit;
+import cli.InputError;
+import cli.Patterns;
+import cli.Sizes;
+import cli.Tool;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,10 +49,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import net.Http;
+import net.HttpCheck;
+import net.HttpSpec;
+import net.StatusSet;
+import net.Urls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import report.Column;
+import report.Format;
+import report.OutputOptions;
+import report.Prom;
+import report.Report;
+import run.Limits;
+import run.NotRun;
+import run.Runner;
 
 @Command(name = "httpcheck", mixinStandardHelpOptions = true, version = "httpcheck (ops) 0.1", sortOptions = false,
         description = {
@@ -55,7 +78,7 @@ import picocli.CommandLine.Parameters;
             "  httpcheck -f urls.txt --expect 200 --body-match '\"status\":\"UP\"' --max-latency 500ms",
             "  httpcheck -f urls.txt --cert-warn 30d --only-failed --format md   # certificates to renew",
             "  httpcheck -X HEAD -L -H 'Host: shop.internal' http://10.0.0.7/",
-            Cli.EXIT_CODES_HELP})
+            Exit.HELP})
 public class httpcheck implements Callable<Integer> {
 
     @Parameters(paramLabel = "URL", arity = "0..*", description = "URLs to check (http:// or https://).")
@@ -64,7 +87,7 @@ public class httpcheck implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "File of URLs, one a line, '#' comments ('-' reads stdin). Repeatable.")
     List<String> files = new ArrayList<>();
 
-    @Mixin Common.OutputOptions output;
+    @Mixin OutputOptions output;
 
     @Option(names = {"-X", "--method"}, paramLabel = "METHOD", defaultValue = "GET",
             description = "GET (default), HEAD (falls back to GET on 405/501), or another method.")
@@ -80,14 +103,14 @@ public class httpcheck implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--max-latency", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+    @Option(names = "--max-latency", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "Time to response headers above this is 'slow'.")
     Duration maxLatency;
 
     @Option(names = {"-L", "--follow"}, description = "Follow redirects (not https to http); the final URL is reported.")
     boolean follow;
 
-    @Option(names = "--cert-warn", paramLabel = "DURATION", defaultValue = "14d", converter = Cli.DurationConverter.class,
+    @Option(names = "--cert-warn", paramLabel = "DURATION", defaultValue = "14d", converter = Durations.Converter.class,
             description = "Certificates expiring sooner are 'cert-expiring' (default: ${DEFAULT-VALUE}).")
     Duration certWarn;
 
@@ -97,11 +120,11 @@ public class httpcheck implements Callable<Integer> {
     @Option(names = {"-k", "--insecure"}, description = "Do not verify TLS certificates or host names (explicit opt-out; days left are still reported).")
     boolean insecure;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "Per URL: connect, and then response headers, and then the body, each within this (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1M", converter = Cli.SizeConverter.class,
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1M", converter = Sizes.Converter.class,
             description = "Read at most this much of each body (for --body-match) (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
@@ -109,12 +132,12 @@ public class httpcheck implements Callable<Integer> {
             description = "URLs in flight at once; capped by the open-file limit (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "10m", converter = Cli.DurationConverter.class,
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.Converter.class,
             description = "Global deadline; URLs not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 
     public static void main(String... args) {
-        Cli.main(new httpcheck(), args);
+        Tool.main(new httpcheck(), args);
     }
 
     @Override
@@ -124,71 +147,71 @@ public class httpcheck implements Callable<Integer> {
                 Comparator.comparing((Map<String, Object> r) -> (Double) r.get("latency_ms"), Comparator.nullsLast(Comparator.reverseOrder())),
                 "tls", Comparator.comparing((Map<String, Object> r) -> (Double) r.get("tls_days_left"), Comparator.nullsLast(Comparator.naturalOrder())));
         output.checkSort(sortKeys);
-        if (timeout.isZero()) throw new Cli.InputError("--timeout must be more than 0");
-        if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
-        if (insecure && caFile != null) throw new Cli.InputError("--insecure and --cacert contradict each other; pick one");
-        if (caFile != null && !Files.isRegularFile(caFile)) throw new Cli.InputError("--cacert " + caFile + ": no such file");
-        HttpCheck.StatusSet expected;
+        if (timeout.isZero()) throw new InputError("--timeout must be more than 0");
+        if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
+        if (insecure && caFile != null) throw new InputError("--insecure and --cacert contradict each other; pick one");
+        if (caFile != null && !Files.isRegularFile(caFile)) throw new InputError("--cacert " + caFile + ": no such file");
+        StatusSet expected;
         Pattern body = null;
         try {
-            expected = HttpCheck.StatusSet.parse(expect);
+            expected = StatusSet.parse(expect);
         } catch (IllegalArgumentException e) {
-            throw new Cli.InputError("--expect: " + e.getMessage());
+            throw new InputError("--expect: " + e.getMessage());
         }
         try {
-            if (bodyMatch != null) body = Cli.regex(bodyMatch);
+            if (bodyMatch != null) body = Patterns.compile(bodyMatch);
         } catch (IllegalArgumentException e) {
-            throw new Cli.InputError("--body-match: " + e.getMessage());
+            throw new InputError("--body-match: " + e.getMessage());
         }
         String m = method.toUpperCase(Locale.ROOT);
-        if (!m.matches("[A-Z]+")) throw new Cli.InputError("-X '" + method + "': not an HTTP method");
-        if (body != null && m.equals("HEAD")) throw new Cli.InputError("--body-match needs a body: HEAD has none (drop -X HEAD)");
+        if (!m.matches("[A-Z]+")) throw new InputError("-X '" + method + "': not an HTTP method");
+        if (body != null && m.equals("HEAD")) throw new InputError("--body-match needs a body: HEAD has none (drop -X HEAD)");
         Map<String, String> hdrs = new LinkedHashMap<>();
         for (String h : headers) {
             int colon = h.indexOf(':');
-            if (colon < 1) throw new Cli.InputError("-H '" + h + "': expected 'Name: value'");
-            if (h.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) throw new Cli.InputError("-H: a header is one line (no CR, LF or NUL)");
+            if (colon < 1) throw new InputError("-H '" + h + "': expected 'Name: value'");
+            if (h.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) throw new InputError("-H: a header is one line (no CR, LF or NUL)");
             if (h.substring(colon + 1).matches("\\d{1,5}(/\\S*)?") && h.substring(0, colon).matches("[\\w-]+(\\.[\\w-]+)+|localhost|\\[[0-9a-fA-F:]+]")) {
-                throw new Cli.InputError("-H '" + h + "' is a header here ('Name: value'), not a host; URLs go as arguments: http://" + h + (h.contains("/") ? "" : "/"));
+                throw new InputError("-H '" + h + "' is a header here ('Name: value'), not a host; URLs go as arguments: http://" + h + (h.contains("/") ? "" : "/"));
             }
             hdrs.put(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
         }
         List<URI> targets = load(err);
 
-        HttpCheck.Spec spec = new HttpCheck.Spec(m, expected, body, hdrs, maxLatency, certWarn, timeout, maxBody);
-        HttpCheck.Client client = HttpCheck.client(follow, insecure, caFile, timeout);
+        HttpSpec spec = new HttpSpec(m, expected, body, hdrs, maxLatency, certWarn, timeout, maxBody);
+        Http.Client client = Http.client(follow, insecure, caFile, timeout);
         if (insecure) err.println("warning: --insecure: TLS certificates and host names are not verified");
-        int slots = FanOut.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
+        int slots = Limits.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
         long t0 = System.nanoTime();
         Report report = new Report("httpcheck", "URLs", List.of(
-                Report.Column.left("target", "url"),
-                Report.Column.left("status", "status"),
-                Report.Column.right("code", "code"),
-                Report.Column.right("latency_ms", "ms"),
-                Report.Column.right("tls_days_left", "tls days"),
-                Report.Column.left("error", "why")));
+                Column.left("target", "url"),
+                Column.left("status", "status"),
+                Column.right("code", "code"),
+                Column.right("latency_ms", "ms"),
+                Column.right("tls_days_left", "tls days"),
+                Column.left("error", "why")));
         // One untimed request to the first URL of each scheme, so no URL's latency is our JVM's warm-up.
         targets.stream().filter(u -> u.getScheme().equalsIgnoreCase("http")).findFirst().ifPresent(u -> HttpCheck.warmUp(client, u, spec));
         targets.stream().filter(u -> u.getScheme().equalsIgnoreCase("https")).findFirst().ifPresent(u -> HttpCheck.warmUp(client, u, spec));
-        try (FanOut fan = new FanOut(slots, deadline, "httpcheck")) {
+        try (Runner fan = new Runner(slots, deadline, "httpcheck")) {
             fan.run(targets, u -> HttpCheck.check(client, u, spec), httpcheck::notRun).forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);
             List<Map<String, Object>> shown = output.select(report.rows(), sortKeys);
-            if (output.format == Report.Format.prom) {
+            if (output.format == Format.prom) {
                 prom(report, shown, System.out);
                 err.println(report.summaryLine());
             } else {
                 report.wide(output.wide).render(output.format, shown, System.out, err);
             }
         }
-        return report.failed() == 0 ? Cli.OK : Cli.FAILED;
+        return report.failed() == 0 ? Exit.OK : Exit.FAILED;
     }
 
-    static Map<String, Object> notRun(URI u, String why) {
+    static Map<String, Object> notRun(URI u, NotRun why) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("target", u.toString());
         r.put("status", "not-run");
-        r.put("error", why);
+        r.put("error", why.text());
         return r;
     }
 
@@ -203,9 +226,9 @@ public class httpcheck implements Callable<Integer> {
                 lines = f.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
                         : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                throw new Cli.InputError(f + ": no such file");
+                throw new InputError(f + ": no such file");
             } catch (IOException e) {
-                throw new Cli.InputError(f + ": cannot read: " + e.getMessage());
+                throw new InputError(f + ": cannot read: " + e.getMessage());
             }
             String name = f.equals("-") ? "stdin" : f;
             for (int i = 0; i < lines.size(); i++) {
@@ -217,16 +240,16 @@ public class httpcheck implements Callable<Integer> {
                 if (!line.isEmpty()) add(out, seen, name + ":" + (i + 1), line, warn);
             }
         }
-        if (out.isEmpty()) throw new Cli.InputError("no URLs: give them as arguments or with -f FILE");
+        if (out.isEmpty()) throw new InputError("no URLs: give them as arguments or with -f FILE");
         return out;
     }
 
     private static void add(List<URI> out, Map<String, String> seen, String where, String text, PrintStream warn) {
         URI u;
         try {
-            u = Cli.httpUrl(text);
+            u = Urls.http(text);
         } catch (IllegalArgumentException e) {
-            throw new Cli.InputError(where + ": " + e.getMessage());
+            throw new InputError(where + ": " + e.getMessage());
         }
         String prev = seen.putIfAbsent(u.toString(), where);
         if (prev != null) {

@@ -1,8 +1,12 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
-//SOURCES ../lib/Cli.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/Tcp.java ../lib/HttpCheck.java
-//SOURCES ../lib/HostFacts.java ../lib/Yaml.java ../lib/Prom.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Patterns.java ../lib/cli/Sizes.java ../lib/cli/Terminal.java ../lib/cli/Tool.java
+//SOURCES ../lib/host/Facts.java ../lib/host/Mounts.java ../lib/net/Addresses.java ../lib/net/Http.java
+//SOURCES ../lib/net/HttpCheck.java ../lib/net/HttpSpec.java ../lib/net/StatusSet.java ../lib/net/Tcp.java
+//SOURCES ../lib/net/Urls.java ../lib/report/Column.java ../lib/report/Prom.java ../lib/report/Report.java
+//SOURCES ../lib/report/Table.java ../lib/run/NotRun.java ../lib/run/Runner.java ../lib/yaml/Yaml.java
 
 /*
  * inspect -- run a check plan and write the report (the daily inspection run)
@@ -25,9 +29,19 @@
  * plan's commands cost (they run as the invoking user, at most --concurrency checks at a time).
  */
 
+import cli.Durations;
+import cli.Errors;
+import cli.Exit;
+import cli.InputError;
+import cli.Patterns;
+import cli.Sizes;
+import cli.Terminal;
+import cli.Tool;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import host.Facts;
+import host.Mounts;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,9 +75,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.Addresses;
+import net.Http;
+import net.HttpCheck;
+import net.HttpSpec;
+import net.StatusSet;
+import net.Tcp;
+import net.Urls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import report.Column;
+import report.Prom;
+import report.Report;
+import report.Table;
+import run.NotRun;
+import run.Runner;
+import yaml.Yaml;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, version = "inspect (ops) 0.1", sortOptions = false,
         description = {
@@ -135,7 +163,7 @@ public class inspect implements Callable<Integer> {
             description = "Like --alert-webhook, with the URL read from environment variable VAR (keeps a secret URL out of argv).")
     String webhookEnv;
 
-    @Option(names = "--webhook-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Cli.DurationConverter.class,
+    @Option(names = "--webhook-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.Converter.class,
             description = "Per webhook attempt; a failed attempt is retried once after 1s (default: ${DEFAULT-VALUE}).")
     Duration webhookTimeout;
 
@@ -143,14 +171,14 @@ public class inspect implements Callable<Integer> {
             description = "Checks running at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "5m", converter = Cli.DurationConverter.class,
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.Converter.class,
             description = "Global deadline; checks not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 
     enum Format { table, md, slack, json, prom }
 
     public static void main(String... args) {
-        Cli.main(new inspect(), args);
+        Tool.main(new inspect(), args);
     }
 
     // ---- the plan, as written in YAML ---------------------------------------------------------------
@@ -255,7 +283,7 @@ public class inspect implements Callable<Integer> {
 
     /** A check ready to run: the plan's entry plus what validation worked out (name, group, parsed parts). */
     record Task(int index, Check check, String name, String group, Level severity, Duration timeout,
-                Pattern regex, HttpCheck.Spec http, URI url) {}
+                Pattern regex, HttpSpec http, URI url) {}
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -297,7 +325,7 @@ public class inspect implements Callable<Integer> {
         if (c.name() != null && c.name().isBlank()) throw new Yaml.Invalid(at + ".name", "empty name");
         Level severity = c.severity() == Severity.warn ? Level.WARN : Level.CRIT;
         Pattern regex = null;
-        HttpCheck.Spec spec = null;
+        HttpSpec spec = null;
         URI url = null;
         Duration timeout = defaultTimeout;
         String name;
@@ -328,9 +356,9 @@ public class inspect implements Callable<Integer> {
                         }
                     }
                 }
-                HttpCheck.StatusSet expect;
+                StatusSet expect;
                 try {
-                    expect = HttpCheck.StatusSet.parse(h.expect() == null ? "200-399" : h.expect());
+                    expect = StatusSet.parse(h.expect() == null ? "200-399" : h.expect());
                 } catch (IllegalArgumentException e) {
                     throw new Yaml.Invalid(at + ".expect", e.getMessage());
                 }
@@ -344,7 +372,7 @@ public class inspect implements Callable<Integer> {
                 above(at + ".latency", h.latency(), Duration::toMillis);
                 below(at + ".cert_expiry", h.certExpiry(), Duration::toMillis);
                 long maxBody = h.maxBody() == null ? 1 << 20 : h.maxBody().bytes();
-                spec = new HttpCheck.Spec(method, expect, body, h.headers() == null ? Map.of() : h.headers(), null, null, timeout, maxBody);
+                spec = new HttpSpec(method, expect, body, h.headers() == null ? Map.of() : h.headers(), null, null, timeout, maxBody);
                 name = url.toString();
             }
             case Check.Proc p -> {
@@ -438,7 +466,7 @@ public class inspect implements Callable<Integer> {
 
     private static Pattern regex(String at, String text) {
         try {
-            return Cli.regex(text);
+            return Patterns.compile(text);
         } catch (IllegalArgumentException e) {
             throw new Yaml.Invalid(at, e.getMessage() + " of '" + text + "'");
         }
@@ -446,7 +474,7 @@ public class inspect implements Callable<Integer> {
 
     private static URI url(String at, String text) {
         try {
-            return Cli.httpUrl(text);
+            return Urls.http(text);
         } catch (IllegalArgumentException e) {
             throw new Yaml.Invalid(at, e.getMessage());
         }
@@ -523,7 +551,7 @@ public class inspect implements Callable<Integer> {
     }
 
     static String show(Object v) {
-        if (v instanceof Duration d) return Cli.formatDuration(d.toMillis());
+        if (v instanceof Duration d) return Durations.format(d.toMillis());
         if (v instanceof Double d) return d == Math.rint(d) ? String.valueOf(d.longValue()) : String.valueOf(d);
         return String.valueOf(v);
     }
@@ -534,7 +562,7 @@ public class inspect implements Callable<Integer> {
 
     /** What the local checks read, once per run however many checks ask (each under its own lock). */
     static final class Local {
-        private final HostFacts facts = new HostFacts();
+        private final Facts facts = new Facts();
         private final Object processLock = new Object(), memoryLock = new Object();
         private List<Map<String, Object>> processes;
         private Map<String, Object> memory;
@@ -569,7 +597,7 @@ public class inspect implements Callable<Integer> {
                 case Check.FileCheck c -> file(t, c, o);
             }
         } catch (IOException | RuntimeException e) {
-            o.fail(t.severity(), "could not check: " + Cli.message(e, e.getClass().getSimpleName()));
+            o.fail(t.severity(), "could not check: " + Errors.message(e, e.getClass().getSimpleName()));
         }
         Map<String, Object> row = row(t, o.level.name().toLowerCase(Locale.ROOT));
         row.put("value", o.values.isEmpty() ? null : String.join(", ", o.values));
@@ -589,9 +617,9 @@ public class inspect implements Callable<Integer> {
         return row;
     }
 
-    static Map<String, Object> notRun(Task t, String why) {
+    static Map<String, Object> notRun(Task t, NotRun why) {
         Map<String, Object> row = row(t, "not-run");
-        row.put("detail", why);
+        row.put("detail", why.text());
         return row;
     }
 
@@ -605,19 +633,19 @@ public class inspect implements Callable<Integer> {
             o.fail(t.severity(), "cannot resolve " + c.host());
             return;
         }
-        o.expect("connect within " + Cli.formatDuration(timeoutMs));
+        o.expect("connect within " + Durations.format(timeoutMs));
         long t0 = System.nanoTime();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(addr, c.port()), (int) Math.min(Integer.MAX_VALUE, timeoutMs));
         } catch (IOException e) {
             Tcp.Failure f = Tcp.connectFailure(e, timeoutMs);
             o.value(f.status());
-            o.fail(t.severity(), f.detail() + " (" + Targets.formatAddress(addr) + ":" + c.port() + ")");
+            o.fail(t.severity(), f.detail() + " (" + Addresses.format(addr) + ":" + c.port() + ")");
             return;
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         o.measure("connect", ms, "ms", String.format(Locale.ROOT, "%.1fms", ms), c.latency(), Duration::toMillis, false);
-        o.note = "connected to " + Targets.formatAddress(addr) + ":" + c.port();
+        o.note = "connected to " + Addresses.format(addr) + ":" + c.port();
     }
 
     /**
@@ -630,14 +658,14 @@ public class inspect implements Callable<Integer> {
         java.util.Set<String> schemes = new java.util.HashSet<>();
         for (Task t : tasks) {
             if (t.check() instanceof Check.Http c && schemes.add(t.url().getScheme().toLowerCase(Locale.ROOT))) {
-                HttpCheck.warmUp(HttpCheck.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout()),
+                HttpCheck.warmUp(Http.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout()),
                         t.url(), t.http());
             }
         }
     }
 
     private static void http(Task t, Check.Http c, Outcome o) {
-        HttpCheck.Client client = HttpCheck.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout());
+        Http.Client client = Http.client(Boolean.TRUE.equals(c.follow()), Boolean.TRUE.equals(c.insecure()), c.cacert(), t.timeout());
         Map<String, Object> r = HttpCheck.check(client, t.url(), t.http());
         o.expect("status " + t.http().expected().text());
         if (r.get("code") != null) o.value("HTTP " + r.get("code"));
@@ -675,7 +703,7 @@ public class inspect implements Callable<Integer> {
             Map<String, Object> biggest = found.get(0);
             for (var p : found) if ((Long) p.get("rss_bytes") > (Long) biggest.get("rss_bytes")) biggest = p;
             long rss = (Long) biggest.get("rss_bytes");
-            o.measure("rss", rss, "bytes", Cli.formatSize(rss) + " (pid " + biggest.get("pid") + ")", c.rss(), Yaml.Size::bytes, false);
+            o.measure("rss", rss, "bytes", Sizes.format(rss) + " (pid " + biggest.get("pid") + ")", c.rss(), Yaml.Size::bytes, false);
             List<String> pids = found.stream().limit(5).map(p -> String.valueOf(p.get("pid"))).toList();
             o.note = "pid " + String.join(", ", pids) + (found.size() > 5 ? ", ..." : "");
         }
@@ -688,10 +716,10 @@ public class inspect implements Callable<Integer> {
     }
 
     private static void disk(Task t, Check.Disk c, Outcome o) throws IOException {
-        Map<String, Object> fs = HostFacts.mount(c.mount());
+        Map<String, Object> fs = Mounts.mount(c.mount());
         if (fs == null) {
             o.value("not mounted");
-            o.fail(t.severity(), c.mount() + " is not a mount point (its files are on " + HostFacts.mountOf(c.mount()) + ")");
+            o.fail(t.severity(), c.mount() + " is not a mount point (its files are on " + Mounts.mountOf(c.mount()) + ")");
             return;
         }
         Limit<Yaml.Percent> dflt = new Limit<>(new Yaml.Percent(80), new Yaml.Percent(90));
@@ -703,8 +731,8 @@ public class inspect implements Callable<Integer> {
             o.note = fs.get("type") + " reports no inode counts";
         }
         long free = (Long) fs.get("free_bytes");
-        if (c.free() != null) o.measure("free", free, "bytes", Cli.formatSize(free), c.free(), Yaml.Size::bytes, true);
-        if (o.note == null) o.note = fs.get("device") + " (" + fs.get("type") + "), " + Cli.formatSize(free) + " free of " + Cli.formatSize((Long) fs.get("size_bytes"));
+        if (c.free() != null) o.measure("free", free, "bytes", Sizes.format(free), c.free(), Yaml.Size::bytes, true);
+        if (o.note == null) o.note = fs.get("device") + " (" + fs.get("type") + "), " + Sizes.format(free) + " free of " + Sizes.format((Long) fs.get("size_bytes"));
     }
 
     private static void memory(Check.Memory c, Outcome o, Local local) {
@@ -721,8 +749,8 @@ public class inspect implements Callable<Integer> {
             }
         }
         long avail = (Long) m.get("available_bytes");
-        if (c.available() != null) o.measure("available", avail, "bytes", Cli.formatSize(avail), c.available(), Yaml.Size::bytes, true);
-        o.note = Cli.formatSize(avail) + " available of " + Cli.formatSize((Long) m.get("total_bytes"));
+        if (c.available() != null) o.measure("available", avail, "bytes", Sizes.format(avail), c.available(), Yaml.Size::bytes, true);
+        o.note = Sizes.format(avail) + " available of " + Sizes.format((Long) m.get("total_bytes"));
     }
 
     private static void load(Check.Load c, Outcome o, Local local) {
@@ -750,7 +778,7 @@ public class inspect implements Callable<Integer> {
             p = pb.start();
         } catch (IOException e) {
             o.value("did not start");
-            o.fail(t.severity(), "cannot run " + c.run().argv().get(0) + ": " + Cli.message(e, "start failed").replaceFirst("^Cannot run program \"[^\"]*\": ", ""));
+            o.fail(t.severity(), "cannot run " + c.run().argv().get(0) + ": " + Errors.message(e, "start failed").replaceFirst("^Cannot run program \"[^\"]*\": ", ""));
             return;
         }
         long t0 = System.nanoTime();
@@ -773,7 +801,7 @@ public class inspect implements Callable<Integer> {
         o.expect("exit " + expectedText);
         if (!finished) {
             o.value("timeout");
-            o.fail(t.severity(), "still running after " + Cli.formatDuration(t.timeout().toMillis()) + "; stopped it");
+            o.fail(t.severity(), "still running after " + Durations.format(t.timeout().toMillis()) + "; stopped it");
             return;
         }
         int code = p.exitValue();
@@ -857,19 +885,19 @@ public class inspect implements Callable<Integer> {
         }
         Instant mtime = a.lastModifiedTime().toInstant();
         long ageMs = Math.max(0, Duration.between(mtime, Instant.now()).toMillis());
-        o.measure("age", ageMs, "ms", Cli.formatDuration(ageMs), c.age(), Duration::toMillis, false);
+        o.measure("age", ageMs, "ms", Durations.format(ageMs), c.age(), Duration::toMillis, false);
         if (c.size() != null || c.minSize() != null) {
             if (!a.isRegularFile()) {
                 o.fail(t.severity(), c.path() + " is not a regular file, so it has no size to check");
             } else {
-                o.measure("size", a.size(), "bytes", Cli.formatSize(a.size()), c.size(), Yaml.Size::bytes, false);
+                o.measure("size", a.size(), "bytes", Sizes.format(a.size()), c.size(), Yaml.Size::bytes, false);
                 if (c.minSize() != null) {
                     o.expect("size >=" + c.minSize());
-                    if (a.size() < c.minSize().bytes()) o.fail(t.severity(), "size " + Cli.formatSize(a.size()) + ", under min_size " + c.minSize());
+                    if (a.size() < c.minSize().bytes()) o.fail(t.severity(), "size " + Sizes.format(a.size()) + ", under min_size " + c.minSize());
                 }
             }
         }
-        o.note = (a.isDirectory() ? "directory" : a.isRegularFile() ? Cli.formatSize(a.size()) : "special file") + ", modified "
+        o.note = (a.isDirectory() ? "directory" : a.isRegularFile() ? Sizes.format(a.size()) : "special file") + ", modified "
                 + mtime.truncatedTo(ChronoUnit.SECONDS);
     }
 
@@ -878,8 +906,8 @@ public class inspect implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out, err = System.err;
-        if (concurrency < 1) throw new Cli.InputError("--concurrency must be at least 1");
-        if (webhookTimeout.isZero()) throw new Cli.InputError("--webhook-timeout must be more than 0");
+        if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
+        if (webhookTimeout.isZero()) throw new InputError("--webhook-timeout must be more than 0");
         URI alertUrl = webhookUrl();
         Yaml.Doc<Plan> doc = Yaml.load(planFile, Plan.class);
         List<Task> tasks;
@@ -892,7 +920,7 @@ public class inspect implements Callable<Integer> {
         if (validateOnly) {
             for (Task t : tasks) out.println(t.group() + ": " + t.name() + " (" + kind(t.check()) + ")");
             out.println("inspect: " + planFile + ": plan OK, " + tasks.size() + " checks; nothing was run");
-            return Cli.OK;
+            return Exit.OK;
         }
 
         Local local = new Local();
@@ -909,7 +937,7 @@ public class inspect implements Callable<Integer> {
         String summary;
         long elapsed;
         warmUp(tasks);
-        try (FanOut fan = new FanOut(Math.min(concurrency, tasks.size()), deadline, "inspect")) {
+        try (Runner fan = new Runner(Math.min(concurrency, tasks.size()), deadline, "inspect")) {
             rows = fan.run(tasks, t -> run(t, local), inspect::notRun);
             interrupted = fan.interrupted();
             elapsed = (System.nanoTime() - t0) / 1_000_000;
@@ -927,24 +955,24 @@ public class inspect implements Callable<Integer> {
             if (interrupted) err.println("inspect: interrupted, so the alert webhook was not called");
             else alert(alertUrl, payload(header, alerts, rows, summary, elapsed), webhookTimeout, err);
         }
-        return alerts.isEmpty() ? Cli.OK : Cli.FAILED;
+        return alerts.isEmpty() ? Exit.OK : Exit.FAILED;
     }
 
     /** The webhook URL from --alert-webhook or --alert-webhook-env, checked before anything runs. */
     private URI webhookUrl() {
-        if (webhook != null && webhookEnv != null) throw new Cli.InputError("--alert-webhook and --alert-webhook-env: give one");
+        if (webhook != null && webhookEnv != null) throw new InputError("--alert-webhook and --alert-webhook-env: give one");
         String text = webhook;
         String from = "--alert-webhook";
         if (webhookEnv != null) {
             text = System.getenv(webhookEnv);
             from = "--alert-webhook-env " + webhookEnv;
-            if (text == null || text.isBlank()) throw new Cli.InputError(from + ": the variable is not set");
+            if (text == null || text.isBlank()) throw new InputError(from + ": the variable is not set");
         }
         if (text == null) return null;
         try {
-            return Cli.httpUrl(text.strip());
+            return Urls.http(text.strip());
         } catch (IllegalArgumentException e) {                   // the URL is not repeated when it came from the environment (a secret)
-            throw new Cli.InputError(from + ": not an http:// or https:// URL" + (webhookEnv == null ? ": '" + text + "'" : ""));
+            throw new InputError(from + ": not an http:// or https:// URL" + (webhookEnv == null ? ": '" + text + "'" : ""));
         }
     }
 
@@ -952,7 +980,7 @@ public class inspect implements Callable<Integer> {
         Map<String, Long> n = counts(rows);
         String line = "inspect: " + rows.size() + (rows.size() == 1 ? " check on " : " checks on ") + host + ": " + n.get("ok") + " OK, " + n.get("warn") + " WARN, " + n.get("crit") + " CRIT";
         if (n.get("not-run") > 0) line += ", " + n.get("not-run") + " not run";
-        return line + " in " + Cli.formatDuration(elapsedMs);
+        return line + " in " + Durations.format(elapsedMs);
     }
 
     static Map<String, Long> counts(List<Map<String, Object>> rows) {
@@ -962,12 +990,12 @@ public class inspect implements Callable<Integer> {
         return n;
     }
 
-    static final List<Report.Column> COLUMNS = List.of(
-            Report.Column.computed("status", "status", r -> ((String) r.get("status")).toUpperCase(Locale.ROOT)),
-            Report.Column.left("name", "check"),
-            Report.Column.left("value", "value"),
-            Report.Column.left("threshold", "threshold"),
-            Report.Column.left("detail", "detail"));
+    static final List<Column> COLUMNS = List.of(
+            Column.computed("status", "status", r -> ((String) r.get("status")).toUpperCase(Locale.ROOT)),
+            Column.left("name", "check"),
+            Column.left("value", "value"),
+            Column.left("threshold", "threshold"),
+            Column.left("detail", "detail"));
 
     /** table and md: a heading, then one table per group (in plan order), then the summary line. */
     private void grouped(Map<String, Object> header, List<Map<String, Object>> shown, String summary, PrintStream out) {
@@ -986,8 +1014,8 @@ public class inspect implements Callable<Integer> {
             if (!slack || !first) out.println();
             first = false;
             out.println(md ? "#### " + g.getKey() + "\n" : "[" + g.getKey() + "]");
-            if (md) Report.markdown(COLUMNS, g.getValue(), out);
-            else Report.table(COLUMNS, g.getValue(), out, !slack && Cli.colorAllowed(out), wide ? Integer.MAX_VALUE : Report.WIDTH);
+            if (md) Table.markdown(COLUMNS, g.getValue(), out);
+            else Table.table(COLUMNS, g.getValue(), out, !slack && Terminal.colorAllowed(out), wide ? Integer.MAX_VALUE : Table.WIDTH);
         }
         if (slack) {
             out.println("```");
@@ -1101,11 +1129,11 @@ public class inspect implements Callable<Integer> {
                 why = "HTTP " + r.statusCode();
                 if (r.statusCode() / 100 == 4 && r.statusCode() != 408 && r.statusCode() != 429) break;   // retrying the same request won't help
             } catch (HttpTimeoutException e) {
-                why = "no answer within " + Cli.formatDuration(timeout.toMillis());
+                why = "no answer within " + Durations.format(timeout.toMillis());
             } catch (ConnectException e) {
-                why = Cli.message(e, "connection refused");
+                why = Errors.message(e, "connection refused");
             } catch (IOException e) {
-                why = Cli.message(e, e.getClass().getSimpleName());
+                why = Errors.message(e, e.getClass().getSimpleName());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 why = "interrupted";

@@ -1,7 +1,9 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k
-//SOURCES ../lib/Cli.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Sizes.java ../lib/cli/Tool.java
+//SOURCES ../lib/net/Urls.java ../lib/run/Shutdown.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 
 /*
@@ -25,6 +27,14 @@
  * sink.
  */
 
+import cli.Durations;
+import cli.Errors;
+import cli.Exit;
+import cli.InputError;
+import cli.Patterns;
+import cli.Secrets;
+import cli.Sizes;
+import cli.Tool;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,8 +87,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import net.Urls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import run.Shutdown;
 
 @Command(name = "logship", mixinStandardHelpOptions = true, version = "logship (ops) 0.1", sortOptions = false,
         description = {
@@ -147,11 +159,11 @@ public class logship implements Callable<Integer> {
     @Option(names = "--batch-lines", paramLabel = "N", defaultValue = "5000", description = "A batch closes at N lines (default: ${DEFAULT-VALUE}) ...")
     int batchLines;
 
-    @Option(names = "--batch-bytes", paramLabel = "SIZE", defaultValue = "4M", converter = Cli.SizeConverter.class,
+    @Option(names = "--batch-bytes", paramLabel = "SIZE", defaultValue = "4M", converter = Sizes.Converter.class,
             description = "... or at this many bytes of lines (default: ${DEFAULT-VALUE}) ...")
     long batchBytes;
 
-    @Option(names = "--batch-wait", paramLabel = "DURATION", defaultValue = "1s", converter = Cli.DurationConverter.class,
+    @Option(names = "--batch-wait", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.Converter.class,
             description = "... or this long after its first line (default: ${DEFAULT-VALUE}).")
     Duration batchWait;
 
@@ -159,19 +171,19 @@ public class logship implements Callable<Integer> {
             description = "Chunks (up to 256 KiB of lines each) read ahead of the sink; reading pauses when full (default: ${DEFAULT-VALUE}).")
     int buffer;
 
-    @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1M", converter = Cli.SizeConverter.class,
+    @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1M", converter = Sizes.Converter.class,
             description = "Longer lines are cut to this and marked truncated (default: ${DEFAULT-VALUE}).")
     long maxLine;
 
-    @Option(names = "--regex-budget", paramLabel = "DURATION", defaultValue = "50ms", converter = Cli.DurationConverter.class,
+    @Option(names = "--regex-budget", paramLabel = "DURATION", defaultValue = "50ms", converter = Durations.Converter.class,
             description = "Time a regex may spend on one line; over it, the line ships unparsed and is counted (default: ${DEFAULT-VALUE}).")
     Duration regexBudget;
 
-    @Option(names = "--rotate-wait", paramLabel = "DURATION", defaultValue = "5s", converter = Cli.DurationConverter.class,
+    @Option(names = "--rotate-wait", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.Converter.class,
             description = "After a file is renamed away or deleted, keep reading it this long (default: ${DEFAULT-VALUE}).")
     Duration rotateWait;
 
-    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "60s", converter = Cli.DurationConverter.class,
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.Converter.class,
             description = "A one-line stats report on stderr this often; 0 for none (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
 
@@ -186,16 +198,16 @@ public class logship implements Callable<Integer> {
             description = "http/loki: the Authorization header's value from FILE's first line (kept out of argv and ps).")
     Path sinkAuthFile;
 
-    @Option(names = "--sink-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Cli.DurationConverter.class,
+    @Option(names = "--sink-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.Converter.class,
             description = "An http/loki request not answered in this time is retried (default: ${DEFAULT-VALUE}).")
     Duration sinkTimeout;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Cli.DurationConverter.class,
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "On SIGTERM/SIGINT, how long to keep trying to deliver what was read (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
 
     public static void main(String... args) {
-        Cli.main(new logship(), args);
+        Tool.main(new logship(), args);
     }
 
     // ---- configuration checked before anything is read ----------------------------------------------
@@ -215,44 +227,44 @@ public class logship implements Callable<Integer> {
 
     private void configure() {
         if (!once && state == null) {
-            throw new Cli.InputError("--state DIR is required: it is where offsets are kept so that a restart loses no line (or use --once)");
+            throw new InputError("--state DIR is required: it is where offsets are kept so that a restart loses no line (or use --once)");
         }
-        if (buffer < 1) throw new Cli.InputError("--buffer must be at least 1");
-        if (batchLines < 1) throw new Cli.InputError("--batch-lines must be at least 1");
-        if (maxLine < 1024) throw new Cli.InputError("--max-line must be at least 1k");
+        if (buffer < 1) throw new InputError("--buffer must be at least 1");
+        if (batchLines < 1) throw new InputError("--batch-lines must be at least 1");
+        if (maxLine < 1024) throw new InputError("--max-line must be at least 1k");
         if (parse.startsWith("regex:")) {
             mode = Mode.regex;
             lineRegex = regex("--parse", parse.substring(6));
-            if (lineRegex.namedGroups().isEmpty()) throw new Cli.InputError("--parse regex: has no named group like (?<level>\\w+); the groups become fields");
+            if (lineRegex.namedGroups().isEmpty()) throw new InputError("--parse regex: has no named group like (?<level>\\w+); the groups become fields");
             groups = new LinkedHashMap<>();
             lineRegex.namedGroups().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> groups.put(e.getKey(), e.getValue()));
         } else {
             try {
                 mode = Mode.valueOf(parse);
             } catch (IllegalArgumentException e) {
-                throw new Cli.InputError("--parse '" + parse + "': expected none, json, logfmt or regex:PATTERN");
+                throw new InputError("--parse '" + parse + "': expected none, json, logfmt or regex:PATTERN");
             }
         }
         if (multilineStart != null) multiline = regex("--multiline-start", multilineStart);
         if (include != null) includeRe = regex("--include", include);
         if (exclude != null) excludeRe = regex("--exclude", exclude);
         if (timestampField != null) {
-            if (mode == Mode.none) throw new Cli.InputError("--timestamp-field needs --parse json, logfmt or regex (there are no fields with --parse none)");
+            if (mode == Mode.none) throw new InputError("--timestamp-field needs --parse json, logfmt or regex (there are no fields with --parse none)");
             if (timestampFormat.equals("iso8601")) {
                 tsFormatter = DateTimeFormatter.ISO_DATE_TIME;
             } else if (!List.of("unix", "unix_ms").contains(timestampFormat)) {
                 try {
                     tsFormatter = DateTimeFormatter.ofPattern(timestampFormat, Locale.ROOT);
                 } catch (IllegalArgumentException e) {
-                    throw new Cli.InputError("--timestamp-format '" + timestampFormat + "': " + e.getMessage());
+                    throw new InputError("--timestamp-format '" + timestampFormat + "': " + e.getMessage());
                 }
             }
         }
         for (String l : labels) {
             int eq = l.indexOf('=');
-            if (eq < 1) throw new Cli.InputError("--label '" + l + "': expected KEY=VALUE");
+            if (eq < 1) throw new InputError("--label '" + l + "': expected KEY=VALUE");
             String key = l.substring(0, eq).strip();
-            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new Cli.InputError("--label '" + l + "': the key must match [a-zA-Z_][a-zA-Z0-9_]* (Loki label rules)");
+            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new InputError("--label '" + l + "': the key must match [a-zA-Z_][a-zA-Z0-9_]* (Loki label rules)");
             labelMap.put(key, l.substring(eq + 1));
         }
         for (String g : paths) globs.add(glob(g));
@@ -260,9 +272,9 @@ public class logship implements Callable<Integer> {
 
     private static Pattern regex(String option, String text) {
         try {
-            return Cli.regex(text);
+            return Patterns.compile(text);
         } catch (IllegalArgumentException e) {
-            throw new Cli.InputError(option + ": " + e.getMessage());
+            throw new InputError(option + ": " + e.getMessage());
         }
     }
 
@@ -393,7 +405,7 @@ public class logship implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configure();
-        char[] auth = Cli.secret(sinkAuthEnv, sinkAuthFile, "--sink-auth");
+        char[] auth = Secrets.read(sinkAuthEnv, sinkAuthFile, "--sink-auth");
         sink = Sink.parse(to, sinkTimeout, auth == null ? null : new String(auth));
         PrintStream err = System.err;
         FileLock lock = null;
@@ -403,33 +415,23 @@ public class logship implements Callable<Integer> {
                 Files.createDirectories(state);
                 lockFile = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             } catch (IOException e) {
-                throw new Cli.InputError("--state " + state + ": cannot write there (" + Cli.message(e, e.getClass().getSimpleName()) + ")");
+                throw new InputError("--state " + state + ": cannot write there (" + Errors.message(e, e.getClass().getSimpleName()) + ")");
             }
             lock = lockFile.tryLock();
-            if (lock == null) throw new Cli.InputError("--state " + state + " is in use by another logship (its lock is held)");
+            if (lock == null) throw new InputError("--state " + state + " is in use by another logship (its lock is held)");
             loadCheckpoint();
         }
         sayWhatIsFollowed(err);
-        if (!Cli.inTestHarness()) {
-            // SIGTERM/SIGINT (and System.exit): stop reading, deliver and checkpoint what was read, then exit with our own
-            // code (0 when all was delivered) rather than the JVM's 143/130: the hook waits for call() and halts with its result.
-            Thread hook = new Thread(() -> {
-                stopping = true;
-                try {
-                    finished.await(shutdownTimeout.toSeconds() + 15, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) { }
-                System.out.flush();
-                System.err.flush();
-                Runtime.getRuntime().halt(exitCode);
-            }, "logship-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
+        // SIGTERM/SIGINT: stop reading, deliver and checkpoint what was read, then exit with our own code
+        // (0 when all was delivered) rather than the JVM's 143/130.
+        Shutdown shutdown = Shutdown.onSignal("logship", () -> stopping = true, shutdownTimeout.plusSeconds(15));
         try {
             return ship(sink, err, lock);
         } finally {
             System.out.flush();
             System.err.flush();
-            finished.countDown();                                   // lets the shutdown hook halt with exitCode
+            shutdown.done(exitCode);
+            shutdown.close();
         }
     }
 
@@ -451,7 +453,7 @@ public class logship implements Callable<Integer> {
                 try {
                     g.root().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
                 } catch (IOException e) {
-                    err.println("logship: note: cannot watch " + g.root() + " (" + Cli.message(e, "?") + "); rescanning every second instead");
+                    err.println("logship: note: cannot watch " + g.root() + " (" + Errors.message(e, "?") + "); rescanning every second instead");
                 }
             }
             readLoop(queue, pool, watch, err);
@@ -475,16 +477,15 @@ public class logship implements Callable<Integer> {
         if (statsJson != null) writeStats(statsJson);
         if (checkpointFailing) err.println("logship: the last checkpoint could not be written: a restart ships again from the last one saved");
         if (once && notOpened > 0) err.println("logship: " + notOpened + " matching files were not read (open-file limit)");
-        exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing || (once && notOpened > 0) ? Cli.FAILED : Cli.OK;
+        exitCode = shipper.failure != null || undelivered > 0 || checkpointFailing || (once && notOpened > 0) ? Exit.FAILED : Exit.OK;
         if (shipper.failure != null && shipper.failure.startsWith("a worker failed")) {
             err.println("logship: stopped: " + shipper.failure + " (a bug; what was read after it is read again on restart)");
-            exitCode = Cli.TOOL_ERROR;
+            exitCode = Exit.TOOL_ERROR;
         }
         return exitCode;
     }
 
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    private volatile int exitCode = Cli.TOOL_ERROR;
+    private volatile int exitCode = Exit.TOOL_ERROR;
 
     /** Scan, read every file to its current end, hand chunks to the parse pool; sleep until something changes. */
     private void readLoop(BlockingQueue<CompletableFuture<Parsed>> queue, ExecutorService pool, WatchService watch, PrintStream err) throws Exception {
@@ -504,7 +505,7 @@ public class logship implements Callable<Integer> {
                 try {
                     c = read(t, err);
                 } catch (IOException e) {                              // one unreadable file must not stop the others
-                    err.println("logship: reading " + t.path + ": " + Cli.message(e, e.getClass().getSimpleName()));
+                    err.println("logship: reading " + t.path + ": " + Errors.message(e, e.getClass().getSimpleName()));
                     continue;
                 }
                 if (t.readPos != before) progressed = true;
@@ -542,7 +543,7 @@ public class logship implements Callable<Integer> {
             if (found.isEmpty()) {
                 String why = !Files.exists(g.root()) ? g.root() + " does not exist"
                         : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
-                if (once) throw new Cli.InputError("--path '" + g.text() + "' matches no file (" + why + ")");
+                if (once) throw new InputError("--path '" + g.text() + "' matches no file (" + why + ")");
                 err.println("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
                 continue;
             }
@@ -563,7 +564,7 @@ public class logship implements Callable<Integer> {
                 if (f != null) seen.putIfAbsent(f.dev() + ":" + f.ino(), f);
             }
         } catch (java.io.UncheckedIOException e) {
-            err.println("logship: note: scanning " + g.root() + ": " + Cli.message(e.getCause(), "error"));
+            err.println("logship: note: scanning " + g.root() + ": " + Errors.message(e.getCause(), "error"));
         }
     }
 
@@ -1009,7 +1010,7 @@ public class logship implements Callable<Integer> {
                         }
                     } catch (Budget.Exceeded e) {
                         regexTimeouts.incrementAndGet();
-                        error = "regex over its time budget (" + Cli.formatDuration(regexBudget.toMillis()) + "); shipped unparsed";
+                        error = "regex over its time budget (" + Durations.format(regexBudget.toMillis()) + "); shipped unparsed";
                     } catch (StackOverflowError e) {                 // java.util.regex recurses per repetition: (a|b)* on a long line
                         error = "regex recursed too deep on this line; shipped unparsed";
                     }
@@ -1213,8 +1214,8 @@ public class logship implements Callable<Integer> {
                     if (giveUp) throw new InterruptedException();
                     retries.incrementAndGet();
                     long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
-                    err.println("logship: sink " + sink.name() + " did not accept " + batchEvents + " lines: " + Cli.message(e, e.getClass().getSimpleName())
-                            + "; retrying in " + Cli.formatDuration(sleep));
+                    err.println("logship: sink " + sink.name() + " did not accept " + batchEvents + " lines: " + Errors.message(e, e.getClass().getSimpleName())
+                            + "; retrying in " + Durations.format(sleep));
                     Thread.sleep(sleep);
                     backoff = Math.min(backoff * 2, 30_000);
                 }
@@ -1244,31 +1245,31 @@ public class logship implements Callable<Integer> {
 
         static Sink parse(String to, Duration timeout, String authorization) {
             if (authorization != null && !to.startsWith("http") && !to.startsWith("loki:")) {
-                throw new Cli.InputError("--sink-auth-env/--sink-auth-file go with an http: or loki: sink");
+                throw new InputError("--sink-auth-env/--sink-auth-file go with an http: or loki: sink");
             }
             if (to.equals("stdout")) return new StreamSink("stdout", System.out, null);
             if (to.startsWith("file:")) {
                 Path p = Path.of(to.substring(5));
-                if (p.toString().isEmpty()) throw new Cli.InputError("--to file: needs a path, e.g. file:/tmp/out.jsonl");
+                if (p.toString().isEmpty()) throw new InputError("--to file: needs a path, e.g. file:/tmp/out.jsonl");
                 try {
                     if (p.getParent() != null) Files.createDirectories(p.getParent());
                     dropTornLine(p);
                     FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                     return new StreamSink("file:" + p, java.nio.channels.Channels.newOutputStream(ch), ch);
                 } catch (IOException e) {
-                    throw new Cli.InputError("--to " + to + ": cannot open: " + Cli.message(e, "error"));
+                    throw new InputError("--to " + to + ": cannot open: " + Errors.message(e, "error"));
                 }
             }
             boolean loki = to.startsWith("loki:");
             String url = loki ? to.substring(5) : to.startsWith("http:") && !to.startsWith("http://") ? to.substring(5) : to;
             URI u;
             try {
-                u = Cli.httpUrl(url);
+                u = Urls.http(url);
             } catch (IllegalArgumentException e) {
-                throw new Cli.InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
+                throw new InputError("--to '" + to + "': expected stdout, file:PATH, http:URL or loki:URL");
             }
             if (u.getRawUserInfo() != null) {                       // it would show in ps, and the JDK client never sends it
-                throw new Cli.InputError("--to: credentials in the URL would show in ps and are not sent; put 'Basic BASE64(user:password)'"
+                throw new InputError("--to: credentials in the URL would show in ps and are not sent; put 'Basic BASE64(user:password)'"
                         + " or 'Bearer TOKEN' in --sink-auth-file FILE (or --sink-auth-env VAR) and drop them from the URL");
             }
             if (loki && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) u = u.resolve("/loki/api/v1/push");
@@ -1420,9 +1421,9 @@ public class logship implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             } catch (java.net.ConnectException e) {
-                throw new IOException(Cli.message(e, "connection refused"));
+                throw new IOException(Errors.message(e, "connection refused"));
             } catch (java.net.http.HttpTimeoutException e) {
-                throw new IOException("no answer within " + Cli.formatDuration(timeout.toMillis()) + " (--sink-timeout)");
+                throw new IOException("no answer within " + Durations.format(timeout.toMillis()) + " (--sink-timeout)");
             }
             return buf.size();
         }
@@ -1473,7 +1474,7 @@ public class logship implements Callable<Integer> {
             JsonNode root = Json.MAPPER.readTree(f.toFile());
             for (JsonNode n : root.get("files")) checkpoint.put(n.get("dev").asLong() + ":" + n.get("ino").asLong(), n);
         } catch (IOException | RuntimeException e) {
-            throw new Cli.InputError(f + ": unreadable checkpoint file (" + Cli.message(e instanceof Exception x ? x : new Exception(), "error")
+            throw new InputError(f + ": unreadable checkpoint file (" + Errors.message(e instanceof Exception x ? x : new Exception(), "error")
                     + "); move it away to start over (files are then read from their end, or whole with --from-beginning)");
         }
     }
@@ -1503,7 +1504,7 @@ public class logship implements Callable<Integer> {
             checkpointFailing = false;
         } catch (IOException e) {
             if (!checkpointFailing) {                           // said once, not once a batch
-                System.err.println("logship: warning: cannot write checkpoint " + f + ": " + Cli.message(e, "error")
+                System.err.println("logship: warning: cannot write checkpoint " + f + ": " + Errors.message(e, "error")
                         + "; lines shipped since would be shipped again after a restart");
             }
             checkpointFailing = true;
@@ -1539,7 +1540,7 @@ public class logship implements Callable<Integer> {
                 try {
                     JsonNode cp = checkpoint.get(t.key());
                     long behind = t.channel.size() - (cp == null ? t.committed : cp.get("offset").asLong());
-                    if (behind > 0) parts.add(t.path.getFileName() + "=" + Cli.formatSize(behind));
+                    if (behind > 0) parts.add(t.path.getFileName() + "=" + Sizes.format(behind));
                 } catch (IOException ignored) { }
             }
         }

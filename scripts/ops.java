@@ -1,7 +1,7 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1
-//SOURCES ../lib/Cli.java
+//SOURCES ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java ../lib/cli/Words.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //FILES catalog.json=../catalog.json
 
@@ -25,17 +25,21 @@
  * local; about 60 MB in DIR.
  */
 
+import cli.Exit;
+import cli.InputError;
+import cli.Tool;
+import cli.Words;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,13 +60,13 @@ public class ops implements Callable<Integer> {
     static final int WIDTH = 120;
 
     public static void main(String... args) {
-        Cli.main(new ops(), args);
+        Tool.main(new ops(), args);
     }
 
     @Override
     public Integer call() throws Exception {
         if (!java.util.List.of("table", "md", "json").contains(format)) {
-            throw new Cli.InputError("--format: expected table, md or json, not '" + format + "'");
+            throw new InputError("--format: expected table, md or json, not '" + format + "'");
         }
         JsonNode catalog = catalog();
         PrintStream out = System.out;
@@ -71,12 +75,12 @@ public class ops implements Callable<Integer> {
             for (JsonNode s : scripts) if (s.get("name").asText().equals(name)) return show(s, out);
             List<String> names = new ArrayList<>();
             scripts.forEach(s -> names.add(s.get("name").asText()));
-            String near = Cli.nearest(name, names);
-            throw new Cli.InputError("no script named '" + name + "'" + (near == null ? "" : "; did you mean " + near + "?") + " (try: ops)");
+            String near = Words.nearest(name, names);
+            throw new InputError("no script named '" + name + "'" + (near == null ? "" : "; did you mean " + near + "?") + " (try: ops)");
         }
         if (format.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(catalog));
-            return Cli.OK;
+            return Exit.OK;
         }
         int width = 0;
         for (JsonNode s : scripts) width = Math.max(width, s.get("name").asText().length());
@@ -91,7 +95,7 @@ public class ops implements Callable<Integer> {
                     : summary.substring(0, WIDTH - width - 5) + "...");
         }
         if (format.equals("table")) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
-        return Cli.OK;
+        return Exit.OK;
     }
 
     static JsonNode catalog() throws java.io.IOException {
@@ -104,7 +108,7 @@ public class ops implements Callable<Integer> {
     int show(JsonNode s, PrintStream out) throws Exception {
         if (format.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
-            return Cli.OK;
+            return Exit.OK;
         }
         out.println(s.get("name").asText() + " -- " + s.get("summary").asText());
         out.println();
@@ -115,7 +119,7 @@ public class ops implements Callable<Integer> {
         out.println();
         out.println("Exit codes:");
         s.get("exit_codes").properties().forEach(e -> out.println("  " + e.getKey() + "  " + e.getValue().asText()));
-        return Cli.OK;
+        return Exit.OK;
     }
 
     // ---- export ---------------------------------------------------------------------------------
@@ -148,26 +152,26 @@ public class ops implements Callable<Integer> {
                 return export();
             } catch (StepFailed e) {
                 System.err.println("ops export: " + e.getMessage());
-                return Cli.TOOL_ERROR;
+                return Exit.TOOL_ERROR;
             }
         }
 
         int export() throws Exception {
-            if ((to == null) == (jar == null)) throw new Cli.InputError("give exactly one of --to DIR or --jar FILE");
+            if ((to == null) == (jar == null)) throw new InputError("give exactly one of --to DIR or --jar FILE");
             JsonNode entry = null;
             for (JsonNode s : catalog().get("scripts")) if (s.get("name").asText().equals(name)) entry = s;
-            if (entry == null) throw new Cli.InputError("no script named '" + name + "' (try: ops)");
+            if (entry == null) throw new InputError("no script named '" + name + "' (try: ops)");
             String home = System.getProperty("ops.home");
-            if (home == null) throw new Cli.InputError("run it from a checkout: ./jbang ops@ops export " + name + " ...");
+            if (home == null) throw new InputError("run it from a checkout: ./jbang ops@ops export " + name + " ...");
             Path script = Path.of(home, entry.get("file").asText());
             Path launcher = Path.of(home, "jbang");
             if (jar != null) return fatJar(launcher, script);
             if (Files.exists(to) && (!Files.isDirectory(to) || Files.list(to).findAny().isPresent())) {
-                throw new Cli.InputError("" + to + " exists and is not an empty directory");
+                throw new InputError("" + to + " exists and is not an empty directory");
             }
             Path jdkBin = Path.of(System.getProperty("java.home"), "bin");
             if (!Files.isExecutable(jdkBin.resolve("jlink"))) {
-                throw new Cli.InputError("" + System.getProperty("java.home") + " has no jlink: run it with a full JDK 21+");
+                throw new InputError("" + System.getProperty("java.home") + " has no jlink: run it with a full JDK 21+");
             }
             Path parent = to.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -182,7 +186,7 @@ public class ops implements Callable<Integer> {
             }
             System.out.println("ops export: " + to.resolve(name) + " (" + du(to) + "; runtime " + du(to.resolve("runtime"))
                     + ", app " + du(to.resolve("app")) + "); copy it with tar, rsync -a or scp -rp");
-            return Cli.OK;
+            return Exit.OK;
         }
 
         void bundle(Path launcher, Path script, Path jdkBin, JsonNode entry, Path dir) throws Exception {
@@ -249,7 +253,7 @@ public class ops implements Callable<Integer> {
 
         /** One jar with the app and every dependency (services files merged), for `java -jar`. */
         int fatJar(Path launcher, Path script) throws Exception {
-            if (Files.exists(jar)) throw new Cli.InputError(jar + " exists");
+            if (Files.exists(jar)) throw new InputError(jar + " exists");
             JsonNode info = info(launcher, script);
             List<Path> inputs = new ArrayList<>(List.of(Path.of(info.get("applicationJar").asText())));
             info.get("resolvedDependencies").forEach(d -> inputs.add(Path.of(d.asText())));
@@ -290,7 +294,7 @@ public class ops implements Callable<Integer> {
             StringBuilder flags = new StringBuilder();
             info.path("runtimeOptions").forEach(o -> flags.append(o.asText()).append(' '));
             System.out.println("ops export: " + jar + " (" + du(jar) + "); run it with: java " + flags + "-jar " + jar);
-            return Cli.OK;
+            return Exit.OK;
         }
 
         /** What JBang would run (app jar, dependencies, main class, JVM options), built first. */

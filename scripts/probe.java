@@ -1,7 +1,11 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss256k
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java ../lib/Tcp.java ../lib/Prom.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Tool.java ../lib/net/Addresses.java ../lib/net/Target.java ../lib/net/TargetOptions.java
+//SOURCES ../lib/net/Tcp.java ../lib/report/Column.java ../lib/report/Format.java
+//SOURCES ../lib/report/OutputOptions.java ../lib/report/Prom.java ../lib/report/Report.java
+//SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
 
 /*
  * probe -- is the fleet reachable over SSH, right now?
@@ -24,6 +28,11 @@
  * descriptor rather than report a false failure, and say so.
  */
 
+import cli.Durations;
+import cli.Errors;
+import cli.Exit;
+import cli.InputError;
+import cli.Tool;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
@@ -46,9 +55,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import net.Addresses;
+import net.Target;
+import net.TargetOptions;
+import net.Tcp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import report.Column;
+import report.Format;
+import report.OutputOptions;
+import report.Prom;
+import report.Report;
+import run.Limits;
+import run.NotRun;
+import run.Runner;
 
 @Command(name = "probe", mixinStandardHelpOptions = true, version = "probe (ops) 0.1",
         sortOptions = false,
@@ -63,21 +84,21 @@ import picocli.CommandLine.Option;
             "  probe --no-banner -p 443 hosts.txt       # plain TCP check of another port",
             "  probe --format md --only-failed hosts.txt   # paste into the incident chat",
             "  probe --format prom hosts.txt > /var/lib/node_exporter/textfile/probe.prom",
-            Cli.EXIT_CODES_HELP})
+            Exit.HELP})
 public class probe implements Callable<Integer> {
 
-    @Mixin Common.TargetOptions input;
-    @Mixin Common.OutputOptions output;
+    @Mixin TargetOptions input;
+    @Mixin OutputOptions output;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "22",
             description = "Port for targets that name none (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "3s", converter = Cli.DurationConverter.class,
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "3s", converter = Durations.Converter.class,
             description = "TCP connect timeout per attempt, e.g. 500ms, 3s (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--banner-timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+    @Option(names = "--banner-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "How long to wait for the SSH banner after connecting (default: the --timeout).")
     Duration bannerTimeout;
 
@@ -92,12 +113,12 @@ public class probe implements Callable<Integer> {
             description = "Targets in flight at once; lowered automatically to fit the open-file limit (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "10m", converter = Cli.DurationConverter.class,
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.Converter.class,
             description = "Global deadline; targets not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 
     public static void main(String... args) {
-        Cli.main(new probe(), args);
+        Tool.main(new probe(), args);
     }
 
     /** Statuses worth another attempt with --retries. */
@@ -113,37 +134,37 @@ public class probe implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        if (port < 1 || port > 65535) throw new Cli.InputError("--port " + port + ": expected 1-65535");
-        if (retries < 0) throw new Cli.InputError("--retries must be 0 or more");
-        if (timeout.isZero()) throw new Cli.InputError("--timeout must be more than 0");
+        if (port < 1 || port > 65535) throw new InputError("--port " + port + ": expected 1-65535");
+        if (retries < 0) throw new InputError("--retries must be 0 or more");
+        if (timeout.isZero()) throw new InputError("--timeout must be more than 0");
         if (bannerTimeout == null) bannerTimeout = timeout;
         Map<String, Comparator<Map<String, Object>>> sortKeys = Map.of("latency",
                 Comparator.comparing((Map<String, Object> r) -> (Double) r.get("latency_ms"),
                         Comparator.nullsLast(Comparator.reverseOrder())));
         output.checkSort(sortKeys);
-        List<Targets.Target> targets = input.load(port, null, err);
+        List<Target> targets = input.load(port, null, err);
 
-        int slots = FanOut.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
+        int slots = Limits.capConcurrency(Math.min(concurrency, targets.size()), 1, err);
         long t0 = System.nanoTime();
         Report report = new Report("probe", "targets", List.of(
-                Report.Column.left("target", "target"),
-                Report.Column.left("address", "address"),
-                Report.Column.left("status", "status"),
-                Report.Column.right("latency_ms", "ms"),
-                Report.Column.computed("detail", "banner / error",
+                Column.left("target", "target"),
+                Column.left("address", "address"),
+                Column.left("status", "status"),
+                Column.right("latency_ms", "ms"),
+                Column.computed("detail", "banner / error",
                         r -> r.get("banner") != null ? r.get("banner") : r.get("error"))));
         Tcp.warmUp();                          // the JVM's first connect is slower: not on a target's clock
-        try (FanOut fan = new FanOut(slots, deadline, "probe")) {
+        try (Runner fan = new Runner(slots, deadline, "probe")) {
             List<Map<String, Object>> rows = fan.run(targets, this::check, this::notRun);
             rows.forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);
             if (fdWaits.get() > 0) {
                 report.summary("fd_waits", fdWaits.get());
                 err.println("warning: waited " + fdWaits.get() + " times for a free file descriptor (open-file limit "
-                        + FanOut.fileDescriptors()[0] + "); results are still accurate, but lower -c or raise ulimit -n");
+                        + Limits.fileDescriptors()[0] + "); results are still accurate, but lower -c or raise ulimit -n");
             }
             List<Map<String, Object>> shown = output.select(report.rows(), sortKeys);
-            if (output.format == Report.Format.prom) {
+            if (output.format == Format.prom) {
                 prom(report, shown, System.out);
                 err.println(report.summaryLine());
             } else {
@@ -152,14 +173,14 @@ public class probe implements Callable<Integer> {
         }
         if (fdFailures.get() > 0) {
             err.println("probe: " + fdFailures.get() + " targets could not be checked: this machine ran out of file descriptors");
-            return Cli.TOOL_ERROR;
+            return Exit.TOOL_ERROR;
         }
-        return report.failed() == 0 ? Cli.OK : Cli.FAILED;
+        return report.failed() == 0 ? Exit.OK : Exit.FAILED;
     }
 
     // ---- one target ----------------------------------------------------------------------------
 
-    Map<String, Object> check(Targets.Target t) {
+    Map<String, Object> check(Target t) {
         Map<String, Object> row = null;
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
             row = once(t);
@@ -169,7 +190,7 @@ public class probe implements Callable<Integer> {
         return row;
     }
 
-    Map<String, Object> once(Targets.Target t) {
+    Map<String, Object> once(Target t) {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(t.host());
@@ -187,8 +208,8 @@ public class probe implements Callable<Integer> {
         return last;
     }
 
-    Map<String, Object> connect(Targets.Target t, InetAddress address) {
-        String addr = Targets.formatAddress(address);
+    Map<String, Object> connect(Target t, InetAddress address) {
+        String addr = Addresses.format(address);
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (true) {
             long t0 = System.nanoTime();
@@ -204,7 +225,7 @@ public class probe implements Callable<Integer> {
                 connected.put(t, row(t, addr, "connected", latency, null, null));
                 return banner(t, addr, latency, s);
             } catch (SocketException e) {
-                String m = Cli.message(e, "socket error");
+                String m = Errors.message(e, "socket error");
                 if (m.contains("Too many open files") && System.nanoTime() < giveUp) {
                     fdWaits.incrementAndGet();          // our limit, not the target's fault: wait, retry
                     if (!sleep(20)) return row(t, addr, "error", null, null, "interrupted");
@@ -217,13 +238,13 @@ public class probe implements Callable<Integer> {
                 if (m.contains("unreachable")) return row(t, addr, "unreachable", null, null, m);
                 return row(t, addr, "error", null, null, m);
             } catch (IOException e) {
-                return row(t, addr, "error", null, null, Cli.message(e, e.getClass().getSimpleName()));
+                return row(t, addr, "error", null, null, Errors.message(e, e.getClass().getSimpleName()));
             }
         }
     }
 
     /** Reads lines until one starts with "SSH-" (RFC 4253 allows other lines before it). */
-    Map<String, Object> banner(Targets.Target t, String addr, double latency, Socket s) throws IOException {
+    Map<String, Object> banner(Target t, String addr, double latency, Socket s) throws IOException {
         long until = System.nanoTime() + bannerTimeout.toNanos();
         InputStream in = s.getInputStream();
         StringBuilder line = new StringBuilder();
@@ -261,19 +282,19 @@ public class probe implements Callable<Integer> {
         } catch (SocketTimeoutException e) {
             if (firstLine != null || line.length() > 0) return notSsh(t, addr, latency, firstLine, line);
             return row(t, addr, "banner-timeout", latency, null,
-                    "connected, but no SSH banner within " + Cli.formatDuration(bannerTimeout.toMillis()) + " (not SSH? --no-banner checks TCP only)");
+                    "connected, but no SSH banner within " + Durations.format(bannerTimeout.toMillis()) + " (not SSH? --no-banner checks TCP only)");
         }
         return row(t, addr, "not-ssh", latency, null, "no SSH identification line in the first 8 KiB");
     }
 
     /** The server said something, but not an SSH identification line: quote its first line. */
-    static Map<String, Object> notSsh(Targets.Target t, String addr, double latency, String firstLine, StringBuilder partial) {
+    static Map<String, Object> notSsh(Target t, String addr, double latency, String firstLine, StringBuilder partial) {
         return row(t, addr, "not-ssh", latency, null, "not an SSH server, it said: " + printable(firstLine != null ? firstLine : partial.toString()));
     }
 
     // ---- rows ----------------------------------------------------------------------------------
 
-    static Map<String, Object> row(Targets.Target t, String address, String status, Double latencyMs, String banner, String error) {
+    static Map<String, Object> row(Target t, String address, String status, Double latencyMs, String banner, String error) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("target", t.spec());
         r.put("host", t.host());
@@ -287,15 +308,15 @@ public class probe implements Callable<Integer> {
     }
 
     /** Targets connected and waiting for their banner, so a row cut by --deadline or Ctrl-C keeps what was learned. */
-    final Map<Targets.Target, Map<String, Object>> connected = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<Target, Map<String, Object>> connected = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Map<String, Object> notRun(Targets.Target t, String why) {
+    Map<String, Object> notRun(Target t, NotRun why) {
         Map<String, Object> seen = connected.get(t);
         if (seen != null) {
             return row(t, (String) seen.get("address"), "not-run", (Double) seen.get("latency_ms"), null,
-                    why + ": connected to " + seen.get("address") + " in " + seen.get("latency_ms") + " ms, no banner yet");
+                    why.text() + ": connected to " + seen.get("address") + " in " + seen.get("latency_ms") + " ms, no banner yet");
         }
-        Map<String, Object> r = row(t, null, "not-run", null, null, why);
+        Map<String, Object> r = row(t, null, "not-run", null, null, why.text());
         r.put("attempts", 0);
         return r;
     }

@@ -1,7 +1,9 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
-//SOURCES ../lib/Cli.java ../lib/Report.java ../lib/Targets.java ../lib/HostFacts.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Sizes.java
+//SOURCES ../lib/cli/Tool.java ../lib/host/Facts.java ../lib/report/Column.java ../lib/report/Report.java
+//SOURCES ../lib/report/Table.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 
 /*
@@ -21,6 +23,12 @@
  * though as an ordinary user other users' open files and port owners are not visible.
  */
 
+import cli.Durations;
+import cli.Exit;
+import cli.InputError;
+import cli.Sizes;
+import cli.Tool;
+import host.Facts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -33,6 +41,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import report.Column;
+import report.Report;
+import report.Table;
 
 @Command(name = "sysinfo", mixinStandardHelpOptions = true, version = "sysinfo (ops) 0.1", sortOptions = false,
         description = {"What is this box doing right now: OS, CPU, memory, filesystems, top processes, network, listening ports."},
@@ -64,41 +75,41 @@ public class sysinfo implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Processes to list by RSS and by CPU (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--sample", paramLabel = "DURATION", defaultValue = "500ms", converter = Cli.DurationConverter.class,
+    @Option(names = "--sample", paramLabel = "DURATION", defaultValue = "500ms", converter = Durations.Converter.class,
             description = "How long to measure CPU usage (system and per process) (default: ${DEFAULT-VALUE}).")
     Duration sample;
 
     public static void main(String... args) {
-        Cli.main(new sysinfo(), args);
+        Tool.main(new sysinfo(), args);
     }
 
     @Override
     public Integer call() throws IOException {
         Set<String> want = new LinkedHashSet<>(sections.isEmpty() ? SECTIONS : sections);
         for (String s : want) {
-            if (!SECTIONS.contains(s)) throw new Cli.InputError("--section: unknown section '" + s + "' (expected " + SECTION_LIST + ")");
+            if (!SECTIONS.contains(s)) throw new InputError("--section: unknown section '" + s + "' (expected " + SECTION_LIST + ")");
         }
-        if (top < 1) throw new Cli.InputError("--top must be at least 1");
+        if (top < 1) throw new InputError("--top must be at least 1");
         if (sample.toMillis() < 50 && (want.contains("cpu") || want.contains("procs"))) {
-            throw new Cli.InputError("--sample must be at least 50ms to measure CPU usage");
+            throw new InputError("--sample must be at least 50ms to measure CPU usage");
         }
         long t0 = System.nanoTime();
-        HostFacts facts = new HostFacts();
+        Facts facts = new Facts();
         Map<String, Object> doc = facts.collect(want, sample, top);
         boolean sampled = want.contains("cpu") || want.contains("procs");
         long readMs = (System.nanoTime() - t0) / 1_000_000;
-        String summary = "sysinfo: " + want.size() + " sections of " + facts.hostname() + " read in " + Cli.formatDuration(readMs)
-                + (sampled ? " (including a " + Cli.formatDuration(sample.toMillis()) + " CPU sample)" : "");
+        String summary = "sysinfo: " + want.size() + " sections of " + facts.hostname() + " read in " + Durations.format(readMs)
+                + (sampled ? " (including a " + Durations.format(sample.toMillis()) + " CPU sample)" : "");
         PrintStream out = System.out;
         if (format == Format.json) {
             doc.put("summary", Map.of("read_ms", readMs, "sample_ms", sampled ? sample.toMillis() : 0, "line", summary));
             Report.printJson(doc, out);
-            return Cli.OK;
+            return Exit.OK;
         }
         for (var e : doc.entrySet()) section(e.getKey(), e.getValue(), out);
         out.println(summary);
         out.flush();
-        return Cli.OK;
+        return Exit.OK;
     }
 
     // ---- text and Markdown -------------------------------------------------------------------------
@@ -126,7 +137,7 @@ public class sysinfo implements Callable<Integer> {
                 row.put("value", v instanceof List<?> l ? String.join(" ", l.stream().map(String::valueOf).toList()) : v);
                 rows.add(row);
             });
-            render(List.of(Report.Column.left("fact", "fact"), Report.Column.left("value", "value")), rows, out);
+            render(List.of(Column.left("fact", "fact"), Column.left("value", "value")), rows, out);
         } else if (value instanceof List<?> l) {
             @SuppressWarnings("unchecked") List<Map<String, Object>> rows = (List<Map<String, Object>>) l;
             render(columns(key), rows.stream().map(sysinfo::humanize).toList(), out);
@@ -134,33 +145,33 @@ public class sysinfo implements Callable<Integer> {
         out.println();
     }
 
-    private void render(List<Report.Column> columns, List<Map<String, Object>> rows, PrintStream out) {
-        if (format == Format.md) Report.markdown(columns, rows, out);
-        else Report.table(columns, rows, out, false, wide ? Integer.MAX_VALUE : Report.WIDTH);
+    private void render(List<Column> columns, List<Map<String, Object>> rows, PrintStream out) {
+        if (format == Format.md) Table.markdown(columns, rows, out);
+        else Table.table(columns, rows, out, false, wide ? Integer.MAX_VALUE : Table.WIDTH);
     }
 
     /** Byte counts as KiB/MiB/GiB for people; JSON keeps the exact numbers. */
     static Map<String, Object> humanize(Map<String, Object> row) {
         Map<String, Object> h = new LinkedHashMap<>();
-        row.forEach((k, v) -> h.put(k, k.endsWith("_bytes") && v instanceof Long n ? Cli.formatSize(n)
+        row.forEach((k, v) -> h.put(k, k.endsWith("_bytes") && v instanceof Long n ? Sizes.format(n)
                 : v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : v));
         return h;
     }
 
-    static List<Report.Column> columns(String key) {
+    static List<Column> columns(String key) {
         return switch (key) {
-            case "filesystems" -> List.of(Report.Column.left("mount", "mount"), Report.Column.left("device", "device"),
-                    Report.Column.left("type", "type"), Report.Column.right("size_bytes", "size"), Report.Column.right("used_bytes", "used"),
-                    Report.Column.right("free_bytes", "avail"), Report.Column.right("used_pct", "use%"),
-                    Report.Column.right("inodes_used_pct", "iuse%"));
-            case "processes_by_rss", "processes_by_cpu" -> List.of(Report.Column.right("pid", "pid"), Report.Column.left("user", "user"),
-                    Report.Column.right("rss_bytes", "rss"), Report.Column.right("vsz_bytes", "vsz"), Report.Column.right("cpu_pct", "cpu%"),
-                    Report.Column.right("threads", "thr"), Report.Column.right("open_files", "files"), Report.Column.left("command", "command"));
-            case "interfaces" -> List.of(Report.Column.left("name", "iface"), Report.Column.left("addresses", "addresses"),
-                    Report.Column.right("rx_bytes", "rx"), Report.Column.right("tx_bytes", "tx"), Report.Column.right("rx_errors", "rx err"),
-                    Report.Column.right("tx_errors", "tx err"), Report.Column.right("speed_mbps", "link Mbit/s"));
-            case "listening" -> List.of(Report.Column.left("address", "address"), Report.Column.right("port", "port"),
-                    Report.Column.right("pid", "pid"), Report.Column.left("process", "process"));
+            case "filesystems" -> List.of(Column.left("mount", "mount"), Column.left("device", "device"),
+                    Column.left("type", "type"), Column.right("size_bytes", "size"), Column.right("used_bytes", "used"),
+                    Column.right("free_bytes", "avail"), Column.right("used_pct", "use%"),
+                    Column.right("inodes_used_pct", "iuse%"));
+            case "processes_by_rss", "processes_by_cpu" -> List.of(Column.right("pid", "pid"), Column.left("user", "user"),
+                    Column.right("rss_bytes", "rss"), Column.right("vsz_bytes", "vsz"), Column.right("cpu_pct", "cpu%"),
+                    Column.right("threads", "thr"), Column.right("open_files", "files"), Column.left("command", "command"));
+            case "interfaces" -> List.of(Column.left("name", "iface"), Column.left("addresses", "addresses"),
+                    Column.right("rx_bytes", "rx"), Column.right("tx_bytes", "tx"), Column.right("rx_errors", "rx err"),
+                    Column.right("tx_errors", "tx err"), Column.right("speed_mbps", "link Mbit/s"));
+            case "listening" -> List.of(Column.left("address", "address"), Column.right("port", "port"),
+                    Column.right("pid", "pid"), Column.left("process", "process"));
             default -> List.of();
         };
     }

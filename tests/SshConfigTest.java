@@ -3,12 +3,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cli.InputError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ssh.SshConfig;
 
 /** The ~/.ssh/config subset fanout reads, checked against what ssh(1) itself resolves (ssh -G). */
 class SshConfigTest {
@@ -80,11 +82,11 @@ class SshConfigTest {
     }
 
     @Test void badLinesNameFileAndLine() {
-        var e = assertThrows(Cli.InputError.class, () -> load("Host a", "  Port twenty"));
+        var e = assertThrows(InputError.class, () -> load("Host a", "  Port twenty"));
         assertEquals(tmp.resolve("config") + ":2: bad Port 'twenty' (expected 1-65535)", e.getMessage());
-        e = assertThrows(Cli.InputError.class, () -> load("Host a", "  HostName \"unterminated"));
+        e = assertThrows(InputError.class, () -> load("Host a", "  HostName \"unterminated"));
         assertTrue(e.getMessage().startsWith(tmp.resolve("config") + ":2: unterminated quote"), e.getMessage());
-        e = assertThrows(Cli.InputError.class, () -> load("Host a", "  Port"));
+        e = assertThrows(InputError.class, () -> load("Host a", "  Port"));
         assertTrue(e.getMessage().contains(":2:"), e.getMessage());
     }
 }

@@ -2,6 +2,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import host.Processes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -117,10 +118,10 @@ class SysinfoTest {
     }
 
     @Test void javaCommandLinesShowTheMainClassNotTheClassPath() {
-        assertEquals("java com.example.Main --port 8080", HostFacts.shortCommand(
+        assertEquals("java com.example.Main --port 8080", Processes.shortCommand(
                 "/usr/lib/jvm/temurin-25/bin/java -Xmx1g -cp /a/b.jar:/c/d.jar -Dx=y --add-opens java.base/java.lang=ALL-UNNAMED com.example.Main --port 8080"));
-        assertEquals("java -jar app.jar serve", HostFacts.shortCommand("java -XX:+UseSerialGC -jar app.jar serve"));
-        assertEquals("/usr/sbin/sshd -D", HostFacts.shortCommand("/usr/sbin/sshd -D"));
+        assertEquals("java -jar app.jar serve", Processes.shortCommand("java -XX:+UseSerialGC -jar app.jar serve"));
+        assertEquals("/usr/sbin/sshd -D", Processes.shortCommand("/usr/sbin/sshd -D"));
     }
 
     @Test void topByCpuListsOnlyWhatUsedCpu() {
@@ -131,7 +132,7 @@ class SysinfoTest {
             m.put("command", "[kworker] " + cpu);
             rows.add(m);
         }
-        var top = HostFacts.topBy(rows, "cpu_pct", 10);
+        var top = Processes.topBy(rows, "cpu_pct", 10);
         assertEquals(List.of(12.5, 3.0), top.stream().map(r -> r.get("cpu_pct")).toList());
     }
 

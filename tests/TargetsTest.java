@@ -2,6 +2,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cli.InputError;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net.Addresses;
+import net.Ranges;
+import net.Target;
+import net.Targets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,17 +25,17 @@ class TargetsTest {
     final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
     final PrintStream warn = new PrintStream(warnings, true, StandardCharsets.UTF_8);
 
-    List<Targets.Target> parse(String... lines) {
+    List<Target> parse(String... lines) {
         return Targets.parse("hosts.txt", List.of(lines), OPTS, warn);
     }
 
-    List<String> hostPorts(List<Targets.Target> ts) {
-        return ts.stream().map(Targets.Target::hostPort).toList();
+    List<String> hostPorts(List<Target> ts) {
+        return ts.stream().map(Target::hostPort).toList();
     }
 
     @Test void aHugeBadLineIsNotEchoedWhole() {
         String line = "w".repeat(1_000_000);
-        var e = assertThrows(Cli.InputError.class, () -> parse(line));
+        var e = assertThrows(InputError.class, () -> parse(line));
         assertEquals("hosts.txt:1: host name longer than 253 characters: '" + "w".repeat(100) + "...' (1000000 characters)", e.getMessage());
     }
 
@@ -48,7 +53,7 @@ class TargetsTest {
     @Test void rangesKeepZeroPaddingAndMultiply() {
         var ts = parse("web[01-03,10].dc1", "r[1-2]n[8-9]:2222");
         assertEquals(List.of("web01.dc1", "web02.dc1", "web03.dc1", "web10.dc1", "r1n8", "r1n9", "r2n8", "r2n9"),
-                ts.stream().map(Targets.Target::host).toList());
+                ts.stream().map(Target::host).toList());
         assertEquals("r2n9:2222", ts.get(7).spec());
         assertEquals(2222, ts.get(7).port());
     }
@@ -57,15 +62,15 @@ class TargetsTest {
         var ts = parse("10.0.0.0/29", "192.168.1.7/32", "10.9.9.4/31", "fd00::/126");
         assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6",
                 "192.168.1.7", "10.9.9.4", "10.9.9.5", "fd00::1", "fd00::2", "fd00::3"),
-                ts.stream().map(Targets.Target::host).toList());
+                ts.stream().map(Target::host).toList());
     }
 
     @Test void ipv6AddressesPrintCompressed() throws Exception {
-        assertEquals("::1", Targets.formatAddress(java.net.InetAddress.getByName("::1")));
-        assertEquals("2001:db8::1:0:0:1", Targets.formatAddress(java.net.InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
-        assertEquals("2001:db8:0:1:1:1:1:1", Targets.formatAddress(java.net.InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
-        assertEquals("::", Targets.formatAddress(java.net.InetAddress.getByName("::")));
-        assertEquals("10.0.0.1", Targets.formatAddress(java.net.InetAddress.getByName("10.0.0.1")));
+        assertEquals("::1", Addresses.format(java.net.InetAddress.getByName("::1")));
+        assertEquals("2001:db8::1:0:0:1", Addresses.format(java.net.InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
+        assertEquals("2001:db8:0:1:1:1:1:1", Addresses.format(java.net.InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
+        assertEquals("::", Addresses.format(java.net.InetAddress.getByName("::")));
+        assertEquals("10.0.0.1", Addresses.format(java.net.InetAddress.getByName("10.0.0.1")));
     }
 
     @Test void hostBitsInCidrAreIgnoredLikeNmap() {
@@ -118,18 +123,18 @@ class TargetsTest {
         web01,web02         | hosts.txt:1: one target a line (commas separate targets only after -H): 'web01,web02'
         """)
     void badLinesNameFileLineAndText(String line, String expected) {
-        var e = assertThrows(Cli.InputError.class, () -> parse(line));
+        var e = assertThrows(InputError.class, () -> parse(line));
         assertEquals(expected, e.getMessage());
     }
 
     @Test void errorNamesTheRightLine() {
-        var e = assertThrows(Cli.InputError.class, () -> parse("# ok", "web01", "", "web02:abc"));
+        var e = assertThrows(InputError.class, () -> parse("# ok", "web01", "", "web02:abc"));
         assertTrue(e.getMessage().startsWith("hosts.txt:4: bad port 'abc'"), e.getMessage());
     }
 
     @Test void capCountsAcrossLines() {
         var opts = new Targets.Options(22, null, 10);
-        var e = assertThrows(Cli.InputError.class, () -> Targets.parse("h", List.of("a[1-6]", "b[1-6]"), opts, warn));
+        var e = assertThrows(InputError.class, () -> Targets.parse("h", List.of("a[1-6]", "b[1-6]"), opts, warn));
         assertEquals("h:2: expands to more than 10 targets (raise --max-targets): 'b[1-6]'", e.getMessage());
     }
 
@@ -155,17 +160,17 @@ class TargetsTest {
     }
 
     @Test void noSourceAtAllIsAnError() {
-        var e = assertThrows(Cli.InputError.class, () -> Targets.load(List.of(), List.of(), OPTS, System.in, warn));
+        var e = assertThrows(InputError.class, () -> Targets.load(List.of(), List.of(), OPTS, System.in, warn));
         assertEquals("no targets: give a hosts file, '-' for stdin, or -H host1,host2", e.getMessage());
     }
 
     @Test void inlineEmptyItemIsAnError() {
-        var e = assertThrows(Cli.InputError.class, () -> Targets.load(List.of(), List.of("a,,b"), OPTS, System.in, warn));
+        var e = assertThrows(InputError.class, () -> Targets.load(List.of(), List.of("a,,b"), OPTS, System.in, warn));
         assertEquals("-H: empty target in 'a,,b'", e.getMessage());
     }
 
     String loadError(String file) {
-        return assertThrows(Cli.InputError.class, () -> Targets.load(List.of(file), List.of(), OPTS, System.in, warn)).getMessage();
+        return assertThrows(InputError.class, () -> Targets.load(List.of(file), List.of(), OPTS, System.in, warn)).getMessage();
     }
 
     // ---- folding host lists (fanout's gathered view) -------------------------------------------
@@ -183,13 +188,13 @@ class TargetsTest {
         "a.dc1,b.dc1;                                   a.dc1,b.dc1",
     })
     void foldIsTheInverseOfRangeExpansionForReading(String names, String folded) {
-        assertEquals(folded.strip(), Targets.fold(List.of(names.strip().split(","))));
+        assertEquals(folded.strip(), Ranges.fold(List.of(names.strip().split(","))));
     }
 
     @Test void foldedRangesExpandBackToTheSameHosts() {
         List<String> hosts = hostPorts(parse("app[001-040,077].dc[1-2]"));
-        List<String> names = parse("app[001-040,077].dc[1-2]").stream().map(Targets.Target::spec).toList();
-        String folded = Targets.fold(names);
+        List<String> names = parse("app[001-040,077].dc[1-2]").stream().map(Target::spec).toList();
+        String folded = Ranges.fold(names);
         List<String> again = hostPorts(parse(folded.split(",(?![^\\[]*\\])")));
         assertEquals(new java.util.TreeSet<>(hosts), new java.util.TreeSet<>(again), folded);
     }

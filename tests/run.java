@@ -3,8 +3,7 @@
 //JAVA_OPTIONS -Xss1m --enable-native-access=ALL-UNNAMED
 //DEPS org.junit.jupiter:junit-jupiter:5.13.4
 //DEPS org.junit.platform:junit-platform-launcher:1.13.4
-//SOURCES ../lib/Cli.java ../lib/Common.java ../lib/FanOut.java ../lib/Report.java ../lib/Targets.java
-//SOURCES ../lib/Ssh.java ../lib/SshConfig.java ../lib/HostFacts.java ../lib/HttpCheck.java ../lib/Tcp.java ../lib/Prom.java ../lib/Yaml.java
+//SOURCES ../lib/*/*.java
 //SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java support/TestHttp.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java
@@ -28,6 +27,7 @@
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import cli.Jvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +46,7 @@ public class run {
             ProbeNetnsTest.class, SshConfigTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class, LauncherTest.class, LatencyTest.class, ReadmeTest.class, GoldenTest.class);
 
     public static void main(String... args) throws Exception {
-        Cli.setExitHookForTests(code -> { });
+        Jvm.install(Jvm.inProcess());
         List<DiscoverySelector> selectors = new ArrayList<>();
         for (String a : args) {
             int hash = a.indexOf('#');

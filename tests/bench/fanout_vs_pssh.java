@@ -3,7 +3,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-api:5.13.4
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES ../support/Prereq.java ../support/Proc.java ../support/ScriptRun.java ../support/Sshd.java ../support/Netns.java ../support/TestUser.java
-//SOURCES ../../lib/Cli.java
+//SOURCES ../../lib/cli/Jvm.java
 
 /*
  * Benchmark: fanout vs parallel-ssh (Debian's pssh) vs clush (Debian's clustershell), same hosts,

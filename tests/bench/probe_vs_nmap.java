@@ -3,7 +3,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-api:5.13.4
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES ../support/Prereq.java ../support/Proc.java ../support/ScriptRun.java ../support/Sshd.java ../support/Netns.java
-//SOURCES ../../lib/Cli.java
+//SOURCES ../../lib/cli/Jvm.java ../../lib/cli/Durations.java
 
 /*
  * Benchmark: probe vs nmap on the same fleet, same port, same timeout, in one run.
@@ -22,6 +22,7 @@
  * (open=ok, closed=refused, filtered=timeout). Needs root, sshd, iptables and nmap.
  */
 
+import cli.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public class probe_vs_nmap {
         }
         int nSsh = Integer.parseInt(opt.get("--ssh")), nRefused = Integer.parseInt(opt.get("--refused"));
         int nDropped = Integer.parseInt(opt.get("--dropped")), rounds = Integer.parseInt(opt.get("--rounds"));
-        long timeoutMs = Cli.parseDuration(opt.get("--timeout")).toMillis();
+        long timeoutMs = Durations.parse(opt.get("--timeout")).toMillis();
         if (!Files.isExecutable(Path.of("/usr/bin/nmap"))) { System.err.println("needs nmap (apt-get install nmap)"); System.exit(3); }
 
         Map<String, String> expected = new HashMap<>();

@@ -1,3 +1,4 @@
+import cli.Jvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -8,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Runs a script's main in this JVM, capturing stdout, stderr and the exit code (Cli.exit throws
- * instead of exiting while the harness's exit hook is installed).
+ * Runs a script's main in this JVM, capturing stdout, stderr and the exit code (the harness installs
+ * Jvm.inProcess(), so a script's exit throws Jvm.ExitCalled instead of ending the JVM).
  */
 public final class ScriptRun {
     private ScriptRun() {}
@@ -36,7 +37,7 @@ public final class ScriptRun {
     }
 
     public static synchronized Result withStdin(String stdin, Consumer<String[]> main, String... args) {
-        Cli.setExitHookForTests(code -> { });
+        Jvm.install(Jvm.inProcess());
         PrintStream oldOut = System.out, oldErr = System.err;
         InputStream oldIn = System.in;
         var out = new ByteArrayOutputStream();
@@ -47,7 +48,7 @@ public final class ScriptRun {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             main.accept(args);
-        } catch (Cli.ExitCalled e) {
+        } catch (Jvm.ExitCalled e) {
             code = e.code;
         } finally {
             System.out.flush();

@@ -1,3 +1,9 @@
+package net;
+
+//SOURCES ../cli/Durations.java ../cli/Errors.java
+
+import cli.Durations;
+import cli.Errors;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -31,9 +37,9 @@ public final class Tcp {
 
     /** Classifies what {@code Socket.connect} threw; {@code timeoutMs} is the connect timeout it was given. */
     public static Failure connectFailure(IOException e, long timeoutMs) {
-        if (e instanceof SocketTimeoutException) return new Failure("timeout", "no answer to connect within " + Cli.formatDuration(timeoutMs));
-        if (e instanceof NoRouteToHostException) return new Failure("unreachable", Cli.message(e, "no route to host"));
-        String m = Cli.message(e, e instanceof ConnectException ? "" : e.getClass().getSimpleName());
+        if (e instanceof SocketTimeoutException) return new Failure("timeout", "no answer to connect within " + Durations.format(timeoutMs));
+        if (e instanceof NoRouteToHostException) return new Failure("unreachable", Errors.message(e, "no route to host"));
+        String m = Errors.message(e, e instanceof ConnectException ? "" : e.getClass().getSimpleName());
         if (e instanceof ConnectException && m.contains("refused")) return new Failure("refused", "connection refused");
         if (m.contains("unreachable")) return new Failure("unreachable", m);
         if (e instanceof ConnectException && m.contains("timed out")) return new Failure("timeout", m);

@@ -1,3 +1,8 @@
+package ssh;
+
+//SOURCES ../cli/InputError.java
+
+import cli.InputError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -55,12 +60,12 @@ public final class SshConfig {
     }
 
     private void parse(Path file, Block context, Consumer<String> warn, int depth) {
-        if (depth > 16) throw new Cli.InputError(file + ": Include nested too deeply (a loop?)");
+        if (depth > 16) throw new InputError(file + ": Include nested too deeply (a loop?)");
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Cli.InputError(file + ": cannot read ssh config: " + e.getMessage());
+            throw new InputError(file + ": cannot read ssh config: " + e.getMessage());
         }
         Block current = context;
         boolean skipping = false;   // inside a Match block
@@ -78,9 +83,9 @@ public final class SshConfig {
                 String rest = args.remove(0).substring(1);
                 if (!rest.isEmpty()) args.add(0, rest);
             }
-            if (!keyword.matches("[A-Za-z]+")) throw new Cli.InputError(where + ": expected 'Keyword value', got '" + line + "'");
+            if (!keyword.matches("[A-Za-z]+")) throw new InputError(where + ": expected 'Keyword value', got '" + line + "'");
             String key = keyword.toLowerCase(Locale.ROOT);
-            if (args.isEmpty()) throw new Cli.InputError(where + ": " + keyword + " needs a value");
+            if (args.isEmpty()) throw new InputError(where + ": " + keyword + " needs a value");
             switch (key) {
                 case "host" -> {
                     current = new Block(args, new LinkedHashMap<>());
@@ -115,7 +120,7 @@ public final class SshConfig {
                 if (Files.isRegularFile(f)) parse(f, context, warn, depth + 1);
             }
         } catch (IOException e) {
-            throw new Cli.InputError(dir + ": cannot list for Include: " + e.getMessage());
+            throw new InputError(dir + ": cannot list for Include: " + e.getMessage());
         }
     }
 
@@ -124,7 +129,7 @@ public final class SshConfig {
             int p = Integer.parseInt(value);
             if (p >= 1 && p <= 65535) return;
         } catch (NumberFormatException ignored) { }
-        throw new Cli.InputError(where + ": bad Port '" + value + "' (expected 1-65535)");
+        throw new InputError(where + ": bad Port '" + value + "' (expected 1-65535)");
     }
 
     /** Splits on whitespace, honouring double quotes (as ssh does). */
@@ -144,7 +149,7 @@ public final class SshConfig {
             w.append(ch);
             any = true;
         }
-        if (quoted) throw new Cli.InputError(where + ": unterminated quote");
+        if (quoted) throw new InputError(where + ": unterminated quote");
         if (any) out.add(w.toString());
         return out;
     }

@@ -1,4 +1,7 @@
+package report;
+
 //DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.10.0
+//SOURCES Report.java
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;

@@ -1,5 +1,12 @@
-//DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
+package yaml;
 
+//DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
+//SOURCES ../cli/Durations.java ../cli/Sizes.java ../cli/InputError.java ../cli/Errors.java
+
+import cli.Durations;
+import cli.Errors;
+import cli.InputError;
+import cli.Sizes;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,7 +67,7 @@ public final class Yaml {
 
     /** A byte count written as "512k", "16M", "1.5G" or a bare number of bytes. */
     public record Size(long bytes) {
-        @Override public String toString() { return Cli.formatSize(bytes); }
+        @Override public String toString() { return Sizes.format(bytes); }
     }
 
     /** A percentage 0-100, written 80, 80.5 or "80%". */
@@ -88,8 +95,8 @@ public final class Yaml {
     public record Doc<T>(Path file, T value, Map<String, JsonLocation> keys, Map<String, JsonLocation> values,
                          Map<Integer, String> errors) {
         /** "file:LINE:COL: path: message", located at the path or its nearest present parent. */
-        public Cli.InputError error(Invalid e) {
-            return new Cli.InputError(message(e));
+        public InputError error(Invalid e) {
+            return new InputError(message(e));
         }
 
         public String message(Invalid e) {
@@ -97,11 +104,11 @@ public final class Yaml {
         }
 
         /** Every message (binding errors and {@code more}), in the order of the file, as one InputError. */
-        public Cli.InputError errors(List<String> more) {
+        public InputError errors(List<String> more) {
             List<String> all = new ArrayList<>(errors.values());
             all.addAll(more);
             all.sort(java.util.Comparator.comparing(Yaml::position));
-            return new Cli.InputError(String.join("\n", all));
+            return new InputError(String.join("\n", all));
         }
 
         JsonLocation locate(String path) {
@@ -117,8 +124,8 @@ public final class Yaml {
     private static ObjectMapper mapper() {
         YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         SimpleModule types = new SimpleModule("ops-yaml")
-                .addDeserializer(Duration.class, new Scalar<>(Duration.class, Cli::parseDuration, n -> Duration.ofMillis(Math.round(n * 1000))))
-                .addDeserializer(Size.class, new Scalar<>(Size.class, t -> new Size(Cli.parseSize(t)), n -> {
+                .addDeserializer(Duration.class, new Scalar<>(Duration.class, Durations::parse, n -> Duration.ofMillis(Math.round(n * 1000))))
+                .addDeserializer(Size.class, new Scalar<>(Size.class, t -> new Size(Sizes.parse(t)), n -> {
                     if (n != Math.rint(n) || n < 0) throw new IllegalArgumentException();
                     return new Size((long) n);
                 }))
@@ -168,7 +175,7 @@ public final class Yaml {
 
     /**
      * Reads {@code file} into {@code type}. Every problem (missing file, bad UTF-8, YAML syntax,
-     * duplicate or unknown key, wrong type, unknown subtype) is a {@link Cli.InputError} naming
+     * duplicate or unknown key, wrong type, unknown subtype) is a {@link InputError} naming
      * file:line:col.
      */
     public static <T> Doc<T> load(Path file, Class<T> type) {
@@ -178,14 +185,14 @@ public final class Yaml {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(raw)).toString();
         } catch (NoSuchFileException e) {
-            throw new Cli.InputError(file + ": no such file");
+            throw new InputError(file + ": no such file");
         } catch (CharacterCodingException e) {
-            throw new Cli.InputError(file + ": not UTF-8 text");
+            throw new InputError(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new Cli.InputError(file + ": cannot read: " + Cli.message(e, e.getClass().getSimpleName()));
+            throw new InputError(file + ": cannot read: " + Errors.message(e, e.getClass().getSimpleName()));
         }
         if (text.startsWith("\uFEFF")) text = text.substring(1);
-        if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) throw new Cli.InputError(file + ": empty (nothing to read)");
+        if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) throw new InputError(file + ": empty (nothing to read)");
         Map<String, JsonLocation> keys = new HashMap<>(), values = new HashMap<>();
         Map<String, String> shown = new HashMap<>();
         Map<Integer, String> errors = new java.util.TreeMap<>();
@@ -196,7 +203,7 @@ public final class Yaml {
                 p.nextToken();
                 p.skipChildren();
                 if (p.nextToken() != null) {
-                    throw new Cli.InputError(file + ":" + p.currentTokenLocation().getLineNr() + ": a second YAML document (after '---');"
+                    throw new InputError(file + ":" + p.currentTokenLocation().getLineNr() + ": a second YAML document (after '---');"
                             + " put everything in one document");
                 }
             }
@@ -219,9 +226,9 @@ public final class Yaml {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new Cli.InputError(describe(doc, e, shown, text));
+            throw new InputError(describe(doc, e, shown, text));
         } catch (IOException e) {                                  // not from a String, but the API says so
-            throw new Cli.InputError(file + ": " + Cli.message(e, e.getClass().getSimpleName()));
+            throw new InputError(file + ": " + Errors.message(e, e.getClass().getSimpleName()));
         }
     }
 
@@ -232,12 +239,12 @@ public final class Yaml {
             for (JsonToken t = next(p); t != null; t = next(p)) {
                 JsonStreamContext ctx = p.getParsingContext();
                 if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
-                    throw new Cli.InputError(where(file, p.currentTokenLocation()) + path(ctx) + ": YAML aliases (*" + p.getText()
+                    throw new InputError(where(file, p.currentTokenLocation()) + path(ctx) + ": YAML aliases (*" + p.getText()
                             + ") are not supported; write the value out");
                 }
                 if (t == JsonToken.FIELD_NAME) {
                     if (p.currentName().equals("<<")) {
-                        throw new Cli.InputError(where(file, p.currentTokenLocation()) + "YAML merge keys (<<) are not supported; write the keys out");
+                        throw new InputError(where(file, p.currentTokenLocation()) + "YAML merge keys (<<) are not supported; write the keys out");
                     }
                     keys.put(path(ctx), p.currentTokenLocation());
                 } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -303,7 +310,7 @@ public final class Yaml {
         String at = path(m.getPath());
         String prefix = at.isEmpty() ? "" : at + ": ";
         if (m instanceof ValueInstantiationException v && v.getCause() != null) {   // a record's creator refused the value
-            return where(doc.file(), valueAt(doc, at)) + prefix + Cli.message((Exception) v.getCause(), "invalid value");
+            return where(doc.file(), valueAt(doc, at)) + prefix + Errors.message((Exception) v.getCause(), "invalid value");
         }
         if (m instanceof UnrecognizedPropertyException u) {
             List<String> known = keysOf(u.getReferringClass());

@@ -1,6 +1,11 @@
+package report;
+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-csv:2.20.1
+//SOURCES ../cli/Durations.java ../cli/Terminal.java Column.java Format.java Table.java
 
+import cli.Durations;
+import cli.Terminal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -11,9 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Result rows rendered as an aligned table, Markdown, JSON or CSV, always ending with the one-line
@@ -27,21 +30,10 @@ import java.util.function.Function;
  *   csv:      header + rows on stdout, the summary line on stderr
  *   hosts:    each row's target as a hosts-file line (user@ and :port kept), the summary on stderr:
  *             `probe --only-failed --format hosts fleet.txt | fanout - -- uptime`
+ *   prom:     the script's own gauges ({@link #prom}), the summary on stderr
  * </pre>
  */
 public final class Report {
-    public enum Format { table, md, slack, json, csv, prom, hosts }
-
-    /** A visible column: its key, header, alignment, and how to read it from a row. */
-    public record Column(String key, String header, boolean right, Function<Map<String, Object>, Object> value) {
-        public static Column left(String key, String header) { return new Column(key, header, false, r -> r.get(key)); }
-        public static Column right(String key, String header) { return new Column(key, header, true, r -> r.get(key)); }
-        /** A column shown in table/md/csv but not a JSON key, e.g. banner-or-error. */
-        public static Column computed(String key, String header, Function<Map<String, Object>, Object> value) {
-            return new Column(key, header, false, value);
-        }
-    }
-
     private final String tool;
     private final String noun;
     private final List<Column> columns;
@@ -58,7 +50,16 @@ public final class Report {
 
     private boolean wide;
 
+    /** Writes the rows as Prometheus text for --format prom: each script names its own gauges. */
+    public interface PromWriter {
+        void write(Report report, List<Map<String, Object>> shown, PrintStream out);
+    }
+
+    private PromWriter prom;
+
     public Report add(Map<String, Object> row) { rows.add(row); return this; }
+    /** How --format prom writes this report's rows. */
+    public Report prom(PromWriter writer) { this.prom = writer; return this; }
     /** --wide: the table shows every column in full, however wide. */
     public Report wide(boolean wide) { this.wide = wide; return this; }
     public Report elapsedMs(long ms) { this.elapsedMs = ms; return this; }
@@ -93,7 +94,7 @@ public final class Report {
             byStatus().forEach((s, n) -> { if (!s.equals("ok")) parts.add(n + " " + s); });
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
-        sb.append(" in ").append(Cli.formatDuration(elapsedMs));
+        sb.append(" in ").append(Durations.format(elapsedMs));
         return sb.toString();
     }
 
@@ -108,18 +109,22 @@ public final class Report {
      */
     public void render(Format format, List<Map<String, Object>> shown, PrintStream out, PrintStream err) {
         switch (format) {
-            case table -> { table(columns, shown, out, Cli.colorAllowed(out), wide ? Integer.MAX_VALUE : WIDTH); out.println(summaryLine()); }
-            case md -> { markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
+            case table, text -> { Table.table(columns, shown, out, Terminal.colorAllowed(out), wide ? Integer.MAX_VALUE : Table.WIDTH); out.println(summaryLine()); }
+            case md -> { Table.markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
             case slack -> {
                 out.println(summaryLine());
                 out.println("```");
-                table(columns, shown, out, false, wide ? Integer.MAX_VALUE : WIDTH);
+                Table.table(columns, shown, out, false, wide ? Integer.MAX_VALUE : Table.WIDTH);
                 out.println("```");
             }
             case json -> json(shown, out);
             case csv -> { csv(shown, out); err.println(summaryLine()); }
             case hosts -> { shown.forEach(r -> out.println(hostsLine(r))); err.println(summaryLine()); }
-            case prom -> throw new IllegalArgumentException("prom is rendered by the script itself");
+            case prom -> {
+                if (prom == null) throw new IllegalStateException(tool + " has no prom writer");
+                prom.write(this, shown, out);
+                err.println(summaryLine());
+            }
         }
         out.flush();
     }
@@ -135,102 +140,6 @@ public final class Report {
             return (at >= 0 ? target.substring(0, at + 1) : "") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
         return target;
-    }
-
-    private static String cell(Object v) {
-        if (v == null) return "-";
-        if (v instanceof Double d) return String.format(Locale.ROOT, "%.1f", d);
-        return String.valueOf(v).replace('\n', ' ').replace('\r', ' ');
-    }
-
-    /** How wide a table may be unless --wide: a terminal of 120 columns shows it unwrapped. */
-    public static final int WIDTH = 120;
-
-    public static void table(List<Column> columns, List<Map<String, Object>> shown, PrintStream out, boolean color) {
-        table(columns, shown, out, color, WIDTH);
-    }
-
-    /**
-     * An aligned table of {@code rows} (no summary); the status column is coloured when {@code color}.
-     * Wider than {@code maxWidth}, the free-text column (the last left-aligned one that is not the
-     * status) is cut, ending in "..."; no other column ever is.
-     */
-    public static void table(List<Column> columns, List<Map<String, Object>> shown, PrintStream out, boolean color, int maxWidth) {
-        int[] width = new int[columns.size()];
-        for (int c = 0; c < columns.size(); c++) width[c] = columns.get(c).header().length();
-        for (var r : shown) {
-            for (int c = 0; c < columns.size(); c++) width[c] = Math.max(width[c], cell(columns.get(c).value().apply(r)).length());
-        }
-        int free = -1;
-        for (int c = 0; c < columns.size(); c++) if (!columns.get(c).right() && !columns.get(c).key().equals("status")) free = c;
-        int total = java.util.Arrays.stream(width).sum() + 2 * (columns.size() - 1);
-        if (free >= 0 && total > maxWidth) width[free] = Math.max(Math.max(12, columns.get(free).header().length()), width[free] - (total - maxWidth));
-        final int cut = free;
-        StringBuilder head = new StringBuilder();
-        for (int c = 0; c < columns.size(); c++) {
-            appendPadded(head, columns.get(c).header().toUpperCase(Locale.ROOT), null, width[c], columns.get(c).right());
-        }
-        out.println(head.toString().stripTrailing());
-        for (var r : shown) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < columns.size(); c++) {
-                Column col = columns.get(c);
-                String colour = !color || !col.key().equals("status") ? null
-                        : isOk(r) ? "\033[32m" : "warn".equals(r.get("status")) ? "\033[33m" : "\033[31m";
-                String text = cell(col.value().apply(r));
-                if (c == cut && text.length() > width[c]) text = text.substring(0, width[c] - 3) + "...";
-                appendPadded(line, text, colour, width[c], col.right());
-            }
-            out.println(line.toString().stripTrailing());
-        }
-    }
-
-    private static void appendPadded(StringBuilder sb, String text, String colour, int width, boolean right) {
-        String pad = " ".repeat(Math.max(0, width - text.length()));
-        String shown = colour == null ? text : colour + text + "\033[0m";
-        sb.append(right ? pad + shown : shown + pad).append("  ");
-    }
-
-    /** A Markdown table of {@code rows} (no summary); failed statuses in bold. */
-    public static void markdown(List<Column> columns, List<Map<String, Object>> shown, PrintStream out) {
-        StringBuilder sb = new StringBuilder("|");
-        for (Column c : columns) sb.append(' ').append(c.header()).append(" |");
-        out.println(sb);
-        sb = new StringBuilder("|");
-        for (Column c : columns) sb.append(c.right() ? "---:|" : "---|");
-        out.println(sb);
-        for (var r : shown) {
-            sb = new StringBuilder("|");
-            for (Column c : columns) {
-                String text = cell(c.value().apply(r)).replace("|", "\\|").replace("`", "\\`");
-                if (c.key().equals("status") && !isOk(r)) text = "**" + text + "**";
-                sb.append(' ').append(text).append(" |");
-            }
-            out.println(sb);
-        }
-    }
-
-    /** {@code text} wrapped at word boundaries to {@code width} columns, each line starting with {@code indent}. */
-    public static String wrap(String text, String indent, int width) {
-        StringBuilder out = new StringBuilder(), line = new StringBuilder(indent);
-        for (String word : text.split(" ")) {
-            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
-                out.append(line).append('\n');
-                line = new StringBuilder(indent);
-            }
-            if (line.length() > indent.length()) line.append(' ');
-            line.append(word);
-        }
-        return out.append(line).toString();
-    }
-
-    /** {@code text} as a Markdown code span that keeps any backticks in it: `a`, ``a `b` c``. */
-    public static String code(String text) {
-        int longest = 0, run = 0;
-        for (char ch : text.toCharArray()) { run = ch == '`' ? run + 1 : 0; longest = Math.max(longest, run); }
-        String fence = "`".repeat(longest + 1);
-        boolean pad = text.startsWith("`") || text.endsWith("`");
-        return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
     }
 
     private void json(List<Map<String, Object>> shown, PrintStream out) {

@@ -1,0 +1,32 @@
+package ssh;
+
+//DEPS com.hierynomus:sshj:0.40.0
+//SOURCES KnownHosts.java Keys.java Ssh.java
+
+import java.security.PublicKey;
+import java.util.List;
+import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
+
+/** Per connection: asks the shared KnownHosts and remembers why it said no. */
+final class HostKeyCheck implements HostKeyVerifier {
+    private final KnownHosts known;
+    private final Ssh.HostKeyPolicy policy;
+    volatile KnownHosts.Verdict verdict;
+    volatile String fingerprint;
+
+    HostKeyCheck(KnownHosts known, Ssh.HostKeyPolicy policy) { this.known = known; this.policy = policy; }
+
+    @Override public boolean verify(String hostname, int port, PublicKey key) {
+        fingerprint = KeyType.fromKey(key) + " " + Keys.fingerprint(key);
+        if (policy == Ssh.HostKeyPolicy.OFF) return true;
+        KnownHosts.Verdict v = known.check(hostname, port, key, policy);
+        if (v.status() == null) return true;
+        verdict = v;
+        return false;
+    }
+
+    @Override public List<String> findExistingAlgorithms(String hostname, int port) {
+        return policy == Ssh.HostKeyPolicy.OFF ? List.of() : known.algorithms(hostname, port);
+    }
+}
