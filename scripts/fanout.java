@@ -4,9 +4,10 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Secrets.java ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Ranges.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
-//SOURCES ../lib/report/Column.java ../lib/report/Report.java ../lib/report/Table.java ../lib/run/Limits.java
-//SOURCES ../lib/run/NotRun.java ../lib/run/Runner.java ../lib/ssh/Key.java ../lib/ssh/Keys.java
-//SOURCES ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java
+//SOURCES ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
+//SOURCES ../lib/report/Table.java ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
+//SOURCES ../lib/ssh/Key.java ../lib/ssh/Keys.java ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java
+//SOURCES ../lib/ssh/SshConfig.java
 
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.
@@ -68,6 +69,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import report.Column;
+import report.Format;
 import report.Report;
 import report.Table;
 import run.Limits;
@@ -186,11 +188,10 @@ public class fanout implements Callable<Integer> {
     boolean gather;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
+            converter = Format.Blocks.class, completionCandidates = Format.Blocks.class,
             description = "text (blocks, or -P / -b), md (gathered, for chats), slack (gathered, in a code block), json (every host, plus the groups) "
                     + "or hosts (the hosts, one a line, as given: pipe them to another run) (default: ${DEFAULT-VALUE}).")
     Format format;
-
-    enum Format { text, md, slack, json, hosts }
 
     @Option(names = "--only-failed", description = "With --format hosts: only the hosts that failed.")
     boolean onlyFailed;

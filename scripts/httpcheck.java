@@ -197,12 +197,7 @@ public class httpcheck implements Callable<Integer> {
             fan.run(targets, u -> HttpCheck.check(client, u, spec), httpcheck::notRun).forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots);
             List<Map<String, Object>> shown = output.select(report.rows(), sortKeys);
-            if (output.format == Format.prom) {
-                prom(report, shown, System.out);
-                err.println(report.summaryLine());
-            } else {
-                report.wide(output.wide).render(output.format, shown, System.out, err);
-            }
+            report.wide(output.wide).prom(httpcheck::prom).render(output.format, shown, System.out, err);
         }
         return report.failed() == 0 ? Exit.OK : Exit.FAILED;
     }

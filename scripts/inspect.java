@@ -5,8 +5,9 @@
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Sizes.java ../lib/cli/Terminal.java ../lib/cli/Tool.java
 //SOURCES ../lib/host/Facts.java ../lib/host/Mounts.java ../lib/net/Addresses.java ../lib/net/Http.java
 //SOURCES ../lib/net/HttpCheck.java ../lib/net/HttpSpec.java ../lib/net/StatusSet.java ../lib/net/Tcp.java
-//SOURCES ../lib/net/Urls.java ../lib/report/Column.java ../lib/report/Prom.java ../lib/report/Report.java
-//SOURCES ../lib/report/Table.java ../lib/run/NotRun.java ../lib/run/Runner.java ../lib/yaml/Yaml.java
+//SOURCES ../lib/net/Urls.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Prom.java
+//SOURCES ../lib/report/Report.java ../lib/report/Table.java ../lib/run/NotRun.java ../lib/run/Runner.java
+//SOURCES ../lib/yaml/Yaml.java
 
 /*
  * inspect -- run a check plan and write the report (the daily inspection run)
@@ -86,6 +87,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import report.Column;
+import report.Format;
 import report.Prom;
 import report.Report;
 import report.Table;
@@ -143,6 +145,7 @@ public class inspect implements Callable<Integer> {
     Path planFile;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+            converter = Format.Checks.class, completionCandidates = Format.Checks.class,
             description = "table, md (GitHub/Mattermost), slack (a code block), json or prom (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -174,8 +177,6 @@ public class inspect implements Callable<Integer> {
     @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.Converter.class,
             description = "Global deadline; checks not finished by then are reported not-run (default: ${DEFAULT-VALUE}).")
     Duration deadline;
-
-    enum Format { table, md, slack, json, prom }
 
     public static void main(String... args) {
         Tool.main(new inspect(), args);

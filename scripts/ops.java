@@ -2,6 +2,7 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1
 //SOURCES ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java ../lib/cli/Words.java
+//SOURCES ../lib/report/Format.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //FILES catalog.json=../catalog.json
 
@@ -43,6 +44,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import report.Format;
 
 @Command(name = "ops", mixinStandardHelpOptions = true, version = "ops 0.1",
         description = "List the ops scripts, or show one script's usage, examples and exit codes.",
@@ -53,8 +55,9 @@ public class ops implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SCRIPT", description = "Show this script in detail.")
     String name;
 
-    @Option(names = {"-o", "--format"}, defaultValue = "table", description = "table, md or json (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(names = {"-o", "--format"}, defaultValue = "table", converter = Format.Lists.class, completionCandidates = Format.Lists.class,
+            description = "table, md or json (default: ${DEFAULT-VALUE}).")
+    Format format;
 
     /** A terminal of 120 columns shows the list unwrapped, like every ops table. */
     static final int WIDTH = 120;
@@ -65,9 +68,6 @@ public class ops implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!java.util.List.of("table", "md", "json").contains(format)) {
-            throw new InputError("--format: expected table, md or json, not '" + format + "'");
-        }
         JsonNode catalog = catalog();
         PrintStream out = System.out;
         JsonNode scripts = catalog.get("scripts");
@@ -78,23 +78,23 @@ public class ops implements Callable<Integer> {
             String near = Words.nearest(name, names);
             throw new InputError("no script named '" + name + "'" + (near == null ? "" : "; did you mean " + near + "?") + " (try: ops)");
         }
-        if (format.equals("json")) {
+        if (format == Format.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(catalog));
             return Exit.OK;
         }
         int width = 0;
         for (JsonNode s : scripts) width = Math.max(width, s.get("name").asText().length());
-        if (format.equals("md")) {
+        if (format == Format.md) {
             out.println("| script | what it does | run it |");
             out.println("|---|---|---|");
         }
         for (JsonNode s : scripts) {
             String n = s.get("name").asText(), summary = s.get("summary").asText();
-            if (format.equals("md")) out.println("| " + n + " | " + summary + " | `jbang " + n + "@ops` |");
+            if (format == Format.md) out.println("| " + n + " | " + summary + " | `jbang " + n + "@ops` |");
             else out.printf("%-" + width + "s  %s%n", n, summary.length() + width + 2 <= WIDTH ? summary
                     : summary.substring(0, WIDTH - width - 5) + "...");
         }
-        if (format.equals("table")) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
+        if (format == Format.table) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
         return Exit.OK;
     }
 
@@ -106,7 +106,7 @@ public class ops implements Callable<Integer> {
     }
 
     int show(JsonNode s, PrintStream out) throws Exception {
-        if (format.equals("json")) {
+        if (format == Format.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
             return Exit.OK;
         }

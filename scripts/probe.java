@@ -164,12 +164,7 @@ public class probe implements Callable<Integer> {
                         + Limits.fileDescriptors()[0] + "); results are still accurate, but lower -c or raise ulimit -n");
             }
             List<Map<String, Object>> shown = output.select(report.rows(), sortKeys);
-            if (output.format == Format.prom) {
-                prom(report, shown, System.out);
-                err.println(report.summaryLine());
-            } else {
-                report.wide(output.wide).render(output.format, shown, System.out, err);
-            }
+            report.wide(output.wide).prom(probe::prom).render(output.format, shown, System.out, err);
         }
         if (fdFailures.get() > 0) {
             err.println("probe: " + fdFailures.get() + " targets could not be checked: this machine ran out of file descriptors");

@@ -2,8 +2,8 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Sizes.java
-//SOURCES ../lib/cli/Tool.java ../lib/host/Facts.java ../lib/report/Column.java ../lib/report/Report.java
-//SOURCES ../lib/report/Table.java
+//SOURCES ../lib/cli/Tool.java ../lib/host/Facts.java ../lib/report/Column.java ../lib/report/Format.java
+//SOURCES ../lib/report/Report.java ../lib/report/Table.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 
 /*
@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import report.Column;
+import report.Format;
 import report.Report;
 import report.Table;
 
@@ -64,13 +65,12 @@ public class sysinfo implements Callable<Integer> {
     List<String> sections = new ArrayList<>();
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+            converter = Format.Lists.class, completionCandidates = Format.Lists.class,
             description = "table, md or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--wide", description = "Table: show command lines and addresses in full (default: cut to fit 120 columns).")
     boolean wide;
-
-    enum Format { table, md, json }
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Processes to list by RSS and by CPU (default: ${DEFAULT-VALUE}).")
     int top;
