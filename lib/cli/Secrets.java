@@ -24,17 +24,22 @@ public final class Secrets {
             if (v == null) throw new InputError(option + "-env " + env + ": environment variable " + env + " is not set");
             return v.toCharArray();
         }
-        if (!Files.exists(file)) throw new InputError(option + "-file " + file + ": no such file");
-        if (Files.isDirectory(file)) throw new InputError(option + "-file " + file + ": is a directory");
-        if (!Files.isReadable(file)) throw new InputError(option + "-file " + file + ": not readable");
+        String text = fileText(file, option + "-file " + file);
+        int nl = text.indexOf('\n');
+        String line = nl >= 0 ? text.substring(0, nl) : text;
+        if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
+        return line.toCharArray();
+    }
+
+    /** A secret file's whole text; {@code label} ("--token-file F") starts every error message. */
+    public static String fileText(Path file, String label) {
+        if (!Files.exists(file)) throw new InputError(label + ": no such file");
+        if (Files.isDirectory(file)) throw new InputError(label + ": is a directory");
+        if (!Files.isReadable(file)) throw new InputError(label + ": not readable");
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            int nl = text.indexOf('\n');
-            String line = nl >= 0 ? text.substring(0, nl) : text;
-            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
-            return line.toCharArray();
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputError(option + "-file " + file + ": cannot read: " + e.getMessage());
+            throw new InputError(label + ": cannot read: " + e.getMessage());
         }
     }
 }
