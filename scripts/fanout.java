@@ -507,7 +507,8 @@ public class fanout implements Callable<Integer> {
             r.status = exit == 0 ? "ok" : "exit " + exit;
             if (stdin.sudoRefused) r.detail = "sudo refused the password";
         } else if (sig != null) {
-            r.fail("signal " + sig.name(), "killed by SIG" + sig.name() + (cmd.getExitErrorMessage() == null ? "" : ": " + cmd.getExitErrorMessage()));
+            String why = cmd.getExitErrorMessage();                    // OpenSSH always sends one, empty
+            r.fail("signal " + sig.name(), "killed by SIG" + sig.name() + (why == null || why.isEmpty() ? "" : ": " + why));
             r.signal = sig.name();
         } else {
             r.fail("error", "the session closed without an exit status (connection lost?)");
