@@ -588,4 +588,238 @@ class ExporterTest {
             }
         }
     }
+
+    // ---- promises locked before the lib/ refactoring -------------------------------------------------
+
+    /** /proc/net/dev: device -> its 16 counters. */
+    static Map<String, long[]> procNetDev() throws Exception {
+        Map<String, long[]> m = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/net/dev"))) {
+            int colon = line.indexOf(':');
+            if (colon < 0) continue;
+            String[] f = line.substring(colon + 1).trim().split("\\s+");
+            long[] v = new long[16];
+            for (int i = 0; i < 16; i++) v[i] = Long.parseLong(f[i]);
+            m.put(line.substring(0, colon).trim(), v);
+        }
+        return m;
+    }
+
+    /**
+     * netdev: every /proc/net/dev counter of every device, named like node_exporter's. Counters only
+     * grow, so each served value lies between /proc/net/dev read just before the scrape and just after
+     * it (traffic flows meanwhile: the scrape's own bytes on lo). --collector.netdev.device-exclude
+     * leaves devices out.
+     */
+    @Test
+    void netdevCountersAgreeWithProcNetDev() throws Exception {
+        Running r = start();
+        metrics(r);                                                          // warm: the first scrape is not the one compared
+        Map<String, long[]> before = procNetDev();
+        String m = metrics(r);
+        Map<String, long[]> after = procNetDev();
+        String[] columns = {"receive_bytes", "receive_packets", "receive_errs", "receive_drop", "receive_fifo", "receive_frame",
+            "receive_compressed", "receive_multicast", "transmit_bytes", "transmit_packets", "transmit_errs", "transmit_drop",
+            "transmit_fifo", "transmit_colls", "transmit_carrier", "transmit_compressed"};
+        int compared = 0;
+        for (String dev : before.keySet()) {
+            if (!after.containsKey(dev)) continue;                              // someone's veth came and went
+            for (int i = 0; i < 16; i++) {
+                double v = value(m, "node_network_" + columns[i] + "_total{device=\"" + dev + "\"}");
+                assertTrue(before.get(dev)[i] <= v && v <= after.get(dev)[i],
+                        dev + " " + columns[i] + ": " + (long) v + " not within /proc/net/dev's " + before.get(dev)[i] + ".." + after.get(dev)[i]);
+                compared++;
+            }
+        }
+        assertTrue(before.containsKey("lo") && compared >= 16, "lo was compared: " + before.keySet());
+        assertTrue(before.get("lo")[0] > 0 && value(m, "node_network_receive_bytes_total{device=\"lo\"}") > 0, "loopback traffic is counted");
+        for (String c : columns) {
+            assertTrue(m.contains("# TYPE node_network_" + c + "_total counter\n"), c + " is a counter");
+        }
+
+        Running noLo = start("--collector.netdev.device-exclude", "^lo$");
+        String m2 = metrics(noLo);
+        assertFalse(m2.contains("{device=\"lo\"}"), "lo left out");
+        for (String dev : before.keySet()) {
+            if (!dev.equals("lo") && after.containsKey(dev)) assertTrue(m2.contains("node_network_receive_bytes_total{device=\"" + dev + "\"}"), dev);
+        }
+    }
+
+    /**
+     * filesystem: node_filesystem_readonly is 1 for a read-only mount and 0 for a writable one;
+     * files and files_free are statvfs's inode counts (stat -f %c and %d), sizes its blocks. Two small
+     * tmpfs mounts made for the test (nothing else writes there, so the numbers are exact), unmounted
+     * in finally.
+     */
+    @Test
+    void filesystemReadonlyAndFreeInodesOfRealMounts() throws Exception {
+        Prereq.requireRoot();
+        Path ro = Files.createDirectories(tmp.resolve("ro-mount")), rw = Files.createDirectories(tmp.resolve("rw-mount"));
+        List<Path> mounted = new ArrayList<>();
+        try {
+            Proc.sh("mount -t tmpfs -o size=1m,nr_inodes=64 ops-test-rw '" + rw + "'");
+            mounted.add(rw);
+            for (int i = 0; i < 5; i++) Files.writeString(rw.resolve("f" + i), "x".repeat(5000));
+            Proc.sh("mount -t tmpfs -o ro,size=2m,nr_inodes=32 ops-test-ro '" + ro + "'");
+            mounted.add(ro);
+            Running r = start("--no-collector.textfile");
+            String m = metrics(r);
+            for (Path mnt : List.of(ro, rw)) {
+                String labels = "{device=\"" + (mnt.equals(ro) ? "ops-test-ro" : "ops-test-rw") + "\",fstype=\"tmpfs\",mountpoint=\"" + mnt + "\"}";
+                String[] st = Proc.sh("stat -f -c '%S %b %f %a %c %d' '" + mnt + "'").trim().split(" ");
+                long frsize = Long.parseLong(st[0]);
+                assertEquals(mnt.equals(ro) ? 1.0 : 0.0, value(m, "node_filesystem_readonly" + labels), mnt + " readonly");
+                assertEquals((double) Long.parseLong(st[4]), value(m, "node_filesystem_files" + labels), mnt + " files");
+                assertEquals((double) Long.parseLong(st[5]), value(m, "node_filesystem_files_free" + labels), mnt + " files_free");
+                assertEquals((double) Long.parseLong(st[1]) * frsize, value(m, "node_filesystem_size_bytes" + labels), mnt + " size");
+                assertEquals((double) Long.parseLong(st[2]) * frsize, value(m, "node_filesystem_free_bytes" + labels), mnt + " free");
+                assertEquals((double) Long.parseLong(st[3]) * frsize, value(m, "node_filesystem_avail_bytes" + labels), mnt + " avail");
+                assertEquals(0.0, value(m, "node_filesystem_device_error" + labels), mnt + " device_error");
+            }
+            assertEquals(32.0, value(m, "node_filesystem_files{device=\"ops-test-ro\",fstype=\"tmpfs\",mountpoint=\"" + ro + "\"}"), "nr_inodes=32");
+            assertEquals(64.0 - 6, value(m, "node_filesystem_files_free{device=\"ops-test-rw\",fstype=\"tmpfs\",mountpoint=\"" + rw + "\"}"),
+                    "64 inodes less the root directory and 5 files");
+            // the root filesystem too: writable, and its free inodes as stat -f says (others write files meanwhile)
+            String root = Pattern.compile("node_filesystem_readonly(\\{device=\"[^\"]*\",fstype=\"[^\"]*\",mountpoint=\"/\"}) ").matcher(m).results()
+                    .map(x -> x.group(1)).findFirst().orElseThrow(() -> new AssertionError(m));
+            assertEquals(Proc.sh("findmnt -no OPTIONS /").startsWith("ro") ? 1.0 : 0.0, value(m, "node_filesystem_readonly" + root));
+            assertEquals((double) Long.parseLong(Proc.sh("stat -f -c %d /").trim()), value(m, "node_filesystem_files_free" + root), 20_000);
+        } finally {
+            for (Path mnt : mounted) Proc.sh("umount '" + mnt + "'");
+        }
+    }
+
+    /**
+     * --listen 0.0.0.0:PORT listens on every interface: the JVM binds one dual-stack socket to the
+     * wildcard, which ss shows as *:PORT (IPv4 and IPv6; node_exporter's Go listener does the same for
+     * 0.0.0.0), and the log names it [::]:PORT. Scrapes on 127.0.0.1, ::1 and this host's other
+     * addresses are served.
+     */
+    @Test
+    void listenOnEveryInterface() throws Exception {
+        int port = Proc.freePort();
+        Running r = start("--listen", "0.0.0.0:" + port);
+        String listening = Proc.sh("ss -Htln 'sport = :" + port + "'");
+        assertTrue(Pattern.compile("(?m)^LISTEN\\s+\\d+\\s+\\d+\\s+\\*:" + port + "\\s").matcher(listening).find(), "a wildcard listener:\n" + listening);
+        assertEquals(1, listening.lines().count(), listening);
+        assertTrue(r.stderr().contains("exporter: serving http://[::]:" + port + "/metrics; collectors: "), r.stderr());
+        var m = get("http://127.0.0.1:" + port + "/metrics");
+        assertEquals(200, m.statusCode());
+        assertTrue(text(m).contains("node_load1 "), "a scrape on 127.0.0.1");
+        assertEquals(200, get("http://[::1]:" + port + "/healthz").statusCode(), "and on ::1");
+        List<String> others = Proc.sh("ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1").lines().filter(l -> !l.isBlank()).toList();
+        for (String a : others) assertEquals(200, get("http://" + a + ":" + port + "/healthz").statusCode(), "and on " + a);
+        System.out.println("exporter --listen 0.0.0.0: served on 127.0.0.1, ::1" + (others.isEmpty() ? "" : ", " + String.join(", ", others)));
+    }
+
+    // ---- golden outputs ---------------------------------------------------------------------------------
+
+    /** Fixed textfiles with fixed mtimes: what the textfile collector serves and reports is the same every run. */
+    Path goldenTextfiles() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("golden-textfiles"));
+        Files.writeString(dir.resolve("a.prom"), """
+                # HELP backup_age_seconds Seconds since the last backup,\\nper "job".
+                # TYPE backup_age_seconds gauge
+                backup_age_seconds{job="db",path="/var/backups/\\"db\\""} 3600
+                backup_age_seconds{job="web",path="C:\\\\backups\\n"} 7200
+                # TYPE backup_duration_seconds histogram
+                backup_duration_seconds_bucket{le="0.5"} 0
+                backup_duration_seconds_bucket{le="60"} 2
+                backup_duration_seconds_bucket{le="+Inf"} 3
+                backup_duration_seconds_sum 250.5
+                backup_duration_seconds_count 3
+                # HELP backup_runs_total Backups run.
+                # TYPE backup_runs_total counter
+                backup_runs_total{result="ok"} 7
+                backup_runs_total{result="failed"} 1
+                # TYPE backup_bytes counter
+                backup_bytes 1.5e9
+                # TYPE rpc_latency_seconds summary
+                rpc_latency_seconds{quantile="0.5"} 0.012
+                rpc_latency_seconds{quantile="0.99"} NaN
+                rpc_latency_seconds_sum 1.25
+                rpc_latency_seconds_count 100
+                queue_depth{queue="mail"} -Inf
+                queue_depth{queue="jobs"} 42
+                """);
+        Files.writeString(dir.resolve("b.prom"), """
+                # TYPE backup_age_seconds gauge
+                backup_age_seconds{job="mail"} 60
+                cron_last_success_timestamp_seconds 1700000000
+                """);
+        Files.writeString(dir.resolve("broken.prom"), "# TYPE ok gauge\nok 1\nbroken{job=\"x\" 1\n");
+        Files.writeString(dir.resolve("c-clash.prom"), "# TYPE backup_age_seconds counter\nbackup_age_seconds{job=\"ftp\"} 1\n");
+        Files.writeString(dir.resolve("d-node.prom"), "node_load1 99\nd_fine 1\n");
+        Files.writeString(dir.resolve("notes.txt"), "not a .prom file, ignored\n");
+        long t = 1_000_000_000_000L;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(t += 60_000));
+        }
+        return dir;
+    }
+
+    /** The lines of the families {@code keep} names, in the scrape's order (a family runs from its HELP/TYPE line to the next). */
+    static String families(String scrape, java.util.function.Predicate<String> keep) {
+        StringBuilder b = new StringBuilder();
+        String family = null;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) family = line.split(" ")[2];
+            if (family != null && keep.test(family)) b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String exchange(String method, String url) throws Exception {
+        var req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        var resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        return method + " " + URI.create(url).getRawPath() + " -> " + resp.statusCode() + " " + resp.headers().firstValue("Content-Type").orElse("-")
+                + resp.headers().firstValue("Allow").map(a -> ", Allow: " + a).orElse("") + "\n" + resp.body() + (resp.body().endsWith("\n") || resp.body().isEmpty() ? "" : "\n");
+    }
+
+    /**
+     * Golden outputs of what is stable in a running exporter (see tests/golden/exporter.*.txt):
+     * the textfile collector's families for fixed .prom files, with its log lines; /healthz; the
+     * index, 404 and 405 answers; the sorted names of every metric family served (node_memory_*
+     * names, one per /proc/meminfo field of this kernel, are checked against /proc/meminfo and kept
+     * as one line).
+     */
+    @Test
+    void goldenTextfilesHealthzEndpointsAndFamilyNames() throws Exception {
+        Path dir = goldenTextfiles();
+        Running r = start("--textfile-dir", dir.toString());
+        String port = r.base().replaceAll(".*:", "");
+        String m = metrics(r);
+        metrics(r);                                                          // the problems are logged once, however many scrapes
+        java.util.function.Predicate<String> fromTextfiles = n -> n.startsWith("node_textfile_") || !n.matches("(node|jvm|process|ops_exporter)_.*");
+        String health = exchange("GET", r.base() + "/healthz");
+        String stderr = r.stderr();
+        Golden.ofText("--- scrape: the textfile families\n" + families(m, fromTextfiles) + "--- stderr\n" + stderr)
+                .literal(tmp.toString(), "<tmp>").literal(":" + port + "/", ":<port>/")
+                .regex("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ ", "<time> ").check("exporter.textfile");
+        Golden.ofText(health).literal(tmp.toString(), "<tmp>").times().check("exporter.healthz");
+
+        StringBuilder endpoints = new StringBuilder();
+        for (String path : List.of("/", "/nope", "/metricsx", "/metrics/", "/healthz/x", "/debug/heap", "/debug/threads")) {
+            endpoints.append(exchange("GET", r.base() + path)).append('\n');
+        }
+        endpoints.append(exchange("POST", r.base() + "/metrics")).append('\n');
+        endpoints.append(exchange("DELETE", r.base() + "/healthz"));
+        Golden.ofText(endpoints.toString()).check("exporter.endpoints");
+
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(), memory = new java.util.TreeSet<>();
+        for (String line : m.split("\n")) {
+            if (!line.startsWith("# TYPE ")) continue;
+            String name = line.split(" ")[2];
+            if (name.startsWith("node_memory_")) memory.add(name);
+            else if (!fromTextfiles.test(name) || name.startsWith("node_textfile_")) names.add(name);
+        }
+        java.util.TreeSet<String> fromProc = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            String[] f = line.trim().split("\\s+");
+            fromProc.add("node_memory_" + f[0].replace(":", "").replace("(", "_").replace(")", "") + (f.length > 2 && f[2].equals("kB") ? "_bytes" : ""));
+        }
+        assertEquals(fromProc, memory, "one node_memory_ family per /proc/meminfo field");
+        names.add("node_memory_* (one per /proc/meminfo field, checked against it)");
+        Golden.ofText(String.join("\n", names) + "\n").check("exporter.families");
+    }
 }

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * fanout's main, in-process, against real OpenSSH sshd daemons on loopback: commands, exit codes,
- * output, timeouts, each login and host-key failure, the output views, and bad input. Dropped
- * addresses and signals (which need a namespace or a real process) are in FanoutNetnsTest.
+ * output, timeouts, signals, each login and host-key failure, the output views (with golden files),
+ * and bad input. What needs its own process (a scratch user.home, an environment variable, a
+ * private /etc/ssh) runs fanout as one (fanoutProcess). Dropped addresses and SIGTERM to fanout
+ * itself (which need a namespace or a real process) are in FanoutNetnsTest.
  */
 class FanoutTest {
     static Sshd fleet;
@@ -537,6 +539,348 @@ class FanoutTest {
                 "--passphrase-file", pass.toString(), "-H", hosts.get(1), "--", "true");
         assertEquals(2, bad.exit(), bad.toString());
         assertTrue(bad.err().contains(enc + ": cannot load private key: cannot decrypt it (wrong passphrase?)"), bad.err());
+    }
+
+    // ---- promises locked before the lib/ refactoring -------------------------------------------
+
+    /** A remote command killed by a signal ends as "signal NAME" (exit code null, the signal named), and the run exits 1. */
+    @Test void aCommandKilledByASignalReportsTheSignal() {
+        String term = hosts.get(0), kill = hosts.get(1), other = hosts.get(2), ok = hosts.get(3);
+        // SIGVTALRM is not one of the 13 names SSH carries: OpenSSH sends "SIG@openssh.com", sshj says UNKNOWN.
+        String cmd = "echo before; case $SSH_CONNECTION in *' 127.0.0.11 '*) kill -TERM $$;; *' 127.0.0.12 '*) kill -9 $$;;"
+                + " *' 127.0.0.13 '*) kill -VTALRM $$;; esac; echo after";
+        var r = fanout("--format", "json", "-H", String.join(",", term, kill, other, ok), "--", cmd);
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = r.rows();
+        for (String[] c : new String[][] {{term, "TERM"}, {kill, "KILL"}, {other, "UNKNOWN"}}) {
+            JsonNode row = rows.get(c[0]);
+            assertEquals("signal " + c[1], row.get("status").asText(), row.toString());
+            assertEquals(c[1], row.get("signal").asText(), row.toString());
+            assertTrue(row.get("exit_code").isNull(), "no exit code for a killed command: " + row);
+            assertEquals("killed by SIG" + c[1], row.get("error").asText(), row.toString());
+            assertEquals("before\n", row.get("stdout").asText(), "output before the signal is kept: " + row);
+        }
+        assertEquals("ok", rows.get(ok).get("status").asText());
+        assertTrue(rows.get(ok).get("signal").isNull());
+        assertEquals("before\nafter\n", rows.get(ok).get("stdout").asText());
+        assertEquals("fanout: 4 hosts, 1 ok, 3 failed (1 signal TERM, 1 signal KILL, 1 signal UNKNOWN) in",
+                r.json().get("summary").get("line").asText().replaceAll(" in .*", " in"), r.out());
+
+        var text = fanout("-H", term + "," + kill, "--", cmd);
+        assertEquals(1, text.exit(), text.toString());
+        assertTrue(text.out().matches("(?s).*==> " + java.util.regex.Pattern.quote(term) + " <== signal TERM: killed by SIGTERM \\([0-9.ms]+\\)\nbefore\n.*"), text.out());
+        assertTrue(text.out().contains("\n  signal TERM: " + term + " (killed by SIGTERM)\n"), text.out());
+        assertTrue(text.out().contains("\n  signal KILL: " + kill + " (killed by SIGKILL)\n"), text.out());
+    }
+
+    /** fanout as its own process: its user.home (so its ~/.ssh) is {@code home}, and {@code env} is added to its environment. */
+    static ScriptRun.Result fanoutProcess(Path home, Map<String, String> env, String... args) {
+        return Proc.run(processCommand(home, args), java.time.Duration.ofSeconds(90), env, null);
+    }
+
+    static List<String> processCommand(Path home, String... args) {
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("fanout", "-Duser.home=" + home));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** A secret made for this run that is not the test account's password. */
+    static String wrongSecret() {
+        byte[] b = new byte[12];
+        new java.security.SecureRandom().nextBytes(b);
+        return "w-" + java.util.HexFormat.of().formatHex(b);
+    }
+
+    static void assertNoSecret(ScriptRun.Result r, String... secrets) {
+        for (String s : secrets) {
+            assertFalse(r.out().contains(s), "a secret is in stdout:\n" + r.out().replace(s, "<SECRET>"));
+            assertFalse(r.err().contains(s), "a secret is in stderr:\n" + r.err().replace(s, "<SECRET>"));
+        }
+    }
+
+    /**
+     * --password-env and --password-file log in with the password against a real sshd (no key anywhere: an
+     * empty ~/.ssh), a wrong one is auth-failed naming what was tried, and the password is never printed.
+     */
+    @Test void passwordLoginFromTheEnvironmentOrAFileAndAWrongPasswordIsAuthFailed() throws Exception {
+        TestUser.ensure();
+        String addr = "127.0.0.20:" + Proc.freePort();
+        try (Sshd pw = Sshd.fleet(null, List.of(addr), "PasswordAuthentication yes")) {
+            Path home = Files.createDirectories(tmp.resolve("home-password-only/.ssh")).getParent();
+            Path kh = tmp.resolve("kh-password");
+            Files.writeString(kh, "[" + addr.replace(":", "]:") + " " + Sshd.hostPublicKey() + "\n");
+            String right = TestUser.password(), wrong = wrongSecret();
+            Path rightFile = tmp.resolve("login-pw"), wrongFile = tmp.resolve("login-pw-wrong");
+            Files.writeString(rightFile, right + "\n");
+            Files.writeString(wrongFile, wrong + "\n");
+            String[] base = {"-F", "none", "--known-hosts", kh.toString(), "-l", TestUser.NAME};
+            String authFailed = "as " + TestUser.NAME + ": server accepts publickey,password; tried password";
+
+            var env = fanoutProcess(home, Map.of("OPS_TEST_LOGIN_PW", right),
+                    concat(base, "--password-env", "OPS_TEST_LOGIN_PW", "--format", "json", "-H", addr, "--", "id -un"));
+            assertEquals(0, env.exit(), env.toString());
+            JsonNode row = env.json().get("results").get(0);
+            assertEquals("ok", row.get("status").asText(), env.toString());
+            assertEquals(TestUser.NAME + "\n", row.get("stdout").asText());
+            assertEquals("password", row.get("ssh").get("auth").asText(), "logged in with the password, not a key: " + row);
+            assertEquals("", env.err());
+            assertNoSecret(env, right);
+
+            var envWrong = fanoutProcess(home, Map.of("OPS_TEST_LOGIN_PW", wrong),
+                    concat(base, "--password-env", "OPS_TEST_LOGIN_PW", "--format", "json", "-H", addr, "--", "id -un"));
+            assertEquals(1, envWrong.exit(), envWrong.toString());
+            JsonNode bad = envWrong.json().get("results").get(0);
+            assertEquals("auth-failed", bad.get("status").asText(), envWrong.toString());
+            assertEquals(authFailed, bad.get("error").asText());
+            assertEquals("", bad.get("stdout").asText());
+            assertNoSecret(envWrong, right, wrong);
+
+            var file = fanoutProcess(home, Map.of(), concat(base, "--password-file", rightFile.toString(), "--format", "json", "-H", addr, "--", "id -un"));
+            assertEquals(0, file.exit(), file.toString());
+            assertEquals(TestUser.NAME + "\n", file.json().get("results").get(0).get("stdout").asText());
+            assertEquals("password", file.json().get("results").get(0).get("ssh").get("auth").asText());
+            assertNoSecret(file, right);
+
+            var fileWrong = fanoutProcess(home, Map.of(), concat(base, "--password-file", wrongFile.toString(), "-H", addr, "--", "id -un"));
+            assertEquals(1, fileWrong.exit(), fileWrong.toString());
+            assertTrue(fileWrong.out().matches("(?s)==> " + java.util.regex.Pattern.quote(addr) + " <== auth-failed: "
+                    + java.util.regex.Pattern.quote(authFailed) + " \\([0-9.ms]+\\)\nfanout: 1 host, 0 ok, 1 failed \\(1 auth-failed\\) in [0-9.ms]+\n"
+                    + "  auth-failed: " + java.util.regex.Pattern.quote(addr + " (" + authFailed + ")") + "\n"), fileWrong.out());
+            assertNoSecret(fileWrong, right, wrong);
+        }
+    }
+
+    /** --sudo --sudo-password-env: root through sudo with the password from the environment; a wrong one says sudo refused it. */
+    @Test void sudoWithThePasswordFromTheEnvironment() throws Exception {
+        TestUser.ensure();
+        List<String> targets = hosts.subList(0, 2).stream().map(h -> TestUser.NAME + "@" + h).toList();
+        Path home = Files.createDirectories(tmp.resolve("home-sudo"));
+        String right = TestUser.password(), wrong = wrongSecret();
+        String[] args = {"-F", "none", "--known-hosts", knownHosts.toString(), "-i", key.toString(), "--format", "json",
+                "--sudo", "--sudo-password-env", "OPS_TEST_SUDO_PW", "-H", String.join(",", targets), "--", "id -un; cat"};
+
+        var ok = fanoutProcess(home, Map.of("OPS_TEST_SUDO_PW", right), args);
+        assertEquals(0, ok.exit(), ok.toString());
+        for (JsonNode row : ok.json().get("results")) {
+            assertEquals("ok", row.get("status").asText(), ok.toString());
+            assertEquals("root\n", row.get("stdout").asText(), "root, and the password never reaches the command's stdin: " + row);
+            assertEquals("", row.get("stderr").asText(), "sudo's prompt and our marker are not output: " + row);
+            assertTrue(row.get("error").isNull(), row.toString());
+        }
+        assertNoSecret(ok, right);
+
+        var refused = fanoutProcess(home, Map.of("OPS_TEST_SUDO_PW", wrong), args);
+        assertEquals(1, refused.exit(), refused.toString());
+        assertEquals(2, refused.json().get("results").size());
+        for (JsonNode row : refused.json().get("results")) {
+            assertEquals("exit 1", row.get("status").asText(), refused.toString());
+            assertEquals(1, row.get("exit_code").asInt());
+            assertEquals("sudo refused the password", row.get("error").asText(), row.toString());
+            assertEquals("", row.get("stdout").asText(), "the command never ran: " + row);
+            assertFalse(row.get("stderr").asText().contains("ops-sudo"), "our prompt and marker are not output: " + row);
+        }
+        assertTrue(refused.json().get("summary").get("line").asText().startsWith("fanout: 2 hosts, 0 ok, 2 failed (2 exit 1) in "), refused.out());
+        assertNoSecret(refused, right, wrong);
+    }
+
+    /**
+     * With no -i and no IdentityFile, fanout tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa of the user running it, in that
+     * order, skipping the ones that are not there; ~/.ssh/known_hosts is its default known_hosts. In a real process,
+     * since Java takes user.home from the password database (the in-process case with no key at all is
+     * nothingToLogInWithIsBadUsage).
+     */
+    @Test void defaultKeysAreTriedInOrderFromTheHomeOfTheUserRunningIt() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("default-keys"));
+        Proc.sh("cd " + keys + " && ssh-keygen -q -t ed25519 -N '' -f e && ssh-keygen -q -t ecdsa -N '' -f c && ssh-keygen -q -t rsa -b 2048 -N '' -f r");
+        Files.writeString(fleet.authorizedKeys(), Files.readString(keys.resolve("c.pub")), java.nio.file.StandardOpenOption.APPEND);
+        String fe = fingerprint(keys.resolve("e.pub")), fc = fingerprint(keys.resolve("c.pub")), fr = fingerprint(keys.resolve("r.pub"));
+        String h = hosts.get(0);
+
+        // 1. All three names: id_ed25519 is refused, id_ecdsa logs in.
+        Path all = home("home-all-three", Map.of("id_ed25519", keys.resolve("e"), "id_ecdsa", keys.resolve("c"), "id_rsa", keys.resolve("r")));
+        var r1 = fanoutProcess(all, Map.of(), "-F", "none", "--known-hosts", knownHosts.toString(), "--format", "json", "-v", "-H", h, "--", "whoami");
+        assertEquals(0, r1.exit(), r1.toString());
+        JsonNode row = r1.json().get("results").get(0);
+        assertEquals("root\n", row.get("stdout").asText(), r1.toString());
+        assertEquals("publickey id_ecdsa (" + fc + ")", row.get("ssh").get("auth").asText(), "id_ed25519 first, then id_ecdsa: " + row);
+
+        // 2. No id_ecdsa, nothing authorized: both others tried, in order, and named.
+        Path two = home("home-two-unauthorized", Map.of("id_ed25519", keys.resolve("e"), "id_rsa", keys.resolve("r")));
+        var r2 = fanoutProcess(two, Map.of(), "-F", "none", "--known-hosts", knownHosts.toString(), "--format", "json", "-H", h, "--", "whoami");
+        assertEquals(1, r2.exit(), r2.toString());
+        row = r2.json().get("results").get(0);
+        assertEquals("auth-failed", row.get("status").asText(), r2.toString());
+        assertEquals("as root: server accepts publickey; tried key id_ed25519 (" + fe + "), key id_rsa (" + fr + ")", row.get("error").asText());
+
+        // 3. The common case: ~/.ssh/id_ed25519 and ~/.ssh/known_hosts, no option at all but the hosts.
+        Path plain = home("home-plain", Map.of("id_ed25519", key));
+        Files.copy(knownHosts, plain.resolve(".ssh/known_hosts"));
+        var r3 = fanoutProcess(plain, Map.of(), "-H", h, "--", "whoami");
+        assertEquals(0, r3.exit(), r3.toString());
+        assertTrue(r3.out().startsWith("==> " + h + " <== ok ("), r3.out());
+        assertTrue(r3.out().contains(")\nroot\nfanout: 1 host, 1 ok, 0 failed in "), r3.out());
+        assertEquals("", r3.err());
+
+        // 4. None of them: one line, exit 2, nothing run (as a real process too).
+        Path none = Files.createDirectories(tmp.resolve("home-no-keys/.ssh")).getParent();
+        var r4 = fanoutProcess(none, Map.of(), "-F", "none", "--known-hosts", knownHosts.toString(), "-H", h, "--", "true");
+        assertEquals(2, r4.exit(), r4.toString());
+        assertEquals("fanout: nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
+                + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r4.err());
+        assertEquals("", r4.out());
+    }
+
+    /** A scratch home whose .ssh holds copies of {@code keys} (name -> private key file). */
+    static Path home(String name, Map<String, Path> keys) throws Exception {
+        Path ssh = Files.createDirectories(tmp.resolve(name).resolve(".ssh"));
+        for (var e : keys.entrySet()) Files.copy(e.getValue(), ssh.resolve(e.getKey()));
+        return ssh.getParent();
+    }
+
+    /**
+     * /etc/ssh/ssh_known_hosts is read too: a host whose key is only there is accepted. The real file is never touched:
+     * fanout runs in a private mount namespace where a scratch directory is bind-mounted over /etc/ssh. With
+     * --known-hosts FILE, today only FILE is read (the global file is not), and that is locked too.
+     */
+    @Test void theGlobalKnownHostsFileIsReadToo() throws Exception {
+        Prereq.requireRoot();
+        Prereq.requireExecutable("/usr/bin/unshare", "util-linux");
+        String h = hosts.get(1);
+        Path home = home("home-global-kh", Map.of("id_ed25519", key));
+        Path etcWith = Files.createDirectories(tmp.resolve("etc-ssh-with"));
+        Files.writeString(etcWith.resolve("ssh_known_hosts"), "[" + h.replace(":", "]:") + " " + Sshd.hostPublicKey() + "\n");
+        Path etcWithout = Files.createDirectories(tmp.resolve("etc-ssh-without"));
+        Path emptyKh = tmp.resolve("kh-global-test-empty");
+        Files.writeString(emptyKh, "");
+
+        var accepted = withEtcSsh(etcWith, home, "-F", "none", "--format", "json", "-H", h, "--", "echo trusted");
+        assertEquals(0, accepted.exit(), accepted.toString());
+        assertEquals("trusted\n", accepted.json().get("results").get(0).get("stdout").asText(), accepted.toString());
+        assertFalse(Files.exists(home.resolve(".ssh/known_hosts")), "nothing recorded");
+
+        var unknown = withEtcSsh(etcWithout, home, "-F", "none", "--format", "json", "-H", h, "--", "echo trusted");
+        assertEquals(1, unknown.exit(), unknown.toString());
+        JsonNode row = unknown.json().get("results").get(0);
+        assertEquals("hostkey-unknown", row.get("status").asText(), "without the global entry the same host is unknown: " + unknown);
+        assertTrue(row.get("error").asText().startsWith("[" + h.replace(":", "]:") + " is not in " + home.resolve(".ssh/known_hosts")
+                + " (server offered ssh-ed25519 SHA256:"), row.toString());
+
+        var explicit = withEtcSsh(etcWith, home, "-F", "none", "--known-hosts", emptyKh.toString(), "--format", "json", "-H", h, "--", "echo trusted");
+        assertEquals(1, explicit.exit(), explicit.toString());
+        assertEquals("hostkey-unknown", explicit.json().get("results").get(0).get("status").asText(),
+                "today --known-hosts FILE replaces both files: " + explicit);
+    }
+
+    /** fanout as a process that sees {@code etcSsh} as /etc/ssh (a bind mount in its own mount namespace). */
+    static ScriptRun.Result withEtcSsh(Path etcSsh, Path home, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
+                "sh", "-c", "mount --bind \"$0\" /etc/ssh && exec \"$@\"", etcSsh.toString()));
+        cmd.addAll(processCommand(home, args));
+        return Proc.run(cmd, java.time.Duration.ofSeconds(90), Map.of(), null);
+    }
+
+    /** JSON's groups: hosts with the same status, exit code, stdout and stderr, folded into ranges, the majority first. */
+    @Test void jsonGroupsGatherHostsWithIdenticalOutputAndStatus() {
+        String port = hosts.get(0).split(":")[1];
+        var r = fanout("-b", "--format", "json", "-H", String.join(",", hosts) + "," + refused,
+                "--", "echo same; echo note >&2; case $SSH_CONNECTION in *' 127.0.0.13 '*) exit 2;; esac");
+        assertEquals(1, r.exit(), r.toString());
+        JsonNode groups = r.json().get("groups");
+        assertEquals(3, groups.size(), groups.toPrettyString());
+        List<String> keys = new ArrayList<>();
+        groups.get(0).fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("hosts", "count", "status", "error", "stdout", "stderr"), keys);
+        String[][] want = {
+            {"127.0.0.[11-12,14]:" + port, "3", "ok", null, "same\n", "note\n"},
+            {"127.0.0.13:" + port, "1", "exit 2", null, "same\n", "note\n"},
+            {"127.0.0.15:" + port, "1", "refused", "connection refused", "", ""},
+        };
+        int total = 0;
+        for (int i = 0; i < want.length; i++) {
+            JsonNode g = groups.get(i);
+            assertEquals(want[i][0], g.get("hosts").asText(), g.toString());
+            assertEquals(Integer.parseInt(want[i][1]), g.get("count").asInt(), g.toString());
+            assertEquals(want[i][2], g.get("status").asText(), g.toString());
+            if (want[i][3] == null) assertTrue(g.get("error").isNull(), g.toString());
+            else assertEquals(want[i][3], g.get("error").asText(), g.toString());
+            assertEquals(want[i][4], g.get("stdout").asText(), g.toString());
+            assertEquals(want[i][5], g.get("stderr").asText(), g.toString());
+            total += g.get("count").asInt();
+        }
+        assertEquals(r.json().get("results").size(), total, "every host is in exactly one group");
+
+        // stderr alone splits a group too; equal groups keep input order.
+        var split = fanout("--format", "json", "-H", hosts.get(0) + "," + hosts.get(1),
+                "--", "echo same; case $SSH_CONNECTION in *' 127.0.0.12 '*) echo extra >&2;; esac");
+        JsonNode g2 = split.json().get("groups");
+        assertEquals(2, g2.size(), g2.toPrettyString());
+        assertEquals(hosts.get(0), g2.get(0).get("hosts").asText());
+        assertEquals("", g2.get(0).get("stderr").asText());
+        assertEquals(hosts.get(1), g2.get(1).get("hosts").asText());
+        assertEquals("extra\n", g2.get(1).get("stderr").asText());
+    }
+
+    // ---- golden outputs: one run on a fixed mix (two ok with the same output, exit 3 with stderr, one more ok, refused)
+
+    /** 127.0.0.13 exits 3 with a line on stderr; the others print the same two lines. */
+    static final String MIXED = "case $SSH_CONNECTION in *' 127.0.0.13 '*) echo 'disk 91%'; echo 'over 90%' >&2; exit 3;;"
+            + " *) echo 'disk 40%'; echo 'inodes 2%';; esac";
+
+    static ScriptRun.Result mixed(String... options) {
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of("-H", String.join(",", hosts) + "," + refused, "--", MIXED));
+        return fanout(args.toArray(String[]::new));
+    }
+
+    /** What varies from run to run: the port, the per-run host and client keys' fingerprints, times; the sshd's version varies by machine. */
+    static Golden golden(ScriptRun.Result r) throws Exception {
+        return Golden.of(r)
+                .literal(fingerprint(Path.of(Sshd.hostKey() + ".pub")), "<host-key-fingerprint>")
+                .literal(fingerprint(Path.of(key + ".pub")), "<client-key-fingerprint>")
+                .regex("\"OpenSSH_[^\"]*\"", "\"OpenSSH_<version>\"")
+                .literal(tmp.toString(), "<tmp>")
+                .literal(hosts.get(0).split(":")[1], "<port>")
+                .times();
+    }
+
+    /** Default view, -c 1 so the blocks (printed as each host finishes) come in input order. */
+    @Test void goldenBlocks() throws Exception {
+        golden(mixed("-c", "1")).check("fanout.blocks");
+    }
+
+    @Test void goldenGathered() throws Exception {
+        golden(mixed("-b")).check("fanout.gathered");
+    }
+
+    /**
+     * -P, with the default concurrency: lines from different hosts interleave in any order, so the live lines (of
+     * stdout before the summary, and of stderr) are sorted; each host's own lines sort in the order it printed them.
+     */
+    @Test void goldenPrefixed() throws Exception {
+        var r = mixed("-P");
+        String out = r.out();
+        int summary = out.indexOf("fanout: ");
+        assertTrue(summary >= 0, r.toString());
+        String live = sorted(out.substring(0, summary)), rest = out.substring(summary);
+        golden(new ScriptRun.Result(r.exit(), live + rest, sorted(r.err()))).check("fanout.prefixed");
+    }
+
+    static String sorted(String lines) {
+        return lines.lines().sorted().map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
+    @Test void goldenMarkdownAndSlack() throws Exception {
+        golden(mixed("--format", "md")).check("fanout.md");
+        golden(mixed("--format", "slack")).check("fanout.slack");
+    }
+
+    @Test void goldenJson() throws Exception {
+        golden(mixed("--format", "json")).check("fanout.json");
+    }
+
+    @Test void goldenHosts() throws Exception {
+        golden(mixed("--format", "hosts")).check("fanout.hosts");
+        golden(mixed("--format", "hosts", "--only-failed")).check("fanout.hosts-only-failed");
     }
 
     // ---- helpers -----------------------------------------------------------------------------

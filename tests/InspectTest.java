@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,10 @@ class InspectTest {
     static final List<Process> started = new ArrayList<>();
     static final Map<String, Queue<String>> received = new HashMap<>();
     static final AtomicInteger flakyCalls = new AtomicInteger();
+    /** What the header and redirect routes of {@code http} saw: "METHOD Host X-Ops-Token User-Agent", "METHOD /path". */
+    static final Queue<String> seenHeaders = new ConcurrentLinkedQueue<>(), hops = new ConcurrentLinkedQueue<>();
+    /** When each webhook request arrived (System.nanoTime), per path. */
+    static final Map<String, Queue<Long>> arrivals = new HashMap<>();
     @TempDir static Path tmp;
 
     @BeforeAll static void start() throws Exception {
@@ -50,6 +55,18 @@ class InspectTest {
         TestHttp.route(http, "/ok", ex -> TestHttp.reply(ex, 200, "{\"status\":\"UP\"}"));
         TestHttp.route(http, "/down", ex -> TestHttp.reply(ex, 503, "{\"status\":\"DOWN\"}"));
         TestHttp.route(http, "/slow", ex -> { TestHttp.sleep(700); TestHttp.reply(ex, 200, "late"); });
+        TestHttp.route(http, "/headers", ex -> {
+            var h = ex.getRequestHeaders();
+            seenHeaders.add(ex.getRequestMethod() + " " + h.getFirst("Host") + " " + h.getFirst("X-Ops-Token") + " " + h.getFirst("User-Agent"));
+            TestHttp.reply(ex, 200, "token=" + h.getFirst("X-Ops-Token"));
+        });
+        TestHttp.route(http, "/hop", ex -> {
+            hops.add(ex.getRequestMethod() + " /hop");
+            ex.getResponseHeaders().add("Location", "/landing");
+            TestHttp.reply(ex, 302, "");
+        });
+        TestHttp.route(http, "/landing", ex -> { hops.add(ex.getRequestMethod() + " /landing"); TestHttp.reply(ex, 200, "landed"); });
+        TestHttp.route(http, "/loop", ex -> { ex.getResponseHeaders().add("Location", "/loop"); TestHttp.reply(ex, 302, ""); });
         http.start();
         base = TestHttp.base(http);
         caPem = tmp.resolve("ca.pem");
@@ -70,6 +87,22 @@ class InspectTest {
         });
         TestHttp.route(hooks, "/hang", ex -> { received.get("/hang").add("x"); TestHttp.sleep(5000); TestHttp.reply(ex, 200, ""); });
         TestHttp.route(hooks, "/reject", ex -> { received.get("/reject").add("x"); TestHttp.reply(ex, 400, "bad token"); });
+        // 429 Too Many Requests: once (without and with a Retry-After), or on every attempt.
+        for (String[] r : new String[][] {{"/busy", null, "once"}, {"/busy-retry-after", "30", "once"}, {"/always-429", "1", "always"}}) {
+            received.put(r[0], new ConcurrentLinkedQueue<>());
+            arrivals.put(r[0], new ConcurrentLinkedQueue<>());
+            TestHttp.route(hooks, r[0], ex -> {
+                arrivals.get(r[0]).add(System.nanoTime());
+                Queue<String> q = received.get(r[0]);
+                q.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                if (r[2].equals("always") || q.size() == 1) {
+                    if (r[1] != null) ex.getResponseHeaders().add("Retry-After", r[1]);
+                    TestHttp.reply(ex, 429, "slow down");
+                } else {
+                    TestHttp.reply(ex, 200, "ok");
+                }
+            });
+        }
         hooks.start();
         hookBase = TestHttp.base(hooks);
 
@@ -241,7 +274,9 @@ class InspectTest {
         var prom = inspect("--format", "prom", p.toString());
         assertTrue(prom.out().contains("ops_inspect_status{check=\"db port\",group=\"database\",kind=\"tcp\"} 2"), prom.out());
         assertTrue(prom.out().contains("ops_inspect_status{check=\"api\",group=\"services\",kind=\"http\"} 0"), prom.out());
-        assertTrue(prom.out().contains("ops_inspect_value{check=\"backup\",group=\"files\",kind=\"file\",measure=\"age\",unit=\"seconds\"} 180000."), prom.out());
+        // 50h (180000 s) plus however long the class ran before this test (old.log's mtime is set once, in start())
+        assertTrue(Pattern.compile("^ops_inspect_value\\{check=\"backup\",group=\"files\",kind=\"file\",measure=\"age\",unit=\"seconds\"\\} 18\\d{4}\\.", Pattern.MULTILINE)
+                .matcher(prom.out()).find(), prom.out());
         assertTrue(prom.err().contains("1 CRIT"), prom.err());
     }
 
@@ -515,5 +550,396 @@ class InspectTest {
         var r = Proc.run(cmd, Duration.ofMinutes(1), Map.of("OPS_TEST_HOOK", hookBase + "/hook"), null);
         assertEquals(1, r.exit(), r.toString());
         assertEquals(1, received.get("/hook").size(), r.toString());
+    }
+
+    // ---- http: headers and redirects -------------------------------------------------------------
+
+    /** headers: go out with the request (a Host header replaces the default one); the body the server sends back proves it. */
+    @Test void httpHeadersFromThePlanArriveAtTheServer() throws Exception {
+        seenHeaders.clear();
+        Path p = plan("headers.yaml", """
+                checks:
+                  - {name: with-token, kind: http, url: 'BASE/headers', headers: {X-Ops-Token: t0ken-42, Host: vhost.example}, body_match: '^token=t0ken-42$'}
+                  - {name: without-token, kind: http, url: 'BASE/headers', body_match: '^token=t0ken-42$'}
+                """);
+        var r = inspect("--format", "json", p.toString());
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = byName(r);
+        assertEquals("ok", rows.get("with-token").get("status").asText(), rows.get("with-token").toString());
+        assertEquals("crit", rows.get("without-token").get("status").asText(), rows.get("without-token").toString());
+        assertEquals("body does not match /^token=t0ken-42$/", rows.get("without-token").get("detail").asText());
+        List<String> gets = seenHeaders.stream().filter(l -> l.startsWith("GET ")).toList();
+        assertEquals(2, gets.size(), "one GET per check: " + seenHeaders);
+        assertTrue(gets.contains("GET vhost.example t0ken-42 ops-httpcheck/0.1"), "the plan's headers, and its Host instead of ours: " + seenHeaders);
+        assertTrue(gets.contains("GET " + base.substring("http://".length()) + " null ops-httpcheck/0.1"), "no header the plan did not ask for: " + seenHeaders);
+    }
+
+    /** follow: true follows a redirect (and says where it ended); without it the 3xx itself is the answer. */
+    @Test void redirectsAreFollowedOnlyWithFollowTrue() throws Exception {
+        Path p = plan("follow.yaml", """
+                checks:
+                  - {name: followed, kind: http, url: 'BASE/hop', follow: true, expect: 200, body_match: landed}
+                  - {name: not-followed, kind: http, url: 'BASE/hop', expect: 200}
+                  - {name: follow-false, kind: http, url: 'BASE/hop', follow: false}
+                  - {name: loop, kind: http, url: 'BASE/loop', follow: true}
+                """);
+        var r = inspect("--format", "json", p.toString());
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = byName(r);
+        JsonNode followed = rows.get("followed");
+        assertEquals("ok", followed.get("status").asText(), followed.toString());
+        assertTrue(followed.get("value").asText().startsWith("HTTP 200, latency "), followed.toString());
+        assertEquals("redirected to " + base + "/landing", followed.get("detail").asText());
+        JsonNode notFollowed = rows.get("not-followed");
+        assertEquals("crit", notFollowed.get("status").asText(), "redirects are not followed by default: " + notFollowed);
+        assertEquals("status 302, expected 200", notFollowed.get("detail").asText());
+        JsonNode followFalse = rows.get("follow-false");
+        assertEquals("ok", followFalse.get("status").asText(), "302 is in the default 200-399: " + followFalse);
+        assertTrue(followFalse.get("value").asText().startsWith("HTTP 302, latency "), followFalse.toString());
+        assertEquals("0 bytes of body read", followFalse.get("detail").asText());
+        JsonNode loop = rows.get("loop");
+        assertEquals("crit", loop.get("status").asText(), loop.toString());
+        assertEquals("error", loop.get("value").asText(), loop.toString());
+        assertEquals("more than 10 redirects (last: " + base + "/loop)", loop.get("detail").asText());
+
+        hops.clear();
+        var noFollow = inspect(plan("no-follow.yaml", "checks:\n  - {name: a, kind: http, url: 'BASE/hop'}\n  - {name: b, kind: http, url: 'BASE/hop', follow: false}\n").toString());
+        assertEquals(0, noFollow.exit(), noFollow.toString());
+        assertTrue(hops.contains("GET /hop"), hops.toString());
+        assertFalse(hops.stream().anyMatch(h -> h.endsWith("/landing")), "never followed to /landing: " + hops);
+    }
+
+    // ---- process checks with user: -----------------------------------------------------------------
+
+    /** user: counts only that user's processes: a real one of root and one of nobody, and a user with none. */
+    @Test void processChecksWithUserCountOnlyThatUsersProcesses() throws Exception {
+        Prereq.requireRoot();
+        Prereq.requireExecutable("/usr/bin/setpriv", "util-linux");
+        String idle = null;
+        for (String u : List.of("games", "lp", "news", "uucp", "proxy", "backup", "list", "irc", "mail", "daemon", "bin", "sys", "man")) {
+            if (Proc.run(List.of("id", "-u", u), Duration.ofSeconds(10)).exit() == 0 && Proc.sh("pgrep -u " + u + " || true").isBlank()) {
+                idle = u;
+                break;
+            }
+        }
+        Prereq.require(idle != null, "a system account (games, lp, daemon, ...) that runs no process");
+        Path dir = Files.createTempDirectory("ops-inspect-users");
+        List<Process> mine = new ArrayList<>();
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path bin = dir.resolve("ops-usr-sleep");                  // its own name, so only the test's processes match
+            Files.copy(Path.of("/bin/sleep"), bin);
+            Files.setPosixFilePermissions(bin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Process root = new ProcessBuilder(bin.toString(), "60").start();
+            mine.add(root);
+            Process nobody = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", bin.toString(), "60").start();
+            mine.add(nobody);
+            for (Process pr : mine) {                                 // setpriv execs the program: wait until it has
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (!Files.readString(Path.of("/proc/" + pr.pid() + "/comm")).strip().equals("ops-usr-sleep") && System.nanoTime() < end) TestHttp.sleep(20);
+            }
+            assertEquals("nobody", Files.getOwner(Path.of("/proc/" + nobody.pid())).getName());
+            Path p = plan("users.yaml", """
+                    checks:
+                      - {name: as-root, kind: process, process: ops-usr-sleep, user: root, count: {min: 1, max: 1}}
+                      - {kind: process, process: ops-usr-sleep, user: nobody, count: {min: 1, max: 1}}
+                      - {name: any-user, kind: process, process: ops-usr-sleep, count: {min: 2, max: 2}}
+                      - {name: as-idle, kind: process, process: ops-usr-sleep, user: IDLE}
+                      - {name: anything-as-idle, kind: process, regex: '.', user: IDLE}
+                      - {name: nothing-as-idle, kind: process, regex: '.', user: IDLE, count: {max: 0}}
+                      - {name: unknown-user, kind: process, process: ops-usr-sleep, user: no-such-user-ops}
+                    """.replace("IDLE", idle));
+            var r = inspect("--format", "json", p.toString());
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = byName(r);
+            assertEquals("ok", rows.get("as-root").get("status").asText(), rows.get("as-root").toString());
+            assertEquals("pid " + root.pid(), rows.get("as-root").get("detail").asText(), "root's process only");
+            JsonNode asNobody = rows.get("process ops-usr-sleep (nobody)");
+            assertTrue(asNobody != null, "the user is part of the check's name: " + rows.keySet());
+            assertEquals("ok", asNobody.get("status").asText(), asNobody.toString());
+            assertEquals("pid " + nobody.pid(), asNobody.get("detail").asText(), "nobody's process only");
+            assertEquals("ok", rows.get("any-user").get("status").asText(), rows.get("any-user").toString());
+            assertTrue(rows.get("any-user").get("value").asText().startsWith("2 running, rss "), rows.get("any-user").toString());
+            for (String crit : List.of("as-idle", "anything-as-idle", "unknown-user")) {
+                assertEquals("crit", rows.get(crit).get("status").asText(), rows.get(crit).toString());
+                assertEquals("0 running, expected at least 1", rows.get(crit).get("detail").asText());
+            }
+            assertEquals("ok", rows.get("nothing-as-idle").get("status").asText(), "count max 0: nothing runs as " + idle + ": " + rows.get("nothing-as-idle"));
+            assertEquals("0 running", rows.get("nothing-as-idle").get("value").asText());
+            assertEquals("count 0-0", rows.get("nothing-as-idle").get("threshold").asText());
+        } finally {
+            for (Process pr : mine) {
+                pr.destroyForcibly();
+                pr.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Proc.sh("rm -rf " + dir);
+        }
+    }
+
+    // ---- memory: swap; load: load5 and load15 ------------------------------------------------------
+
+    static long meminfoKb(String key) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith(key + ":")) return Long.parseLong(line.split("\\s+")[1]);
+        }
+        throw new AssertionError("no " + key + " in /proc/meminfo");
+    }
+
+    /**
+     * swap thresholds that any swap in use would reach (0%): with no swap configured the check shows
+     * "swap none", measures no swap and stays OK; with swap it is measured as the kernel counts it.
+     */
+    @Test void swapThresholdsOnAHostWithoutSwapShowNoneAndStayOk() throws Exception {
+        long total = meminfoKb("SwapTotal");
+        var r = inspect("--format", "json", plan("swap.yaml", "checks:\n  - {name: swap, kind: memory, used: {crit: 100%}, swap: {warn: 0%, crit: 0%}}\n").toString());
+        JsonNode row = byName(r).get("swap");
+        List<String> measured = new ArrayList<>();
+        row.get("measures").forEach(m -> measured.add(m.get("name").asText()));
+        if (total == 0) {
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("ok", row.get("status").asText(), "no swap is never a swap problem: " + row);
+            assertTrue(row.get("value").asText().matches("used [\\d.]+%, swap none"), row.toString());
+            assertEquals("used crit >=100%", row.get("threshold").asText(), "the swap thresholds are not shown when there is no swap");
+            assertEquals(List.of("used"), measured, "no swap measure when there is no swap");
+            assertTrue(row.get("detail").asText().matches("[\\d.]+ [KMGT]iB available of [\\d.]+ [KMGT]iB"), row.toString());
+            var prom = inspect("--format", "prom", plan("swap.yaml", "checks:\n  - {name: swap, kind: memory, used: {crit: 100%}, swap: {warn: 0%, crit: 0%}}\n").toString());
+            assertFalse(prom.out().contains("measure=\"swap\""), prom.out());
+            assertTrue(prom.out().contains("ops_inspect_status{check=\"swap\",group=\"system\",kind=\"memory\"} 0.0"), prom.out());
+        } else {
+            // Not reached on the machine these tests were written on (it has no swap).
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals("crit", row.get("status").asText(), "any swap use reaches 0%: " + row);
+            assertEquals(List.of("used", "swap"), measured);
+            double swapPct = 100.0 * (total - meminfoKb("SwapFree")) / total;
+            assertEquals(swapPct, row.get("measures").get(1).get("value").asDouble(), 2.0, "swap used % against /proc/meminfo");
+            assertEquals("used crit >=100%; swap warn >=0% crit >=0%", row.get("threshold").asText());
+        }
+    }
+
+    /** load5 and load15 like load1: thresholds no load reaches pass, thresholds every load reaches (0) fire. */
+    @Test void load5AndLoad15ThresholdsThatCertainlyPassOrFail() throws Exception {
+        Path p = plan("load.yaml", """
+                checks:
+                  - {name: calm, kind: load, load1: {crit: 10000}, load5: {warn: 5000, crit: 10000}, load15: {warn: 5000, crit: 10000}}
+                  - {name: load5-warn, kind: load, load5: {warn: 0, crit: 10000}}
+                  - {name: load15-crit, kind: load, load15: {warn: 0, crit: 0}}
+                  - {name: load15-per-cpu, kind: load, load15: {crit: 0}, per_cpu: true}
+                """);
+        String[] before = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        var r = inspect("--format", "json", p.toString());
+        assertEquals(1, r.exit(), r.toString());
+        Map<String, JsonNode> rows = byName(r);
+        JsonNode calm = rows.get("calm");
+        assertEquals("ok", calm.get("status").asText(), calm.toString());
+        assertEquals("load1 crit >=10000; load5 warn >=5000 crit >=10000; load15 warn >=5000 crit >=10000", calm.get("threshold").asText());
+        assertTrue(calm.get("value").asText().matches("load1 [\\d.]+, load5 [\\d.]+, load15 [\\d.]+"), calm.toString());
+        assertEquals(0.0, Math.abs(Double.parseDouble(before[1]) - calm.get("measures").get(1).get("value").asDouble()), 0.5, "load5 against /proc/loadavg");
+        assertEquals(0.0, Math.abs(Double.parseDouble(before[2]) - calm.get("measures").get(2).get("value").asDouble()), 0.5, "load15 against /proc/loadavg");
+        assertEquals("load5", calm.get("measures").get(1).get("name").asText());
+        assertEquals("load15", calm.get("measures").get(2).get("name").asText());
+
+        JsonNode warn = rows.get("load5-warn");
+        assertEquals("warn", warn.get("status").asText(), warn.toString());
+        assertEquals(1, warn.get("measures").size(), "only the load asked for: " + warn);
+        assertTrue(warn.get("detail").asText().matches("load5 [\\d.]+ reached warn >=0"), warn.toString());
+        JsonNode crit = rows.get("load15-crit");
+        assertEquals("crit", crit.get("status").asText(), crit.toString());
+        assertTrue(crit.get("detail").asText().matches("load15 [\\d.]+ reached crit >=0"), crit.toString());
+        assertEquals("load15 warn >=0 crit >=0", crit.get("threshold").asText());
+        JsonNode perCpu = rows.get("load15-per-cpu");
+        assertEquals("crit", perCpu.get("status").asText(), perCpu.toString());
+        assertTrue(perCpu.get("detail").asText().matches("load15 [\\d.]+/cpu reached crit >=0"), perCpu.toString());
+        assertEquals("per cpu", perCpu.get("measures").get(0).get("unit").asText());
+        assertEquals(Double.parseDouble(before[2]) / Runtime.getRuntime().availableProcessors(), perCpu.get("measures").get(0).get("value").asDouble(), 0.5);
+        assertTrue(r.json().get("summary").get("line").asText().contains(": 1 OK, 1 WARN, 2 CRIT in "), r.out());
+    }
+
+    // ---- exit codes -------------------------------------------------------------------------------
+
+    /** Exit 1 for a run whose worst result is WARN (as a real process, so the shell's exit code), 0 for all OK. */
+    @Test void onlyWarnResultsExitOneAndAllOkExitsZero() throws Exception {
+        Path warnOnly = plan("warn-only.yaml", """
+                checks:
+                  - {name: backup, kind: file, path: TMP/old.log, age: {warn: 1d}}
+                  - {name: flaky job, kind: command, run: 'exit 3', severity: warn}
+                  - {name: optional port, kind: tcp, host: 127.0.0.1, port: CLOSED, severity: warn}
+                  - {name: fine, kind: command, run: 'true'}
+                """);
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("inspect", "--enable-native-access=ALL-UNNAMED"));
+        cmd.add(warnOnly.toString());
+        var r = Proc.run(cmd, Duration.ofMinutes(1));
+        assertEquals(1, r.exit(), "WARN only, no CRIT, still exit 1:\n" + r);
+        assertTrue(r.out().strip().lines().reduce((a, b) -> b).orElse("").matches("inspect: 4 checks on \\S+: 1 OK, 3 WARN, 0 CRIT in .*"), r.out());
+        assertTrue(r.out().contains("WARN    flaky job  exit 3"), r.out());
+
+        Path allOk = plan("all-ok.yaml", """
+                checks:
+                  - {kind: tcp, host: 127.0.0.1, port: OPEN}
+                  - {kind: http, url: 'BASE/ok'}
+                  - {kind: command, run: 'true'}
+                  - {kind: file, path: TMP/fresh.txt}
+                  - {kind: memory, used: {crit: 100%}}
+                """);
+        var ok = inspect(allOk.toString());
+        assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.out().contains(": 5 OK, 0 WARN, 0 CRIT in "), ok.out());
+    }
+
+    // ---- webhook: 429 ------------------------------------------------------------------------------
+
+    static double gapMs(String path) {
+        List<Long> t = new ArrayList<>(arrivals.get(path));
+        return (t.get(1) - t.get(0)) / 1e6;
+    }
+
+    /**
+     * 429 Too Many Requests is retried once, after 1s, with the same payload, and the alert is
+     * delivered; a Retry-After header does not change that wait; a receiver that keeps answering
+     * 429 gets exactly two attempts, then a warning, and the report and exit code stand.
+     */
+    @Test void aWebhookAnswering429IsRetriedOnceAfterASecond() throws Exception {
+        Path p = plan("alerting.yaml", ALERTING);
+        for (String path : List.of("/busy", "/busy-retry-after", "/always-429")) {
+            received.get(path).clear();
+            arrivals.get(path).clear();
+        }
+        var busy = inspect("--alert-webhook", hookBase + "/busy", p.toString());
+        assertEquals(1, busy.exit(), busy.toString());
+        assertEquals(2, received.get("/busy").size(), "a 429, then one retry");
+        List<String> bodies = new ArrayList<>(received.get("/busy"));
+        assertEquals(bodies.get(0), bodies.get(1), "the retry sends the same alert");
+        assertEquals(2, new ObjectMapper().readTree(bodies.get(1)).get("alerts").size());
+        assertEquals("inspect: alert sent to " + hookBase + "/... (HTTP 200, 2 checks)\n", busy.err());
+        assertTrue(gapMs("/busy") >= 900, "the retry waited about 1s: " + gapMs("/busy") + " ms");
+
+        var retryAfter = inspect("--alert-webhook", hookBase + "/busy-retry-after", p.toString());
+        assertEquals(1, retryAfter.exit(), retryAfter.toString());
+        assertEquals(2, received.get("/busy-retry-after").size());
+        assertEquals("inspect: alert sent to " + hookBase + "/... (HTTP 200, 2 checks)\n", retryAfter.err());
+        double gap = gapMs("/busy-retry-after");
+        assertTrue(gap >= 900 && gap < 15_000, "Retry-After: 30 is not waited for; the retry comes after 1s as always: " + gap + " ms");
+
+        var always = inspect("--format", "md", "--alert-webhook", hookBase + "/always-429", p.toString());
+        assertEquals(1, always.exit(), always.toString());
+        assertEquals(2, received.get("/always-429").size(), "two attempts, no more");
+        assertTrue(always.out().contains("| **CRIT** | db |") && always.out().contains("inspect: 3 checks on"), "the whole report:\n" + always.out());
+        assertEquals("inspect: warning: alert webhook " + hookBase + "/... failed after 2 attempts: HTTP 429 (the report above is complete)\n",
+                always.err());
+    }
+
+    // ---- golden outputs ---------------------------------------------------------------------------
+
+    /**
+     * A plan whose every check has the same result on any machine: a listening and a closed port,
+     * HTTP 200 and 503 from the test's server, commands with known exit codes and output, files with
+     * fixed contents and an mtime of 2020-01-01, and disk checks on a 1 MiB tmpfs the test mounts
+     * (so used %, inode % and free space are the same everywhere). DIR is a directory whose path
+     * has the same length in every run, so the table's cut of long details falls in the same place;
+     * the groups whose values vary (latencies) stay within 120 columns, so nothing there is cut.
+     */
+    static final String GOLDEN_PLAN = """
+            title: golden box
+            defaults: {timeout: 3s}
+            checks:
+              - {name: port open, kind: tcp, host: 127.0.0.1, port: OPEN, latency: {warn: 5s}}
+              - {name: port closed, kind: tcp, host: 127.0.0.1, port: CLOSED}
+              - {name: api, kind: http, url: 'BASE/ok', body_match: UP, latency: {warn: 5s}, group: web}
+              - {name: api down, kind: http, url: 'BASE/down', severity: warn, group: web}
+              - {name: ready, kind: command, run: 'echo ready', output_match: '^ready$'}
+              - {name: exit 3, kind: command, run: 'echo boom; exit 3'}
+              - {name: exit 3 allowed, kind: command, run: 'exit 3', exit: [0, 3]}
+              - {name: queue, kind: command, run: 'echo queue=42', value: {warn: 40, crit: 100}}
+              - {name: backup, kind: file, path: DIR/backup.dump, min_size: 1k}
+              - {name: backup stale, kind: file, path: DIR/backup.dump, age: {warn: 1d}}
+              - {name: backup small, kind: file, path: DIR/backup.dump, min_size: 1M}
+              - {name: missing, kind: file, path: DIR/nope.dump}
+              - {name: no lock, kind: file, path: DIR/nope.lock, exists: false}
+              - {name: stale pid, kind: file, path: DIR/app.pid, exists: false}
+              - {name: data, kind: disk, mount: DIR/mnt, group: storage}
+              - {name: data full, kind: disk, mount: DIR/mnt, used: {warn: 50%, crit: 95%}, free: {crit: 512k}, group: storage}
+              - {name: not a mount, kind: disk, mount: DIR/mnt/sub, group: storage}
+            """;
+
+    /** What differs between runs, and only that: paths, ports, host name, start time, latencies, run times, file ages. */
+    static Golden golden(ScriptRun.Result r, Path dir) {
+        String host = Proc.sh("cat /proc/sys/kernel/hostname").strip();
+        String h = Pattern.quote(host);
+        return Golden.of(r).literal(dir.toString(), "<tmp>")
+                .literal(base, "http://127.0.0.1:<http>")
+                .literal("127.0.0.1:" + listening.getLocalPort(), "127.0.0.1:<open>")
+                .literal("127.0.0.1:" + closedPort, "127.0.0.1:<closed>")
+                .regex("(golden box: )" + h + ", \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC", "$1<host>, <started>")
+                .regex(" checks on " + h + ": ", " checks on <host>: ")
+                .regex("(\"host\" : )\"" + h + "\"", "$1\"<host>\"")
+                .regex("(\"started\" : )\"[^\"]+\"", "$1\"<started>\"")
+                .regex("( CRIT(?:, \\d+ not run)? in )[0-9.]+(?:ms|s)\\b|( CRIT(?:, \\d+ not run)? in )\\d+[mhd]\\d\\d[smh]\\b", "$1$2<t>")
+                .regex("(\"elapsed_ms\" : )\\d+", "$1<t>")
+                .regex("\\b(connect|latency) \\d+\\.\\dms", "$1 <t>")
+                .regex("ran in \\d+ms", "ran in <t>")
+                .regex("age \\d+d\\d\\dh", "age <age>")
+                .regex("(\"name\" : \"(?:connect|latency|age)\",\\s+\"value\" : )[0-9.E-]+", "$1<n>")
+                .regex("(measure=\"(?:connect|latency|age)\",unit=\"seconds\"\\} )\\S+", "$1<n>");
+    }
+
+    @Test void goldenReportInEveryFormat() throws Exception {
+        Prereq.requireRoot();                                          // mounts the tmpfs
+        Path dir = Path.of("/tmp/ops-inspect-golden-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectory(dir);
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        boolean mounted = false;
+        try {
+            Proc.sh("mount -t tmpfs -o size=1m,nr_inodes=64,mode=755 ops-inspect-golden " + mnt);
+            mounted = true;
+            Files.write(mnt.resolve("fill"), new byte[600 * 1024]);
+            Files.createDirectory(mnt.resolve("sub"));
+            FileTime y2020 = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+            Files.writeString(dir.resolve("backup.dump"), "x".repeat(2048));
+            Files.setLastModifiedTime(dir.resolve("backup.dump"), y2020);
+            Files.writeString(dir.resolve("app.pid"), "4242\n");
+            Files.setLastModifiedTime(dir.resolve("app.pid"), y2020);
+            Path plan = dir.resolve("golden.yaml");
+            Files.writeString(plan, GOLDEN_PLAN.replace("DIR", dir.toString()).replace("BASE", base)
+                    .replace("OPEN", String.valueOf(listening.getLocalPort())).replace("CLOSED", String.valueOf(closedPort)));
+            for (String format : List.of("table", "md", "slack", "json", "prom")) {
+                var r = inspect("--format", format, plan.toString());
+                assertEquals(1, r.exit(), r.toString());
+                Golden g = golden(r, dir);
+                if (format.equals("table") || format.equals("slack")) g = g.columns();   // widths follow the latencies
+                g.check("inspect.report." + format);
+            }
+        } finally {
+            if (mounted) Proc.sh("umount " + mnt);
+            Proc.sh("rm -rf " + dir);
+        }
+    }
+
+    /** Every problem of a plan at once, one file:line:col line each, in file order, exit 2, nothing on stdout. */
+    @Test void goldenPlanErrors() throws Exception {
+        Path p = plan("errors.yaml", """
+                title: broken plan
+                checks:
+                  - {kind: disk, mount: /, usde: {warn: 80%}}
+                  - {kind: tcp, host: db, port: ssh}
+                  - {kind: htp, url: 'http://a/'}
+                  - kind: tcp
+                    host: db
+                    port: 70000
+                  - {kind: http, url: 'http://a/', timeout: 5 sec}
+                  - {kind: http, url: 'a.example/health'}
+                  - {kind: disk, mount: /var, used: {warn: 95%, crit: 90%}}
+                  - {kind: process, regex: 'java ('}
+                  - {kind: process, process: nginx, count: {min: 3, max: 1}}
+                  - {kind: memory, used: {warn: 0.9}}
+                  - {kind: command, run: 'true', exit: zero}
+                  - {kind: file, path: backups/db.dump}
+                  - {kind: load}
+                  - {kind: memory}
+                  - {kind: memory}
+                """);
+        var r = inspect(p.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertEquals(14, r.err().lines().count(), "one line per problem:\n" + r.err());
+        Golden.of(r).literal(tmp.toString(), "<tmp>").check("inspect.plan-errors");
     }
 }

@@ -711,4 +711,284 @@ class LogshipTest {
             assertTrue(r.err().startsWith("logship: " + c[0]) && r.err().lines().count() == 1, r.err());
         }
     }
+
+    // ---- promises locked before the lib/ refactoring -------------------------------------------------
+
+    /**
+     * {@code **} walks any depth under the part of the glob without wildcards. Today's behaviour (Java's
+     * glob): in {@code root/**}{@code /*.log} the {@code **} needs at least one directory, so a file
+     * directly in root does not match (promtail's doublestar would match it). A file appearing later in
+     * a new deep directory is found by the rescan.
+     */
+    @Test void doubleStarGlobsFollowFilesAtEveryDepth() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("tree"));
+        Map<String, Path> want = new java.util.TreeMap<>();
+        for (String rel : List.of("d1/one.log", "d1/d2/two.log", "d1/d2/d3/three.log", "e1/d2/d3/d4/four.log")) {
+            Path f = root.resolve(rel);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "from " + rel + "\n");
+            want.put("from " + rel, f);
+        }
+        for (String rel : List.of("top.log", "d1/notes.txt", "d1/d2/two.log.1", "d1/d2/d3/three.log.gz")) {   // not matched
+            Files.writeString(root.resolve(rel), "not shipped: " + rel + "\n");
+        }
+        String glob = root + "/**/*.log";
+        var r = logship("--once", "--path", glob);
+        assertEquals(0, r.exit(), r.toString());
+        Set<String> lines = new java.util.TreeSet<>(r.out().lines().map(l -> { try { return JSON.readTree(l).get("line").asText(); } catch (Exception e) { throw new AssertionError(l, e); } }).toList());
+        assertEquals(want.keySet(), lines, "the four .log files at depths 1 to 4, nothing else:\n" + r);
+        String first = r.err().lines().findFirst().orElse("");
+        String prefix = "logship: following 4 files for --path '" + glob + "': ";
+        assertTrue(first.startsWith(prefix), r.err());
+        assertEquals(new java.util.TreeSet<>(want.values().stream().map(Path::toString).toList()),
+                new java.util.TreeSet<>(List.of(first.substring(prefix.length()).split(", "))), first);
+
+        // following: a file in a directory made while it runs (the watch is on the root only; the rescan finds it)
+        Path out = tmp.resolve("tree-out.jsonl");
+        Process p = start("--path", glob, "--state", tmp.resolve("tree-state").toString(), "--to", "file:" + out, "--batch-wait", "100ms",
+                "--stats-interval", "0");
+        try {
+            awaitFirstScan(tmp.resolve("tree-state"));                  // first run: existing files are followed from their end
+            Path deep = root.resolve("new/a/b/c/deep.log");
+            Files.createDirectories(deep.getParent());
+            append(deep, "deep 1\ndeep 2\n");
+            append(root.resolve("new/a/b/c/deep.txt"), "not matched\n");
+            append(root.resolve("d1/d2/two.log"), "two again\n");
+            append(root.resolve("top.log"), "still not matched\n");
+            List<JsonNode> ev = await(out, 3, Duration.ofSeconds(15));
+            Thread.sleep(1500);                                          // anything unwanted would arrive now
+            ev = events(out);
+            Set<String> got = new HashSet<>();
+            for (JsonNode e : ev) got.add(e.get("line").asText() + " @ " + e.get("file").asText());
+            assertEquals(Set.of("deep 1 @ " + deep, "deep 2 @ " + deep, "two again @ " + root.resolve("d1/d2/two.log")), got,
+                    Files.readString(tmp.resolve("logship.err")));
+            assertTrue(Files.readString(tmp.resolve("logship.err")).contains("logship: following " + deep + " (new)\n"), Files.readString(tmp.resolve("logship.err")));
+        } finally {
+            stop(p);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+    }
+
+    /**
+     * Waits for the end of a follower's first scan: it writes the checkpoints of the files it found
+     * before it reads them. A line appended before then counts as there at start (a first run begins
+     * at the end), so a fixed sleep would race a slow JVM start.
+     */
+    static void awaitFirstScan(Path state) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(state.resolve("checkpoints.json")) && System.nanoTime() < end) Thread.sleep(50);
+        assertTrue(Files.exists(state.resolve("checkpoints.json")), "no first scan within 30 s");
+        Thread.sleep(200);
+    }
+
+    static long inode(Path p) throws Exception {
+        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+    }
+
+    static List<String> lineTexts(List<JsonNode> ev) {
+        return ev.stream().map(e -> e.get("line").asText()).toList();
+    }
+
+    /**
+     * A file known by device+inode is told from a new file that got the same inode by the CRC of its
+     * first 256 bytes: the new content is read from its start, not from the old file's offset. Across
+     * a restart with a real reuse (ext4 hands a freed inode to the next file; if it does not within 20
+     * tries, the file is rewritten in place, which looks the same to logship), and while running (the
+     * first bytes overwritten in place, the file growing past the offset read).
+     */
+    @Test void aReusedInodeIsANewFileReadFromItsStart() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("reuse")), log = dir.resolve("app.log"), state = tmp.resolve("reuse-state");
+        StringBuilder old = new StringBuilder(), fresh = new StringBuilder();
+        for (int i = 0; i < 30; i++) old.append("old ").append(i).append(" ").append("o".repeat(20)).append('\n');     // over 256 bytes
+        for (int i = 0; i < 60; i++) fresh.append("new ").append(i).append(" ").append("n".repeat(20)).append('\n');   // longer than the old file
+        Files.writeString(log, old);
+        Path out1 = tmp.resolve("reuse-1.jsonl");
+        var first = logship("--once", "--path", log.toString(), "--state", state.toString(), "--to", "file:" + out1);
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals(30, events(out1).size());
+        JsonNode cp = JSON.readTree(state.resolve("checkpoints.json").toFile()).get("files").get(0);
+        assertEquals(old.length(), cp.get("offset").asLong(), "checkpointed at the end: " + cp);
+        long ino = cp.get("ino").asLong();
+
+        String how = null;
+        for (int i = 0; i < 20 && how == null; i++) {
+            Files.delete(log);
+            Files.writeString(log, fresh);
+            if (inode(log) == ino) how = "deleted, and a new file got inode " + ino;
+        }
+        if (how == null) {                                                     // no reuse here: the same case, made in place
+            Files.writeString(log, old);
+            ino = inode(log);
+            var again = logship("--once", "--path", log.toString(), "--state", state.toString(), "--to", "file:" + tmp.resolve("reuse-0.jsonl"));
+            assertEquals(0, again.exit(), again.toString());                   // the checkpoint now names this inode, at its end
+            Files.writeString(log, fresh);                                     // truncated and rewritten: same inode, new content
+            how = "rewritten in place (inode " + ino + ")";
+        }
+        System.out.println("inode reuse: " + how);
+        assertEquals(ino, inode(log));
+        Path out2 = tmp.resolve("reuse-2.jsonl");
+        var second = logship("--once", "--path", log.toString(), "--state", state.toString(), "--to", "file:" + out2);
+        assertEquals(0, second.exit(), how + "\n" + second);
+        assertEquals(fresh.toString().lines().toList(), lineTexts(events(out2)), how + ": the new file whole, from its first line");
+        cp = JSON.readTree(state.resolve("checkpoints.json").toFile()).get("files").get(0);
+        assertEquals(fresh.length(), cp.get("offset").asLong(), "the checkpoint now belongs to the new content: " + cp);
+
+        // while running: the first bytes overwritten in place and the file grown past where it was read
+        Path live = dir.resolve("live.log"), out = tmp.resolve("reuse-live.jsonl");
+        Files.writeString(live, "");
+        Process p = start("--path", live.toString(), "--state", tmp.resolve("reuse-live-state").toString(), "--to", "file:" + out,
+                "--batch-wait", "100ms", "--stats-interval", "0");
+        try {
+            awaitFirstScan(tmp.resolve("reuse-live-state"));
+            append(live, old.toString());
+            assertEquals(30, await(out, 30, Duration.ofSeconds(15)).size());
+            Thread.sleep(1500);                                                  // idle, waiting for more
+            long liveIno = inode(live);
+            try (var ch = java.nio.channels.FileChannel.open(live, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(fresh.toString().getBytes(StandardCharsets.UTF_8)), 0);   // one write at byte 0, no truncation
+            }
+            assertEquals(liveIno, inode(live));
+            List<JsonNode> ev = await(out, 90, Duration.ofSeconds(15));
+            Thread.sleep(1000);
+            ev = events(out);
+            String err = Files.readString(tmp.resolve("logship.err"));
+            List<String> want = new ArrayList<>(old.toString().lines().toList());
+            want.addAll(fresh.toString().lines().toList());
+            assertEquals(want, lineTexts(ev), "the old lines, then the new content from its start, nothing from the old offset on\n" + err);
+            assertTrue(err.contains("logship: following " + live + " (new)\n"), err);
+        } finally {
+            stop(p);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+    }
+
+    /** A lock keeps a second logship off the same --state: one line and exit 2 while the first runs; once it stopped, the state is free. */
+    @Test void aSecondLogshipOnTheSameStateRefusesToStart() throws Exception {
+        Path f = tmp.resolve("locked.log"), state = tmp.resolve("locked-state"), out = tmp.resolve("locked-out.jsonl");
+        Files.writeString(f, "");
+        Process p = start("--path", f.toString(), "--state", state.toString(), "--to", "file:" + out, "--batch-wait", "100ms", "--stats-interval", "0");
+        try {
+            awaitFirstScan(state);                                        // it holds the lock and follows the file from its end
+            Path out2 = tmp.resolve("locked-out-2.jsonl");
+            append(f, "one\n");
+            for (String[] extra : new String[][] {{}, {"--once"}}) {
+                List<String> cmd = new ArrayList<>(Proc.javaCommand("logship", "-Xmx128m"));
+                cmd.addAll(List.of("--path", f.toString(), "--state", state.toString(), "--to", "file:" + out2, "--from-beginning"));
+                cmd.addAll(List.of(extra));
+                var second = Proc.run(cmd, Duration.ofSeconds(60));
+                assertEquals(2, second.exit(), second.toString());
+                assertEquals("logship: --state " + state + " is in use by another logship (its lock is held)\n", second.err());
+                assertEquals("", second.out());
+            }
+            assertTrue(!Files.exists(out2) || Files.size(out2) == 0, "the second one shipped nothing");
+            assertEquals(1, await(out, 1, Duration.ofSeconds(15)).size(), "the first one goes on");
+            assertTrue(p.isAlive());
+        } finally {
+            stop(p);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("logship.err")));
+        append(f, "two\n");
+        var after = logship("--once", "--path", f.toString(), "--state", state.toString(), "--to", "file:" + out);
+        assertEquals(0, after.exit(), "the lock is let go at exit: " + after);
+        assertEquals(List.of("one", "two"), lineTexts(events(out)));
+    }
+
+    /**
+     * SIGTERM while the sink takes the request and never answers: logship tries for --shutdown-timeout,
+     * then gives up, says how many lines were not delivered, exits 1, and does not checkpoint them, so
+     * a restart ships them.
+     */
+    @Test void onSigtermWithASinkThatNeverAnswersItGivesUpAfterTheShutdownTimeout() throws Exception {
+        Path f = tmp.resolve("stuck.log"), state = tmp.resolve("stuck-state");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 20; i++) b.append("id=").append(i).append('\n');
+        Files.writeString(f, b);
+        try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {   // accepts, reads, never answers
+            silent.setSoTimeout(30_000);
+            Process p = start("--path", f.toString(), "--state", state.toString(), "--from-beginning", "--to", "http://127.0.0.1:" + silent.getLocalPort() + "/logs",
+                    "--sink-timeout", "60s", "--shutdown-timeout", "2s", "--batch-wait", "100ms", "--stats-interval", "0");
+            try (var conn = silent.accept()) {
+                byte[] head = new byte[9];
+                assertEquals(9, conn.getInputStream().readNBytes(head, 0, 9));
+                assertEquals("POST /log", new String(head, StandardCharsets.US_ASCII), "the batch is on its way");
+                Thread.sleep(500);
+                long t0 = System.nanoTime();
+                p.destroy();                                                   // SIGTERM
+                boolean ended = p.waitFor(40, TimeUnit.SECONDS);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (!ended) p.destroyForcibly();
+                String err = Files.readString(tmp.resolve("logship.err"));
+                assertTrue(ended, "still running 40 s after SIGTERM\n" + err);
+                assertEquals(1, p.exitValue(), "lines not delivered: exit 1\n" + err);
+                assertTrue(ms >= 1800 && ms < 10_000, "gave up after " + ms + " ms (--shutdown-timeout 2s, --sink-timeout 60s)\n" + err);
+                assertTrue(err.matches("(?s).*\nlogship: 20 lines read, 0 shipped in 0 batches, 0 filtered, 0 parse errors \\(0 regex over budget\\), 0 truncated, "
+                        + "0 retries; [\\d.]+ s, 0 lines/s; 20 lines not delivered \\(they are read again on restart\\)\n"), err);
+            } finally {
+                if (p.isAlive()) { p.destroyForcibly(); p.waitFor(); }
+            }
+        }
+        JsonNode cp = JSON.readTree(state.resolve("checkpoints.json").toFile()).get("files").get(0);
+        assertEquals(0, cp.get("offset").asLong(), "nothing checkpointed past what was delivered: " + cp);
+        Path out = tmp.resolve("stuck-out.jsonl");
+        var again = logship("--once", "--path", f.toString(), "--state", state.toString(), "--to", "file:" + out);
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(b.toString().lines().toList(), lineTexts(events(out)), "read again on restart");
+    }
+
+    // ---- golden outputs: --once to stdout in each --parse mode -------------------------------------------
+
+    /**
+     * One file per mode, shipped with --once to stdout. Fixture timestamps are in 2001 and kept; an event
+     * without one carries the time it was read, which becomes "<now>". The run's duration and rate in
+     * the last stderr line become "<t>" and "<n>". --batch-wait 10m makes the one batch certain.
+     */
+    Golden golden(String name, String content, String... args) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, content);
+        List<String> a = new ArrayList<>(List.of("--once", "--path", f.toString(), "--batch-wait", "10m"));
+        a.addAll(List.of(args));
+        var r = logship(a.toArray(String[]::new));
+        return Golden.of(r).literal(tmp.toString(), "<tmp>")
+                .regex("\"time\":\"(?!2001-)\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\"", "\"time\":\"<now>\"")
+                .regex("; [\\d.]+ s, \\d+ lines/s$", "; <t> s, <n> lines/s");
+    }
+
+    @Test void goldenOnceOutputInEachParseMode() throws Exception {
+        golden("none.log", "plain line\n  leading spaces and a\ttab\n\"quoted\" and back\\slash\ncrlf line\r\n\nunicode: h\u00e9llo \u2713\nlast line without newline",
+                "--label", "env=test", "--label", "team=ops").check("logship.parse-none");
+        golden("json.log", """
+                {"time":"2001-02-03T04:05:06Z","level":"info","msg":"started","n":1,"ok":true,"tags":["a","b"],"nested":{"k":null}}
+                {"time":"2001-02-03T04:05:07.250+02:00","level":"warn","msg":"an offset"}
+                not json at all
+                {"level":"error","msg":"cut short"
+                [1,2,3]
+                {"time":"yesterday","msg":"a bad timestamp"}
+                {"msg":"no time field"}
+                """, "--parse", "json", "--timestamp-field", "time").check("logship.parse-json");
+        golden("logfmt.log", """
+                ts=981173106 level=info msg="user logged in" user=alice
+                ts=981173107.5 level=warn msg="a \\"quote\\" inside" retry
+                level=debug msg=no-ts
+                ts=notanumber msg=bad
+                just some words
+                """, "--parse", "logfmt", "--timestamp-field", "ts", "--timestamp-format", "unix").check("logship.parse-logfmt");
+        golden("access.log", """
+                192.0.2.1 - - [03/Feb/2001:04:05:06 +0000] "GET /index.html HTTP/1.1" 200 512
+                192.0.2.2 - - [03/Feb/2001:06:05:07 +0200] "POST /api HTTP/1.1" 500 -
+                garbage line
+                """, "--parse", "regex:^(?<ip>\\S+) \\S+ \\S+ \\[(?<ts>[^\\]]+)\\] \"(?<method>\\S+) (?<path>\\S+)[^\"]*\" (?<status>\\d{3}) (?:(?<bytes>\\d+)|-)$",
+                "--timestamp-field", "ts", "--timestamp-format", "dd/MMM/yyyy:HH:mm:ss Z").check("logship.parse-regex");
+        golden("multi.log", """
+                a continuation before any start
+                2001-02-03 04:05:06 ERROR boom
+                java.lang.IllegalStateException: x
+                \tat A.b(A.java:1)
+                \tat A.main(A.java:9)
+                2001-02-03 04:05:07 DEBUG noise
+                2001-02-03 04:05:08 INFO fine
+                2001-02-03 04:05:09 WARN the last event
+                  goes on, without a newline""",
+                "--multiline-start", "^\\d{4}-", "--exclude", "DEBUG", "--parse", "regex:^(?<ts>\\S+ \\S+) (?<level>[A-Z]+)",
+                "--timestamp-field", "ts", "--timestamp-format", "yyyy-MM-dd HH:mm:ss").check("logship.multiline");
+    }
 }
