@@ -322,6 +322,7 @@ class LogshipTest {
         writer.start();
         for (int i = 0; i < crashes; i++) {
             Process p = start(args);
+            awaitStarts(i + 1, p);                                      // the kill lands in the pipeline, not in JVM start-up
             Thread.sleep(700 + random.nextInt(1200));
             p.destroyForcibly();                                        // kill -9
             p.waitFor();
@@ -355,6 +356,22 @@ class LogshipTest {
         assertEquals(0, last.exitValue(), err);
         System.out.println("crash test" + (liveFileOnly ? " (live file only, rotated while stopped)" : "") + ": " + total + " lines, "
                 + crashes + " kill -9s, 0 missing, " + duplicates + " duplicates");
+    }
+
+    /**
+     * Waits until logship has said what it follows {@code n} times in all (once a start): on a loaded
+     * machine a JVM can take seconds to get there, and a kill before it would test nothing.
+     */
+    void awaitStarts(int n, Process p) throws Exception {
+        Path err = tmp.resolve("logship.err");
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end && p.isAlive()) {
+            String text = Files.exists(err) ? Files.readString(err) : "";
+            long said = text.lines().filter(l -> l.matches("logship: following \\d+ files? for --path .*") || l.contains("matches no file yet")).count();
+            if (said >= n) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("logship did not start within 60 s:\n" + (Files.exists(err) ? Files.readString(err) : ""));
     }
 
     @Test void whileTheSinkIsDownReadingPausesWithBoundedMemoryAndNothingIsLost() throws Exception {
