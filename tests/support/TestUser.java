@@ -12,7 +12,8 @@ import java.util.HexFormat;
  * interrupted, and, if the run was killed outright, before the next run makes it again.
  */
 public final class TestUser {
-    public static final String NAME = "opsfan";
+    /** opsfan, unless OPS_TEST_USER names another (two harness runs at once on one machine must not share it). */
+    public static final String NAME = System.getenv().getOrDefault("OPS_TEST_USER", "opsfan");
     static final Path SUDOERS = Path.of("/etc/sudoers.d/ops-test-" + NAME);
     private static String password;
     private static Thread hook;
