@@ -2,7 +2,7 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1
 //SOURCES ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java ../lib/cli/Words.java
-//SOURCES ../lib/report/Format.java
+//SOURCES ../lib/report/Format.java ../lib/report/Table.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //FILES catalog.json=../catalog.json
 
@@ -45,12 +45,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import report.Format;
+import report.Table;
 
 @Command(name = "ops", mixinStandardHelpOptions = true, version = "ops 0.1",
         description = "List the ops scripts, or show one script's usage, examples and exit codes.",
         subcommands = ops.Export.class,
         footer = {"%nExamples:", "  jbang ops@ops", "  jbang ops@ops probe", "  jbang ops@ops --format json | jq .",
-                  "  ./jbang ops@ops export probe --to /tmp/probe-bundle"})
+                  "  ./jbang ops@ops export probe --to /tmp/probe-bundle",
+                  "%nExit codes:", "  0  listed, or the bundle was written",
+                  "  2  unknown script name, bad option, or an export target that is not empty",
+                  "  3  an export step failed (JBang, jdeps, jlink, the training run)"})
 public class ops implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SCRIPT", description = "Show this script in detail.")
     String name;
@@ -90,7 +94,7 @@ public class ops implements Callable<Integer> {
         }
         for (JsonNode s : scripts) {
             String n = s.get("name").asText(), summary = s.get("summary").asText();
-            if (format == Format.md) out.println("| " + n + " | " + summary + " | `jbang " + n + "@ops` |");
+            if (format == Format.md) out.println("| `" + n + "` | " + summary + " | " + Table.code(s.get("examples").get(0).asText()).replace("|", "\\|") + " |");
             else out.printf("%-" + width + "s  %s%n", n, summary.length() + width + 2 <= WIDTH ? summary
                     : summary.substring(0, WIDTH - width - 5) + "...");
         }

@@ -48,6 +48,56 @@ class CatalogTest {
         assertEquals(scriptNames(), inJbang, "jbang-catalog.json vs scripts/");
     }
 
+    /**
+     * catalog.json is the one source: jbang-catalog.json is exactly what it implies (an alias a
+     * script, in catalog order, with the summary as description), and the README's table is exactly
+     * what `ops --format md` prints from it. OPS_CATALOG=update rewrites both from catalog.json.
+     */
+    @Test void jbangCatalogAndTheReadmeTableAreGeneratedFromCatalogJson() throws IOException {
+        JsonNode catalog = json("catalog.json");
+        var mapper = new ObjectMapper();
+        var aliases = mapper.createObjectNode();
+        for (JsonNode s : catalog.get("scripts")) {
+            var a = aliases.putObject(s.get("name").asText());
+            a.put("script-ref", s.get("file").asText());
+            a.put("description", s.get("summary").asText());
+        }
+        var jbang = mapper.createObjectNode();
+        jbang.set("aliases", aliases);
+        String wantJbang = mapper.writer(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                .withObjectIndenter(new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n"))).writeValueAsString(jbang)
+                .replace("\" : ", "\": ") + "\n";
+        String table = ScriptRun.run(ops::main, "--format", "md").out();
+        Path readmeFile = REPO.resolve("README.md"), jbangFile = REPO.resolve("jbang-catalog.json");
+        String readme = Files.readString(readmeFile);
+        int start = readme.indexOf("| script | what it does | run it |"), end = readme.indexOf("\n\n", start);
+        assertTrue(start >= 0 && end > start, "README.md has no script table");
+        if ("update".equals(System.getenv("OPS_CATALOG"))) {
+            Files.writeString(jbangFile, wantJbang);
+            Files.writeString(readmeFile, readme.substring(0, start) + table.strip() + readme.substring(end));
+            return;
+        }
+        assertEquals(wantJbang, Files.readString(jbangFile), "jbang-catalog.json is generated from catalog.json (OPS_CATALOG=update rewrites it)");
+        assertEquals(table.strip(), readme.substring(start, end), "README's table is `ops --format md` (OPS_CATALOG=update rewrites it)");
+    }
+
+    /** Every exit code catalog.json names is in the script's --help, and --help names no other (130/143 is one entry). */
+    @Test void helpAndCatalogNameTheSameExitCodes() throws Exception {
+        for (JsonNode s : json("catalog.json").get("scripts")) {
+            String name = s.get("name").asText();
+            String help = GoldenTest.helpOf(name);
+            int at = help.indexOf("Exit codes:");
+            assertTrue(at >= 0, name + " --help has no 'Exit codes:' section");
+            TreeSet<String> inHelp = new TreeSet<>(), inCatalog = new TreeSet<>();
+            for (String line : help.substring(at).lines().skip(1).toList()) {
+                var m = java.util.regex.Pattern.compile("^  (\\d+)(?:/\\d+)?  ").matcher(line);
+                if (m.find()) inHelp.add(m.group(1));
+            }
+            s.get("exit_codes").fieldNames().forEachRemaining(inCatalog::add);
+            assertEquals(inCatalog, inHelp, name + ": exit codes in catalog.json vs --help");
+        }
+    }
+
     @Test void everyScriptHasTheDirectivesAndAHeader() throws IOException {
         for (String name : scriptNames()) {
             String src = Files.readString(REPO.resolve("scripts/" + name + ".java"));
@@ -106,7 +156,7 @@ class CatalogTest {
     @Test void opsListsTheCatalog() {
         var r = ScriptRun.run(ops::main);
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s).*\\nprobe +Check a fleet's TCP/SSH reachability.*"), r.out());
+        assertTrue(r.out().matches("(?s)(.*\\n)?probe +Check a fleet's TCP/SSH reachability.*"), r.out());
         assertTrue(r.out().matches("(?s).*\\nfanout +Run a command on many hosts over SSH.*"), r.out());
         for (String line : r.out().lines().toList()) assertTrue(line.length() <= 120, "fits 120 columns: " + line);
         var one = ScriptRun.run(ops::main, "probe");

@@ -23,6 +23,11 @@ class GoldenTest {
         };
     }
 
+    /** A script's --help text, from an in-process run. */
+    static String helpOf(String script) {
+        return ScriptRun.run(main(script), "--help").out();
+    }
+
     @Test void everyScriptsHelpAndVersion() throws Exception {
         for (String name : CatalogTest.scriptNames()) {
             var help = ScriptRun.run(main(name), "--help");
