@@ -78,7 +78,13 @@ public final class Cli {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colorAllowed(System.out) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExecutionExceptionHandler(new RunErrors());
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {     // picocli hands on Errors (a native library that cannot load, ...): still our failure, exit 3
+            cl.getErr().println(cl.getCommandName() + ": internal error: " + e);
+            e.printStackTrace(System.err);
+            return TOOL_ERROR;
+        }
     }
 
     // Named classes rather than lambdas: a lambda implementing a picocli interface is spun at run

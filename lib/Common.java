@@ -74,7 +74,7 @@ public final class Common {
                     var c = extraKeys.get(sort);
                     if (c == null) {
                         List<String> keys = new ArrayList<>(List.of("input", "status", "target"));
-                        keys.addAll(extraKeys.keySet());
+                        keys.addAll(new java.util.TreeSet<>(extraKeys.keySet()));   // Map.of's order changes from run to run
                         throw new Cli.InputError("--sort: unknown key '" + sort + "' (expected one of " + String.join(", ", keys) + ")");
                     }
                     yield c;

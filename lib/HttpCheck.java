@@ -188,8 +188,13 @@ public final class HttpCheck {
             statuses.add(f.status);
             problems.add(f.getMessage());
         } catch (SSLHandshakeException e) {
-            statuses.add("cert-invalid");
-            problems.add("TLS handshake failed: " + rootMessage(e) + " (--cacert FILE trusts a private CA, --insecure skips the check)");
+            if (causedBy(e, java.security.cert.CertificateExpiredException.class)) {   // trusted, but out of date
+                statuses.add("cert-expired");
+                problems.add("certificate expired: TLS handshake failed: " + rootMessage(e));
+            } else {
+                statuses.add("cert-invalid");
+                problems.add("TLS handshake failed: " + rootMessage(e) + " (--cacert FILE trusts a private CA, --insecure skips the check)");
+            }
         } catch (SocketTimeoutException e) {
             statuses.add("timeout");
             problems.add("no response within " + Cli.formatDuration(spec.timeout().toMillis()));
@@ -395,6 +400,11 @@ public final class HttpCheck {
                         Cli.formatDuration(spec.certWarn().toMillis())));
             }
         } catch (javax.net.ssl.SSLPeerUnverifiedException ignored) { }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> kind) {
+        for (; t != null; t = t.getCause()) if (kind.isInstance(t)) return true;
+        return false;
     }
 
     private static String rootMessage(Throwable t) {

@@ -91,7 +91,11 @@ public class sysinfo implements Callable<Integer> {
                 + (sampled ? " (including a " + Cli.formatDuration(sample.toMillis()) + " CPU sample)" : "");
         PrintStream out = System.out;
         if (format == Format.json) {
-            doc.put("summary", Map.of("read_ms", readMs, "sample_ms", sampled ? sample.toMillis() : 0, "line", summary));
+            Map<String, Object> s = new LinkedHashMap<>();         // not Map.of: its key order changes from run to run
+            s.put("read_ms", readMs);
+            s.put("sample_ms", sampled ? sample.toMillis() : 0);
+            s.put("line", summary);
+            doc.put("summary", s);
             Report.printJson(doc, out);
             return Cli.OK;
         }
