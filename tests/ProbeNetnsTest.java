@@ -61,6 +61,28 @@ class ProbeNetnsTest {
         }
     }
 
+    /**
+     * --sort latency on real connect times: the first SYN to 127.0.0.2 is dropped (iptables
+     * "recent"), so its connect takes the kernel's 1 s retransmit; slowest first, the targets
+     * without a latency (refused) last in input order.
+     */
+    @Test void sortByLatencyPutsTheSlowestFirst() throws Exception {
+        try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, List.of("127.0.0.1:22", "127.0.0.2:22"))) {
+            ns.sh("iptables -A INPUT -p tcp --syn -d 127.0.0.2 -m recent --name ops-slow --rcheck --seconds 120 -j ACCEPT"
+                    + " && iptables -A INPUT -p tcp --syn -d 127.0.0.2 -m recent --name ops-slow --set -j DROP");
+            var r = probeIn(ns, null, Duration.ofSeconds(30), "--format", "json", "--timeout", "3s", "--sort", "latency",
+                    "-H", "127.0.0.1:1,127.0.0.1,127.0.0.2,127.0.0.99:1");
+            assertEquals(1, r.exit(), r.toString());
+            List<String> order = new ArrayList<>();
+            r.json().get("results").forEach(x -> order.add(x.get("target").asText()));
+            assertEquals(List.of("127.0.0.2", "127.0.0.1", "127.0.0.1:1", "127.0.0.99:1"), order, r.out());
+            double slow = r.rows().get("127.0.0.2").get("latency_ms").asDouble();
+            assertTrue(slow >= 900 && slow < 2900, "one SYN retransmit: " + slow + " ms");
+            assertTrue(r.rows().get("127.0.0.1").get("latency_ms").asDouble() < slow / 2, r.out());
+            assertEquals("ok", r.rows().get("127.0.0.2").get("status").asText(), "slow is not down");
+        }
+    }
+
     /** SIGTERM (and Ctrl-C) mid-run: every target still gets a row, the unfinished ones not-run. */
     @Test void sigtermPrintsWhatItHasAndMarksTheRestNotRun(@TempDir Path dir) throws Exception {
         try (Netns ns = Netns.create()) {

@@ -57,7 +57,9 @@ class SysinfoTest {
         Process hog = new ProcessBuilder("python3", "-c", "a = bytearray(600 * 2**20); import time; time.sleep(60)").start();
         Process burner = new ProcessBuilder("python3", "-c", "import time\nend = time.time() + 60\nwhile time.time() < end: pass").start();
         try (ServerSocket listen = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
-            Thread.sleep(1500);                                          // the hog has touched its 600 MiB
+            long until = System.nanoTime() + 20_000_000_000L;            // the hog has touched its 600 MiB (slower on a busy box)
+            while (rssOf(hog.pid()) < 590L << 20 && System.nanoTime() < until) Thread.sleep(100);
+            Thread.sleep(300);                                           // and the burner has run a while
             var r = sysinfo("--format", "json", "--section", "procs,ports,net", "--top", "5", "--sample", "1s");
             assertEquals(0, r.exit(), r.toString());
             JsonNode doc = r.json();
@@ -89,6 +91,104 @@ class SysinfoTest {
             hog.waitFor(5, TimeUnit.SECONDS);
             burner.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Golden files of what does not depend on the machine: the JSON document's shape (every key in
+     * order; the kind of each value of os, cpu, memory and summary; the keys of a row of each list,
+     * every row checked to have the same), and in table and md the section titles, the column
+     * headers and the names of the facts. Values, row counts and column widths vary and are left
+     * out; the summary line keeps its words, with the host name and the time replaced.
+     */
+    @Test void goldenShapeOfEveryFormat() throws Exception {
+        String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        var busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread spin = Thread.ofPlatform().daemon().start(() -> { long x = 0; while (busy.get()) x++; });   // something uses CPU
+        try (ServerSocket listen = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {        // something listens
+            var json = sysinfo("--format", "json", "--sample", "300ms", "--top", "3");
+            assertEquals(0, json.exit(), json.toString());
+            Golden.ofText("exit " + json.exit() + "\n--- stdout (its shape)\n" + jsonShape(json.json()) + "--- stderr\n" + json.err())
+                    .regex("(?<= sections of )" + java.util.regex.Pattern.quote(host) + " read in \\S+ \\(", "<host> read in <t> (").check("sysinfo.json");
+
+            var table = sysinfo("--sample", "300ms", "--top", "3");
+            assertEquals(0, table.exit(), table.toString());
+            Golden.ofText("exit " + table.exit() + "\n--- stdout (its shape)\n" + textShape(table.out()) + "--- stderr\n" + table.err())
+                    .regex("(?<= sections of )" + java.util.regex.Pattern.quote(host) + " read in \\S+ \\(", "<host> read in <t> (").check("sysinfo.table");
+
+            var md = sysinfo("--format", "md", "--sample", "300ms", "--top", "3");
+            assertEquals(0, md.exit(), md.toString());
+            Golden.ofText("exit " + md.exit() + "\n--- stdout (its shape)\n" + textShape(md.out()) + "--- stderr\n" + md.err())
+                    .regex("(?<= sections of )" + java.util.regex.Pattern.quote(host) + " read in \\S+ \\(", "<host> read in <t> (").check("sysinfo.md");
+        } finally {
+            busy.set(false);
+            spin.join();
+        }
+    }
+
+    /** "os.hostname: string" for objects; "filesystems[]: mount, device, ..." for lists of rows (all rows alike). */
+    static String jsonShape(JsonNode doc) {
+        StringBuilder sb = new StringBuilder();
+        doc.fieldNames().forEachRemaining(section -> {
+            JsonNode v = doc.get(section);
+            if (v.isObject()) {
+                v.fieldNames().forEachRemaining(k -> sb.append(section).append('.').append(k).append(": ").append(kind(v.get(k)))
+                        .append(section.equals("summary") && k.equals("line") ? " " + v.get(k).asText() : "").append('\n'));
+            } else {
+                assertTrue(v.isArray() && v.size() > 0, section + " is a list with rows: " + v);
+                List<String> keys = new java.util.ArrayList<>();
+                v.get(0).fieldNames().forEachRemaining(keys::add);
+                for (JsonNode row : v) {
+                    List<String> these = new java.util.ArrayList<>();
+                    row.fieldNames().forEachRemaining(these::add);
+                    assertEquals(keys, these, section + ": every row has the same keys");
+                }
+                sb.append(section).append("[]: ").append(String.join(", ", keys)).append('\n');
+            }
+        });
+        return sb.toString();
+    }
+
+    static String kind(JsonNode v) {
+        return v.isNumber() ? "number" : v.isTextual() ? "string" : v.isBoolean() ? "boolean" : v.isNull() ? "null" : v.isArray() ? "list" : "object";
+    }
+
+    /**
+     * Table or md output without its values: section titles, each table's header (and md's
+     * separator) with the padding collapsed, the fact names of the fact/value sections, the summary.
+     */
+    static String textShape(String out) {
+        StringBuilder sb = new StringBuilder();
+        boolean facts = false, header = false;
+        for (String l : out.split("\n", -1)) {
+            if (l.startsWith("== ") || l.startsWith("### ")) {
+                sb.append(l).append('\n');
+                header = true;
+            } else if (l.isEmpty()) {
+                if (!header) facts = false;                     // md: a blank line follows the title
+            } else if (header) {
+                String h = l.replaceAll("  +", "  ");
+                sb.append(h).append('\n');
+                if (!h.startsWith("|---")) facts = h.equalsIgnoreCase("FACT  VALUE") || h.equals("| fact | value |");
+                header = h.startsWith("|") && !h.startsWith("|---");   // md: the separator line is next
+            } else if (l.startsWith("sysinfo: ")) {
+                sb.append(l).append('\n');
+            } else if (facts) {
+                sb.append(l.startsWith("| ") ? l.substring(0, l.indexOf(" |") + 2) : l.split("  ")[0]).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** VmRSS of a process from /proc, in bytes (0 if not known yet). */
+    static long rssOf(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("\\D+", "")) * 1024;
+            }
+        } catch (Exception e) {
+            // not started yet
+        }
+        return 0;
     }
 
     static JsonNode find(JsonNode rows, long pid) {
