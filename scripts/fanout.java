@@ -212,6 +212,7 @@ public class fanout implements Callable<Integer> {
         }
         Tool.main(f, ours);
     }
+
     // ---- setup: everything that can be wrong is found before the first connection ----------------
 
     private final PrintStream out = System.out;
