@@ -1,13 +1,12 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
-//SOURCES ../lib/cli/Secrets.java ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Ranges.java
-//SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
-//SOURCES ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
-//SOURCES ../lib/report/Table.java ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Key.java ../lib/ssh/Keys.java ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java
-//SOURCES ../lib/ssh/SshConfig.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fanout/HostRun.java ../lib/fanout/Views.java
+//SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java ../lib/report/Format.java
+//SOURCES ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java ../lib/ssh/Capture.java
+//SOURCES ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java
+//SOURCES ../lib/ssh/SshConfig.java ../lib/ssh/Status.java ../lib/ssh/Sudo.java
 
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.
@@ -30,56 +29,44 @@
  * signal requests) and the session is closed.
  */
 
+import static ssh.RemoteCommand.quote;
+
 import cli.Durations;
-import cli.Errors;
 import cli.Exit;
 import cli.InputError;
 import cli.Secrets;
 import cli.Sizes;
 import cli.Tool;
-import java.io.ByteArrayOutputStream;
+import fanout.HostRun;
+import fanout.Views;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.Ranges;
 import net.Target;
 import net.TargetOptions;
 import net.Targets;
-import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.connection.channel.direct.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import report.Column;
 import report.Format;
 import report.Report;
-import report.Table;
 import run.Limits;
-import run.NotRun;
 import run.Runner;
-import ssh.Key;
-import ssh.Keys;
+import ssh.Capture;
+import ssh.Endpoints;
 import ssh.KnownHosts;
+import ssh.RemoteCommand;
 import ssh.Ssh;
 import ssh.SshConfig;
+import ssh.Status;
+import ssh.Sudo;
 
 @Command(name = "fanout", mixinStandardHelpOptions = true, version = "fanout (ops) 0.1", sortOptions = false,
         usageHelpWidth = 80,
@@ -209,9 +196,6 @@ public class fanout implements Callable<Integer> {
                     + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
     long maxTotalOutput;
 
-    /** What is left of --max-total-output for every host's captures together. */
-    private java.util.concurrent.atomic.AtomicLong outputBudget;
-
     @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
     boolean verbose;
 
@@ -233,28 +217,17 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    // Markers around sudo's password prompt, unguessable by the remote command; set in call() (a
-    // SecureRandom costs ~15 ms of start-up that --help and a usage error should not pay).
-    private String sudoPrompt;
-    private String sudoDone;
-
     private Ssh.Login login;
-    private char[] sudoSecret;
-    private byte[] stdinBytes = new byte[0];
+    private RemoteCommand.Options remote;
+    private Views views;
+    /** What is left of --max-total-output for every host's captures together. */
+    private AtomicLong outputBudget;
     private byte[] scriptBytes;
     private String interpreter;
-    private SshConfig config;
-    private final Map<String, Key> keyCache = new HashMap<>();
-    private final Set<String> printed = ConcurrentHashMap.newKeySet();
     final AtomicLong fdFailures = new AtomicLong();
-
-    record Plan(Target target, String label, Ssh.Endpoint endpoint, String unsupported) {}
 
     @Override
     public Integer call() throws IOException {
-        String token = randomHex(6);
-        sudoPrompt = "[ops-sudo-password-" + token + "]";
-        sudoDone = "[ops-sudo-ok-" + token + "]";
         if (command.isEmpty() && script == null) {
             throw new InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
         }
@@ -263,110 +236,53 @@ public class fanout implements Callable<Integer> {
         if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
         if (maxTotalOutput < 1) throw new InputError("--max-total-output must be at least 1 byte");
-        outputBudget = new java.util.concurrent.atomic.AtomicLong(maxTotalOutput);
+        outputBudget = new AtomicLong(maxTotalOutput);
         if (acceptNew && noHostKeyCheck) throw new InputError("--accept-new and --no-host-key-check contradict each other; pick one");
         if (prefix && gather) throw new InputError("-P (live lines) and -b (gathered) are different views; pick one");
         if (prefix && format != Format.text) throw new InputError("-P streams text; it cannot be combined with --format " + format);
         if (forwardStdin && input.files.contains("-")) throw new InputError("--stdin and a hosts file on stdin ('-') cannot share stdin");
         char[] pass = Secrets.read(passphraseEnv, passphraseFile, "--passphrase");
         char[] loginPassword = Secrets.read(passwordEnv, passwordFile, "--password");
-        sudoSecret = Secrets.read(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
+        char[] sudoSecret = Secrets.read(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
         if (sudoSecret != null) sudo = true;
         if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new InputError("-l '" + user + "': not a valid user name");
 
-        config = sshConfig == null ? SshConfig.userDefault(err::println)
+        SshConfig config = sshConfig == null ? SshConfig.userDefault(err::println)
                 : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
         List<Target> targets = Targets.load(input.files, input.inline,
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
-        List<Plan> plans = plan(targets, pass);
+        Endpoints endpoints = new Endpoints(config, user, port, pass, err::println);
+        for (Path p : identities) endpoints.identity(existing(p, "-i"));
+        List<Endpoints.Host> hosts = endpoints.resolve(targets);
         KnownHosts knownHostsFile = loadKnownHosts();
         knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
         login = new Ssh.Login(knownHostsFile, noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
                 loginPassword, connectTimeout);
         if (script != null) readScript();
-        if (forwardStdin) stdinBytes = System.in.readAllBytes();
+        byte[] stdinBytes = forwardStdin ? System.in.readAllBytes() : new byte[0];
+        Sudo asRoot = !sudo ? null : sudoSecret != null ? Sudo.withPassword(sudoSecret) : Sudo.nonInteractive();
+        remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", connectTimeout);
+        views = new Views(out, String.join(" ", command), script);
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
-        if (plans.stream().allMatch(pl -> pl.endpoint().keys().isEmpty()) && loginPassword == null) {
+        if (hosts.stream().allMatch(h -> h.endpoint().keys().isEmpty()) && loginPassword == null) {
             throw new InputError("nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
                     + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file");
         }
 
-        int slots = Limits.capConcurrency(Math.min(concurrency, plans.size()), 1, err);
+        // ---- run: every host, at most --concurrency at once, blocks printed as hosts end ----------
+        int slots = Limits.capConcurrency(Math.min(concurrency, hosts.size()), 1, err);
         long t0 = System.nanoTime();
         List<HostRun> runs;
         try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout")) {
             if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
-            runs = fan.run(plans, this::runOn, fanout::notRun);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            report(runs, ms, slots);
+            runs = fan.run(hosts, this::runOn, HostRun::notRun);
+            report(runs, (System.nanoTime() - t0) / 1_000_000, slots);
         }
         if (fdFailures.get() > 0) {
             err.println("fanout: " + fdFailures.get() + " hosts were not run: this machine ran out of file descriptors");
             return Exit.TOOL_ERROR;
         }
-        return runs.stream().allMatch(r -> r.status.equals("ok")) ? Exit.OK : Exit.FAILED;
-    }
-
-    /** Resolves every target against ~/.ssh/config and loads every key it needs, once. */
-    private List<Plan> plan(List<Target> targets, char[] pass) {
-        List<Key> explicit = new ArrayList<>();
-        for (Path p : identities) explicit.add(key(existing(p, "-i"), pass, true));
-        List<Key> defaults = null;
-        List<Plan> plans = new ArrayList<>();
-        for (Target t : targets) {
-            SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
-            String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
-            int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
-            List<Key> keys = new ArrayList<>(explicit);
-            for (String f : s.identityFiles()) {
-                if (Files.isRegularFile(Path.of(f))) {
-                    Key k = key(Path.of(f), pass, false);
-                    if (k != null && !keys.contains(k)) keys.add(k);
-                }
-            }
-            if (identities.isEmpty() && s.identityFiles().isEmpty()) {
-                if (defaults == null) defaults = defaultKeys(pass);
-                keys.addAll(defaults);
-            }
-            String host = s.hostName() != null ? s.hostName() : t.host();
-            plans.add(new Plan(t, t.spec(), new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
-        }
-        return plans;
-    }
-
-    private List<Key> defaultKeys(char[] pass) {
-        List<Key> keys = new ArrayList<>();
-        for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-            Path p = Path.of(System.getProperty("user.home"), ".ssh", name);
-            if (Files.isRegularFile(p)) {
-                Key k = key(p, pass, false);
-                if (k != null) keys.add(k);
-            }
-        }
-        return keys;
-    }
-
-    /** A key, loaded once; a key named with -i must load, a default one is skipped with a warning. */
-    private Key key(Path p, char[] pass, boolean explicit) {
-        String id = p.toAbsolutePath().normalize().toString();
-        if (keyCache.containsKey(id)) return keyCache.get(id);
-        Key k;
-        try {
-            k = Keys.load(p, pass);
-            if (k == null) {
-                String why = p + ": key is encrypted; give its passphrase with --passphrase-env VAR or --passphrase-file FILE";
-                if (explicit) throw new InputError(why);
-                err.println("warning: skipping " + why);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InputError ie) throw ie;
-            String why = p + ": cannot load private key: " + Errors.message(e, e.getClass().getSimpleName());
-            if (explicit) throw new InputError(why);
-            err.println("warning: skipping " + why);
-            k = null;
-        }
-        keyCache.put(id, k);
-        return k;
+        return runs.stream().allMatch(HostRun::ok) ? Exit.OK : Exit.FAILED;
     }
 
     private KnownHosts loadKnownHosts() {
@@ -395,529 +311,82 @@ public class fanout implements Callable<Integer> {
 
     // ---- one host ------------------------------------------------------------------------------
 
-    /** What happened on one host. */
-    static final class HostRun {
-        final Plan plan;
-        String status = "error", detail, address;
-        Integer exitCode;
-        String signal;
-        long ms;
-        Map<String, String> ssh = Map.of();
-        Capture stdout, stderr;
-
-        HostRun(Plan plan) { this.plan = plan; }
-
-        HostRun fail(String status, String detail) { this.status = status; this.detail = detail; return this; }
-    }
-
-    HostRun runOn(Plan plan) {
-        HostRun r = new HostRun(plan);
+    HostRun runOn(Endpoints.Host host) {
         long t0 = System.nanoTime();
-        r.stdout = new Capture(maxOutput, outputBudget, prefix ? line -> live(out, plan.label(), line) : null);
-        r.stderr = new Capture(maxOutput, outputBudget, prefix ? line -> live(err, plan.label(), line) : null);
+        HostRun r = new HostRun(host, capture(host, out), capture(host, err));
         try {
-            if (plan.unsupported() != null) return r.fail("error", plan.unsupported());
-            try (Ssh.Connection c = Ssh.connect(plan.endpoint(), login)) {
-                r.address = c.address();
-                r.ssh = c.negotiated();
-                if (verbose) err.println(plan.label() + ": " + describe(c));
-                String remote = remoteCommand(c, r);
-                if (remote != null) execute(c, remote, r);
+            if (host.unsupported() != null) return r.end(Status.ERROR, host.unsupported());
+            try (Ssh.Connection c = Ssh.connect(host.endpoint(), login)) {
+                r.connected(c);
+                if (verbose) err.println(host.label() + ": " + describe(c));
+                String line = remoteLine(c, r);
+                if (line != null) r.end(RemoteCommand.run(c, line, remote, r.stdout(), r.stderr()));
             } catch (Ssh.Failure f) {
-                r.address = f.address;
                 if (Ssh.OUT_OF_FDS.equals(f.detail)) fdFailures.incrementAndGet();
-                r.fail(f.status, f.detail);
-                if (verbose) err.println(plan.label() + ": " + f.status + ": " + f.detail);
+                r.failed(f);
+                if (verbose) err.println(host.label() + ": " + f.status + ": " + f.detail);
             }
             return r;
         } finally {
-            r.ms = (System.nanoTime() - t0) / 1_000_000;
-            if (format == Format.text && !gather && !prefix && !Thread.currentThread().isInterrupted()) block(r);
+            r.elapsedMs((System.nanoTime() - t0) / 1_000_000);
+            if (format == Format.text && !gather && !prefix && !Thread.currentThread().isInterrupted()) views.block(r);
         }
+    }
+
+    /** One of the host's output streams, within --max-output and the run's --max-total-output; live lines with -P. */
+    private Capture capture(Endpoints.Host host, PrintStream to) {
+        return new Capture(maxOutput, outputBudget, prefix ? line -> Views.prefixed(to, host.label(), line) : null);
     }
 
     /** The command line sshd's shell runs; with --script, uploads the script first (null if that failed). */
-    private String remoteCommand(Ssh.Connection c, HostRun r) {
+    private String remoteLine(Ssh.Connection c, HostRun r) {
+        Sudo asRoot = remote.sudo();
         if (script == null) {                          // like ssh: the words are joined and the remote shell reads them
             String line = String.join(" ", command);
-            return sudo ? sudoWrap(line) : line;
+            return asRoot != null ? asRoot.wrap(line) : line;
         }
-        String path = upload(c, r);
-        if (path == null) return null;
+        String path;
+        try {
+            path = RemoteCommand.upload(c, scriptBytes, "ops-fanout", connectTimeout);
+        } catch (RemoteCommand.Failed f) {
+            r.end(f.status, "could not upload --script: " + f.detail);
+            return null;
+        }
         // A script's arguments are data: each is quoted, so `-- 'a;b'` is one argument, never a command.
         StringBuilder run = new StringBuilder(interpreter).append(' ').append(quote(path));
         for (String a : command) run.append(' ').append(quote(a));
-        return (sudo ? sudoWrap(run.toString()) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
-    }
-
-    /** sudo -S with a prompt we recognise; a marker on stderr says sudo has let us through. */
-    private String sudoWrap(String cmd) {
-        if (sudoSecret == null) return "sudo -n -- sh -c " + quote(cmd);
-        return "sudo -S -p " + quote(sudoPrompt) + " -- sh -c " + quote("printf '%s\\n' " + quote(sudoDone) + " >&2; " + cmd);
-    }
-
-    /** Copies the script into a private temp file with `cat`, returns its path. */
-    private String upload(Ssh.Connection c, HostRun r) {
-        String cmd = "umask 077 && f=$(mktemp \"${TMPDIR:-/tmp}/ops-fanout.XXXXXX\") && cat > \"$f\" && printf '%s' \"$f\"";
-        try (Session s = c.client().startSession(); Session.Command cmd1 = s.exec(cmd)) {
-            var pathOut = new ByteArrayOutputStream();
-            var errOut = new ByteArrayOutputStream();
-            Thread e = Thread.ofVirtual().start(() -> drain(cmd1.getErrorStream(), errOut));
-            try (OutputStream in = cmd1.getOutputStream()) {
-                in.write(scriptBytes);
-            }
-            cmd1.getInputStream().transferTo(pathOut);
-            e.join();
-            cmd1.join(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            String path = pathOut.toString(StandardCharsets.UTF_8).strip();
-            if (!Integer.valueOf(0).equals(cmd1.getExitStatus()) || path.isEmpty()) {
-                r.fail("error", "could not upload --script: " + errOut.toString(StandardCharsets.UTF_8).strip());
-                return null;
-            }
-            return path;
-        } catch (IOException | InterruptedException ex) {
-            r.fail(Thread.currentThread().isInterrupted() ? "interrupted" : "error", "could not upload --script: " + ex.getMessage());
-            return null;
-        }
-    }
-
-    private static void drain(InputStream in, OutputStream to) {
-        try {
-            in.transferTo(to);
-        } catch (IOException ignored) { }
-    }
-
-    /** Runs {@code remote}, collecting stdout/stderr until both end, the per-host timeout, or an interrupt. */
-    private void execute(Ssh.Connection c, String remote, HostRun r) {
-        Session.Command cmd;
-        Session session;
-        try {
-            session = c.client().startSession();
-            cmd = session.exec(remote);
-        } catch (IOException e) {
-            r.fail("error", "could not start the command: " + e.getMessage());
-            return;
-        }
-        CountDownLatch ended = new CountDownLatch(2);
-        StdinFeeder stdin = new StdinFeeder(cmd.getOutputStream());
-        Thread.ofVirtual().start(() -> { r.stdout.pump(cmd.getInputStream()); ended.countDown(); });
-        Thread.ofVirtual().start(() -> {
-            if (sudoSecret != null) r.stderr.pumpSudo(cmd.getErrorStream(), this, stdin);
-            else r.stderr.pump(cmd.getErrorStream());
-            ended.countDown();
-        });
-        if (sudoSecret == null) stdin.send();
-        try {
-            boolean done = timeout.isZero() ? awaitForever(ended) : ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                boolean stopped = stop(cmd, ended, c);
-                r.fail("timeout", "command still running after " + Durations.format(timeout.toMillis()) + " (-t); "
-                        + (stopped ? "stopped it with SIGTERM" : "sent SIGTERM, but it did not end (sshd does not deliver signals"
-                           + " to root sessions); closed the connection, so it may still be running"));
-                return;
-            }
-            cmd.join(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);   // the exit status follows EOF
-            session.close();
-        } catch (InterruptedException e) {
-            boolean stopped = stop(cmd, ended, c);
-            r.fail("interrupted", "interrupted; " + (stopped ? "stopped the remote command with SIGTERM" : "sent SIGTERM to the remote command"));
-            Thread.currentThread().interrupt();
-            return;
-        } catch (IOException e) {
-            r.fail("error", "session failed: " + e.getMessage());
-            return;
-        }
-        Integer exit = cmd.getExitStatus();
-        Signal sig = cmd.getExitSignal();
-        if (exit != null) {
-            r.exitCode = exit;
-            r.status = exit == 0 ? "ok" : "exit " + exit;
-            if (stdin.sudoRefused) r.detail = "sudo refused the password";
-        } else if (sig != null) {
-            String why = cmd.getExitErrorMessage();                    // OpenSSH always sends one, empty
-            r.fail("signal " + sig.name(), "killed by SIG" + sig.name() + (why == null || why.isEmpty() ? "" : ": " + why));
-            r.signal = sig.name();
-        } else {
-            r.fail("error", "the session closed without an exit status (connection lost?)");
-        }
-    }
-
-    private static boolean awaitForever(CountDownLatch l) throws InterruptedException {
-        l.await();
-        return true;
-    }
-
-    /**
-     * SIGTERM to the remote command, a moment for it to end, then the connection is dropped (not
-     * the channel closed politely: sshd would hold that until the command exits). True if the
-     * command's output ended, i.e. it is gone.
-     */
-    private static boolean stop(Session.Command cmd, CountDownLatch ended, Ssh.Connection c) {
-        boolean interrupted = Thread.interrupted();
-        boolean gone = false;
-        try {
-            cmd.signal(Signal.TERM);
-            gone = ended.await(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (IOException | RuntimeException ignored) {
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        c.close();
-        if (interrupted) Thread.currentThread().interrupt();
-        return gone;
-    }
-
-    /** How long a timed-out or interrupted command gets to end after SIGTERM. */
-    static final long STOP_GRACE_MS = 1000;
-
-    /** Writes --stdin data (after the sudo password, when sudo asks for one) and then EOF. */
-    final class StdinFeeder {
-        private final OutputStream to;
-        private volatile boolean sent;
-        volatile boolean sudoRefused;
-        private int prompts;
-
-        StdinFeeder(OutputStream to) { this.to = to; }
-
-        /** sudo printed its prompt: answer once; a second prompt means the password was wrong. */
-        synchronized void prompted() {
-            try {
-                if (++prompts == 1) {
-                    byte[] pw = (new String(sudoSecret) + "\n").getBytes(StandardCharsets.UTF_8);
-                    to.write(pw);
-                    to.flush();
-                } else {
-                    sudoRefused = true;
-                    to.close();                     // sudo gives up on EOF
-                }
-            } catch (IOException ignored) { }
-        }
-
-        /** The user's stdin (if --stdin), then EOF. */
-        synchronized void send() {
-            if (sent) return;
-            sent = true;
-            Thread.ofVirtual().start(() -> {
-                try (to) {
-                    to.write(stdinBytes);
-                } catch (IOException ignored) { }   // the command closed its stdin early; not an error
-            });
-        }
-    }
-
-    /**
-     * One output stream of one host: keeps up to {@code max} bytes, counts the rest, and (with -P)
-     * hands complete lines to {@code live} as they arrive.
-     */
-    static final class Capture {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final long max;
-        private final java.util.function.Consumer<String> live;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        private final java.util.concurrent.atomic.AtomicLong budget;   // shared by every capture of the run
-        long total;
-        boolean cutByTotal;      // kept less than max because the run's --max-total-output ran out
-
-        Capture(long max, java.util.concurrent.atomic.AtomicLong budget, java.util.function.Consumer<String> live) {
-            this.max = max;
-            this.budget = budget;
-            this.live = live;
-        }
-
-        void pump(InputStream in) {
-            byte[] buf = new byte[32 * 1024];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) write(buf, 0, n);
-            } catch (IOException ignored) {
-                // closed by timeout or interrupt: what arrived is kept
-            } finally {
-                finish();
-            }
-        }
-
-        /** stderr under sudo -S: answers sudo's prompt, drops prompt and marker from the output. */
-        void pumpSudo(InputStream in, fanout f, StdinFeeder stdin) {
-            StringBuilder pending = new StringBuilder();
-            byte[] buf = new byte[8 * 1024];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    if (stdin.sent) { write(buf, 0, n); continue; }
-                    pending.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                    int p;
-                    while ((p = pending.indexOf(f.sudoPrompt)) >= 0) {
-                        pending.delete(p, p + f.sudoPrompt.length());
-                        stdin.prompted();
-                    }
-                    int d = pending.indexOf(f.sudoDone + "\n");
-                    if (d >= 0) {
-                        pending.delete(d, d + f.sudoDone.length() + 1);
-                        byte[] b = pending.toString().getBytes(StandardCharsets.ISO_8859_1);
-                        write(b, 0, b.length);
-                        pending.setLength(0);
-                        stdin.send();
-                    }
-                }
-            } catch (IOException ignored) {
-            } finally {
-                byte[] b = pending.toString().getBytes(StandardCharsets.ISO_8859_1);
-                write(b, 0, b.length);
-                finish();
-            }
-        }
-
-        synchronized void write(byte[] b, int off, int len) {
-            total += len;
-            long want = Math.min(max - kept.size(), len);
-            if (want > 0) {
-                long got = want - Math.max(0, -budget.addAndGet(-want));       // what the run's budget still had
-                if (got < want) {
-                    budget.addAndGet(want - Math.max(got, 0));                  // give back what we could not take
-                    cutByTotal = true;
-                }
-                if (got > 0) kept.write(b, off, (int) got);
-            }
-            if (live == null) return;
-            for (int i = off; i < off + len; i++) {
-                if (b[i] == '\n') {
-                    live.accept(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                } else if (line.size() < 64 * 1024) {
-                    line.write(b[i]);
-                }
-            }
-        }
-
-        synchronized void finish() {
-            if (live != null && line.size() > 0) {
-                live.accept(line.toString(StandardCharsets.UTF_8));
-                line.reset();
-            }
-        }
-
-        synchronized String text() { return kept.toString(StandardCharsets.UTF_8); }
-        synchronized long keptBytes() { return kept.size(); }
-        synchronized boolean truncated() { return total > kept.size(); }
-    }
-
-    private static void live(PrintStream to, String label, String line) {
-        synchronized (System.out) {
-            to.println(label + ": " + line);
-            to.flush();
-        }
-    }
-
-    static HostRun notRun(Plan plan, NotRun why) {
-        HostRun r = new HostRun(plan);
-        r.stdout = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
-        r.stderr = new Capture(1, new java.util.concurrent.atomic.AtomicLong(1), null);
-        String status = why.why().interrupted() ? "interrupted" : why.why() == NotRun.Why.DEADLINE_WHILE_RUNNING ? "timeout"
-                : why.why() == NotRun.Why.DEADLINE_BEFORE_START ? "not-run" : "error";
-        return r.fail(status, why.text());
+        return (asRoot != null ? asRoot.wrap(run.toString()) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
     }
 
     private static String describe(Ssh.Connection c) {
-        Map<String, String> n = c.negotiated();
+        var n = c.negotiated();
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth");
     }
 
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    /** POSIX sh single quoting. */
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
     // ---- output --------------------------------------------------------------------------------
 
-    /** One host's block: "==> web01 <== ok (0.3s)" then its stdout, then its stderr. */
-    private void block(HostRun r) {
-        if (!printed.add(r.plan.label())) return;
-        StringBuilder sb = new StringBuilder();
-        String head = "==> " + r.plan.label() + " <== " + headline(r) + " (" + Durations.format(r.ms) + ")";
-        if (head.length() > Table.WIDTH && r.detail != null) {     // a long reason goes under, wrapped, never cut
-            head = "==> " + r.plan.label() + " <== " + r.status + " (" + Durations.format(r.ms) + ")\n" + Table.wrap(r.detail, "    ", Table.WIDTH);
-        }
-        sb.append(head).append('\n');
-        appendOutput(sb, r.stdout.text(), r.stdout);
-        if (r.stderr.total > 0) {
-            sb.append("[stderr]\n");
-            appendOutput(sb, r.stderr.text(), r.stderr);
-        }
-        synchronized (System.out) {
-            out.print(sb);
-            out.flush();
-        }
-    }
-
-    private static String headline(HostRun r) {
-        if (r.status.equals("ok") || r.detail == null) return r.status;
-        return r.status + ": " + r.detail;
-    }
-
-    private static void appendOutput(StringBuilder sb, String text, Capture c) {
-        if (text.isEmpty() && !c.truncated()) return;
-        sb.append(text);
-        if (!text.endsWith("\n")) sb.append(text.isEmpty() ? "" : "\n");
-        if (c.truncated()) {
-            sb.append("[... output truncated: kept ").append(Sizes.format(c.keptBytes())).append(" of ")
-              .append(Sizes.format(c.total)).append(c.cutByTotal ? "; the run's --max-total-output was reached]\n" : "; raise --max-output]\n");
-        }
-    }
-
-    /** Hosts with the same status, exit code, stdout and stderr. */
-    record Group(List<HostRun> hosts, String status, String detail, String stdout, String stderr) {
-        String names() { return Ranges.fold(hosts.stream().map(h -> h.plan.label()).toList()); }
-    }
-
-    static List<Group> groups(List<HostRun> runs) {
-        Map<List<String>, List<HostRun>> byKey = new LinkedHashMap<>();
-        for (HostRun r : runs) {
-            String detail = r.status.equals("ok") || r.detail == null ? "" : r.detail;
-            List<String> key = List.of(r.status, detail, r.stdout.text(), r.stderr.text(), String.valueOf(r.stdout.truncated() || r.stderr.truncated()));
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-        }
-        List<Group> groups = new ArrayList<>();
-        byKey.forEach((k, hosts) -> groups.add(new Group(hosts, k.get(0), k.get(1).isEmpty() ? null : k.get(1), k.get(2), k.get(3))));
-        // The majority first, the odd ones out last: "who differs" is at the bottom, next to the summary.
-        groups.sort((a, b) -> b.hosts().size() - a.hosts().size());
-        return groups;
-    }
-
     private void report(List<HostRun> runs, long ms, int slots) {
-        Report summary = new Report("fanout", "hosts", List.of(Column.left("target", "host"), Column.left("status", "status")));
-        for (HostRun r : runs) summary.add(Map.of("target", r.plan.label(), "status", r.status));
-        summary.elapsedMs(ms);
+        Report summary = Views.summary(runs, ms);
         switch (format) {
-            case json -> json(runs, summary, slots);
-            case md -> markdown(runs, summary);
-            case slack -> {                                     // Slack: plain text in one code block, the summary on top
-                out.println(summary.summaryLine() + " -- " + String.join(" ", command));
-                out.println("```");
-                gathered(runs);
-                out.println("```");
-            }
-            case hosts -> {
-                for (HostRun r : runs) {
-                    boolean wanted = (!onlyFailed || !r.status.equals("ok"))
-                            && (statuses.isEmpty() || statuses.contains(r.status) || r.status.startsWith("exit ") && statuses.contains("exit"));
-                    if (wanted) out.println(r.plan.target().spec());
-                }
-                err.println(summary.summaryLine());
-            }
+            case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", login.knownHosts().recorded()));
+            case md -> views.markdown(runs, summary);
+            case slack -> views.slack(runs, summary);
+            case hosts -> views.hosts(runs, summary, this::wanted, err);
             case text -> {
-                if (gather) gathered(runs);
-                else if (!prefix) runs.forEach(this::block);        // hosts never started still get their block
+                if (gather) views.gathered(runs);
+                else if (!prefix) runs.forEach(views::block);        // hosts never started still get their block
                 out.println(summary.summaryLine());
-                failures(runs, out);
+                views.failures(runs);
             }
         }
         out.flush();
     }
 
-    /** Under the summary line: each failing status with its hosts, folded. */
-    private static void failures(List<HostRun> runs, PrintStream to) {
-        Map<String, List<HostRun>> byStatus = new LinkedHashMap<>();
-        for (HostRun r : runs) if (!r.status.equals("ok")) byStatus.computeIfAbsent(r.status, s -> new ArrayList<>()).add(r);
-        byStatus.forEach((status, hosts) -> {
-            String names = Ranges.fold(hosts.stream().map(h -> h.plan.label()).toList());
-            Set<String> details = new java.util.LinkedHashSet<>();
-            for (HostRun h : hosts) if (h.detail != null) details.add(h.detail);
-            String why = details.size() == 1 ? details.iterator().next() : "";
-            String line = "  " + status + ": " + names;
-            int room = Table.WIDTH - line.length() - 3;              // the reason is cut to fit, never a host name
-            if (!why.isEmpty()) line += " (" + (why.length() <= room ? why : why.substring(0, Math.max(20, room) - 3) + "...") + ")";
-            to.println(line);
-        });
-    }
-
-    private void gathered(List<HostRun> runs) {
-        String rule = "-".repeat(15);
-        for (Group g : groups(runs)) {
-            StringBuilder sb = new StringBuilder();
-            String head = g.names() + " (" + g.hosts().size() + ")" + (g.status().equals("ok") ? "" : " " + g.status());
-            if (g.detail() != null && !g.status().equals("ok")) {
-                head = head.length() + 2 + g.detail().length() <= Table.WIDTH ? head + ": " + g.detail() : head + "\n" + Table.wrap(g.detail(), "    ", Table.WIDTH);
-            }
-            sb.append(rule).append('\n').append(head).append('\n');
-            // A rule under the names only when output follows: the next block's own rule closes an empty one.
-            if (!g.stdout().isEmpty() || !g.stderr().isEmpty()) sb.append(rule).append('\n');
-            HostRun first = g.hosts().get(0);
-            appendOutput(sb, g.stdout(), first.stdout);
-            if (!g.stderr().isEmpty()) {
-                sb.append("[stderr]\n");
-                appendOutput(sb, g.stderr(), first.stderr);
-            }
-            out.print(sb);
-        }
-    }
-
-    private void markdown(List<HostRun> runs, Report summary) {
-        out.println("**fanout** " + Table.code(String.join(" ", command)) + (script != null ? " (script " + script.getFileName() + ")" : ""));
-        out.println();
-        for (Group g : groups(runs)) {
-            String st = g.status().equals("ok") ? "ok" : "**" + g.status() + "**" + (g.detail() == null ? "" : ": " + g.detail().replace("`", "'"));
-            out.println("- " + Table.code(g.names()) + " (" + g.hosts().size() + "): " + st);
-            String text = g.stdout() + (g.stderr().isEmpty() ? "" : (g.stdout().isEmpty() || g.stdout().endsWith("\n") ? "" : "\n") + "[stderr]\n" + g.stderr());
-            if (!text.isEmpty()) {
-                String fence = "```";
-                while (text.contains(fence)) fence += "`";
-                out.println();
-                out.println(fence + "text");
-                out.print(text.endsWith("\n") ? text : text + "\n");
-                out.println(fence);
-                out.println();
-            }
-        }
-        out.println();
-        out.println(summary.summaryLine());
-    }
-
-    private void json(List<HostRun> runs, Report summary, int slots) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (HostRun r : runs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("target", r.plan.label());
-            m.put("user", r.plan.endpoint().user());
-            m.put("host", r.plan.endpoint().host());
-            m.put("port", r.plan.endpoint().port());
-            m.put("address", r.address);
-            m.put("status", r.status);
-            m.put("exit_code", r.exitCode);
-            m.put("signal", r.signal);
-            m.put("duration_ms", r.ms);
-            m.put("stdout", r.stdout.text());
-            m.put("stderr", r.stderr.text());
-            m.put("stdout_bytes", r.stdout.total);
-            m.put("stderr_bytes", r.stderr.total);
-            m.put("truncated", r.stdout.truncated() || r.stderr.truncated());
-            m.put("error", r.status.equals("ok") ? null : r.detail);
-            m.put("ssh", r.ssh);
-            rows.add(m);
-        }
-        List<Map<String, Object>> groups = new ArrayList<>();
-        for (Group g : groups(runs)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("hosts", g.names());
-            m.put("count", g.hosts().size());
-            m.put("status", g.status());
-            m.put("error", g.detail());
-            m.put("stdout", g.stdout());
-            m.put("stderr", g.stderr());
-            groups.add(m);
-        }
-        summary.summary("concurrency", slots).summary("host_keys_recorded", login.knownHosts().recorded());
-        Map<String, Object> results = summary.document(rows);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("command", String.join(" ", command));
-        doc.put("script", script == null ? null : script.toString());
-        doc.put("results", results.get("results"));
-        doc.put("groups", groups);
-        doc.put("summary", results.get("summary"));
-        Report.printJson(doc, out);
+    /** --only-failed and --status, for --format hosts ('exit' stands for any exit N). */
+    private boolean wanted(HostRun r) {
+        Status s = r.status();
+        return (!onlyFailed || !s.ok())
+                && (statuses.isEmpty() || statuses.contains(s.text()) || s.kind() == Status.Kind.EXIT && statuses.contains("exit"));
     }
 }
