@@ -1,7 +1,7 @@
 package check;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES ../cli/Durations.java ../cli/Errors.java ../yaml/Yaml.java Check.java Validate.java
+//SOURCES ../cli/Durations.java ../cli/Errors.java ../yaml/Yaml.java Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import cli.Durations;
 import cli.Errors;

@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES ../cli/Sizes.java ../host/Mounts.java ../yaml/Yaml.java Check.java Validate.java
+//SOURCES ../cli/Sizes.java ../host/Mounts.java ../yaml/Yaml.java Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import cli.Sizes;
 import host.Mounts;

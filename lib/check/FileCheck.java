@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES ../cli/Durations.java ../cli/Sizes.java ../yaml/Yaml.java Check.java Validate.java
+//SOURCES ../cli/Durations.java ../cli/Sizes.java ../yaml/Yaml.java Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import cli.Durations;
 import cli.Sizes;

@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES Limit.java Status.java Result.java
+//SOURCES Limit.java Result.java Status.java Task.java
 
 import java.util.ArrayList;
 import java.util.List;

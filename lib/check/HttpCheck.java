@@ -1,7 +1,7 @@
 package check;
 
 //SOURCES ../net/Http.java ../net/HttpCheck.java ../net/HttpSpec.java ../net/StatusSet.java ../report/Report.java ../yaml/Yaml.java
-//SOURCES Check.java Validate.java
+//SOURCES Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import java.net.URI;
 import java.nio.file.Files;

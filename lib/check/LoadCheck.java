@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES ../yaml/Yaml.java Check.java Validate.java
+//SOURCES ../yaml/Yaml.java Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES Status.java
+//SOURCES Status.java Task.java
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

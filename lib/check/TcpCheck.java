@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES ../cli/Durations.java ../net/Addresses.java ../net/Tcp.java Check.java Validate.java
+//SOURCES ../cli/Durations.java ../net/Addresses.java ../net/Tcp.java Check.java Findings.java Limit.java LocalFacts.java Probe.java Severity.java Validate.java
 
 import cli.Durations;
 import java.io.IOException;

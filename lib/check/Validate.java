@@ -1,6 +1,6 @@
 package check;
 
-//SOURCES ../cli/Patterns.java ../net/Urls.java ../yaml/Yaml.java PlanFile.java Check.java Limit.java Severity.java Task.java
+//SOURCES ../cli/Patterns.java ../net/Urls.java ../yaml/Yaml.java PlanFile.java Check.java Limit.java Probe.java Severity.java Task.java
 
 import cli.Patterns;
 import java.net.URI;
