@@ -25,6 +25,9 @@
  * request to the first http and the first https check's URL); one read of /proc for all
  * process checks together; one statvfs per disk check; a stat per file check; and whatever the
  * plan's commands cost (they run as the invoking user, at most --concurrency checks at a time).
+ *
+ * The plan's records and validation, the check kinds (one file each), the report's formats and
+ * the webhook are lib/check/; this page is the command and the order of its steps.
  */
 
 import check.CheckReport;
