@@ -117,17 +117,26 @@ public final class Facts {
         return m;
     }
 
-    public Map<String, Object> memory() {
+    /** Memory and swap: exact byte counts, percentages rounded to 0.1 (0 of nothing is 0). */
+    public record Memory(long totalBytes, long availableBytes, double usedPct, long swapTotalBytes, long swapUsedBytes, double swapUsedPct) {}
+
+    public Memory memoryUsage() {
         GlobalMemory mem = si.getHardware().getMemory();
-        Map<String, Object> m = new LinkedHashMap<>();
         long total = mem.getTotal(), avail = mem.getAvailable();
-        m.put("total_bytes", total);
-        m.put("available_bytes", avail);
-        m.put("used_pct", Percent.of(total - avail, total));
         long swapTotal = mem.getVirtualMemory().getSwapTotal(), swapUsed = mem.getVirtualMemory().getSwapUsed();
-        m.put("swap_total_bytes", swapTotal);
-        m.put("swap_used_bytes", swapUsed);
-        m.put("swap_used_pct", Percent.of(swapUsed, swapTotal));
+        return new Memory(total, avail, Percent.of(total - avail, total), swapTotal, swapUsed, Percent.of(swapUsed, swapTotal));
+    }
+
+    /** {@link #memoryUsage} under sysinfo's JSON keys. */
+    public Map<String, Object> memory() {
+        Memory u = memoryUsage();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total_bytes", u.totalBytes());
+        m.put("available_bytes", u.availableBytes());
+        m.put("used_pct", u.usedPct());
+        m.put("swap_total_bytes", u.swapTotalBytes());
+        m.put("swap_used_bytes", u.swapUsedBytes());
+        m.put("swap_used_pct", u.swapUsedPct());
         return m;
     }
 
@@ -164,23 +173,41 @@ public final class Facts {
         return m;
     }
 
+    /** A process: its owner, RSS and VSZ in bytes, CPU% (null without a window), open files (null if not readable), command line. */
+    public record Proc(int pid, String user, String name, long rssBytes, long vszBytes, Double cpuPct, int threads, Long openFiles,
+                       String command) {}
+
     /** Every process, with CPU% over the window since {@code before} was taken (null if it is new). */
+    public List<Proc> processList(Map<Integer, OSProcess> before) {
+        List<Proc> rows = new ArrayList<>();
+        for (OSProcess p : os.getProcesses()) {
+            int pid = p.getProcessID();
+            String user = userName(p), name = p.getName();
+            long rss = p.getResidentSetSize(), vsz = p.getVirtualSize();
+            OSProcess prior = before == null ? null : before.get(p.getProcessID());
+            Double cpu = prior == null ? null : Percent.round(100.0 * p.getProcessCpuLoadBetweenTicks(prior));
+            int threads = p.getThreadCount();
+            long files = p.getOpenFiles();                               // -1: not readable (another user's)
+            String cmd = p.getCommandLine().replace('\0', ' ').strip();
+            rows.add(new Proc(pid, user, name, rss, vsz, cpu, threads, files < 0 ? null : files, cmd.isEmpty() ? "[" + p.getName() + "]" : cmd));
+        }
+        return rows;
+    }
+
+    /** {@link #processList} under sysinfo's JSON keys. */
     public List<Map<String, Object>> processes(Map<Integer, OSProcess> before) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (OSProcess p : os.getProcesses()) {
+        for (Proc p : processList(before)) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("pid", p.getProcessID());
-            m.put("user", userName(p));
-            m.put("name", p.getName());
-            m.put("rss_bytes", p.getResidentSetSize());
-            m.put("vsz_bytes", p.getVirtualSize());
-            OSProcess prior = before == null ? null : before.get(p.getProcessID());
-            m.put("cpu_pct", prior == null ? null : Percent.round(100.0 * p.getProcessCpuLoadBetweenTicks(prior)));
-            m.put("threads", p.getThreadCount());
-            long files = p.getOpenFiles();
-            m.put("open_files", files < 0 ? null : files);                // -1: not readable (another user's)
-            String cmd = p.getCommandLine().replace('\0', ' ').strip();
-            m.put("command", cmd.isEmpty() ? "[" + p.getName() + "]" : cmd);
+            m.put("pid", p.pid());
+            m.put("user", p.user());
+            m.put("name", p.name());
+            m.put("rss_bytes", p.rssBytes());
+            m.put("vsz_bytes", p.vszBytes());
+            m.put("cpu_pct", p.cpuPct());
+            m.put("threads", p.threads());
+            m.put("open_files", p.openFiles());
+            m.put("command", p.command());
             rows.add(m);
         }
         return rows;

@@ -48,19 +48,17 @@ public final class Mounts {
     }
 
     /**
-     * One mount point's usage through statvfs (any filesystem type, local or not), as a filesystems()
-     * row; null if {@code mount} is not a mount point.
+     * One mount point as df shows it: its device and type, its size, what is free to non-root users
+     * (df's Avail), df's Use% and the inode use (null when the filesystem counts no inodes).
      */
-    public static Map<String, Object> mount(String mount) throws IOException {
+    public record Disk(String mount, String device, String type, long sizeBytes, long freeBytes, double usedPct, Double inodesUsedPct) {}
+
+    /** One mount point's usage through statvfs (any filesystem type, local or not); null if {@code mount} is not a mount point. */
+    public static Disk mount(String mount) throws IOException {
         String[] dev = all().get(mount);
         if (dev == null) return null;
         Usage u = statvfs(mount);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mount", mount);
-        m.put("device", dev[0]);
-        m.put("type", dev[1]);
-        usage(m, u.size(), u.free(), u.avail(), u.files(), u.filesFree());
-        return m;
+        return new Disk(mount, dev[0], dev[1], u.size(), u.avail(), usedPct(u.size(), u.free(), u.avail()), inodesUsedPct(u.files(), u.filesFree()));
     }
 
     /** A filesystem's statvfs(3): bytes (in f_frsize units, as df counts them), inodes, read-only flag. */
@@ -119,10 +117,18 @@ public final class Mounts {
         m.put("size_bytes", total);
         m.put("used_bytes", total - free);
         m.put("free_bytes", avail);
-        // df's Use%: used / (used + available to non-root), rounded up like df does
-        m.put("used_pct", total - free + avail == 0 ? 0.0 : Percent.round(Math.ceil(1000.0 * (total - free) / (total - free + avail)) / 10.0));
+        m.put("used_pct", usedPct(total, free, avail));
         m.put("inodes", inodes);
         m.put("inodes_free", ifree);
-        m.put("inodes_used_pct", inodes <= 0 ? null : Percent.of(inodes - ifree, inodes));
+        m.put("inodes_used_pct", inodesUsedPct(inodes, ifree));
+    }
+
+    /** df's Use%: used / (used + available to non-root), rounded up like df does. */
+    static double usedPct(long total, long free, long avail) {
+        return total - free + avail == 0 ? 0.0 : Percent.round(Math.ceil(1000.0 * (total - free) / (total - free + avail)) / 10.0);
+    }
+
+    static Double inodesUsedPct(long inodes, long ifree) {
+        return inodes <= 0 ? null : Percent.of(inodes - ifree, inodes);
     }
 }
