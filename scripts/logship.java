@@ -28,7 +28,6 @@
  * sink.
  */
 
-
 import cli.Durations;
 import cli.Exit;
 import cli.InputError;

@@ -1,7 +1,7 @@
 package logs;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES Chunk.java Event.java Parsed.java Parser.java Sink.java Stats.java Timestamps.java
+//SOURCES Chunk.java Event.java Parsed.java Parser.java Pipeline.java Sink.java Stats.java Timestamps.java
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -23,21 +23,15 @@ import java.util.concurrent.Executors;
 final class ParsePool {
     private static final JsonFactory FACTORY = new JsonFactory();
     private final ExecutorService pool;
-    private final Parser parser;
-    private final Timestamps timestamps;             // null: events carry their read time
+    private final Pipeline.Settings s;               // the parser, --timestamp-field (null: events carry their read time), labels, --max-line
     private final Sink sink;
-    private final Map<String, String> labels;
-    private final long maxLine;
     private final Stats stats;
 
-    ParsePool(Parser parser, Timestamps timestamps, Sink sink, Map<String, String> labels, long maxLine, Stats stats) {
-        this.parser = parser;
-        this.timestamps = timestamps;
+    ParsePool(Pipeline.Settings s, Sink sink, Stats stats) {
+        this.s = s;
         this.sink = sink;
-        this.labels = labels;
-        this.maxLine = maxLine;
         this.stats = stats;
-        this.pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+        pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
             Thread t = new Thread(r, "logship-parse");
             t.setDaemon(true);
             return t;
@@ -54,9 +48,10 @@ final class ParsePool {
 
     private Parsed parse(Chunk c) {
         List<Event> out = new ArrayList<>(c.lines().text.size());
+        Timestamps timestamps = s.timestamps();
         for (int i = 0; i < c.lines().text.size(); i++) {
             String line = c.lines().text.get(i);
-            Parser.Result r = parser.parse(line);
+            Parser.Result r = s.parser().parse(line);
             Map<String, Object> fields = r.fields();
             String error = r.error();
             if (error != null) stats.parseErrors.incrementAndGet();
@@ -84,9 +79,9 @@ final class ParsePool {
             for (int i = 0; i < events.size(); i++) {
                 g.flush();
                 starts[i] = buf.size();
-                Event ev = events.get(i).encodedWithin(maxLine);
+                Event ev = events.get(i).encodedWithin(s.maxLine());
                 if (ev != events.get(i)) stats.truncatedLines.incrementAndGet();
-                sink.encode(g, ev, labels);
+                sink.encode(g, ev, s.labels());
                 ends[i] = events.get(i).end();
             }
             g.flush();

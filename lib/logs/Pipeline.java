@@ -66,7 +66,7 @@ public final class Pipeline {
         this.checkpoints = checkpoints;
         this.stats = stats;
         this.err = err;
-        this.reader = new Reader(settings.maxLine(), settings.multiline(), settings.filter(), settings.budget(), stats, err);
+        this.reader = new Reader(settings, stats, err);
     }
 
     /** Stop reading (a signal, or a failed worker): what was read is still delivered. */
@@ -80,10 +80,9 @@ public final class Pipeline {
      */
     public Failure run() throws Exception {
         stats.started();
-        ParsePool pool = new ParsePool(s.parser(), s.timestamps(), sink, s.labels(), s.maxLine(), stats);
+        ParsePool pool = new ParsePool(s, sink, stats);
         BlockingQueue<CompletableFuture<Parsed>> queue = new ArrayBlockingQueue<>(s.buffer());
-        Shipper shipper = new Shipper(queue, sink, s.labels(), new Shipper.Batching(s.batchLines(), s.batchBytes(), s.batchWait()),
-                checkpoints, stats, err, this::stop);
+        Shipper shipper = new Shipper(s, queue, sink, checkpoints, stats, err, this::stop);
         Thread shipThread = new Thread(shipper, "logship-ship");
         shipThread.start();
         Thread statsThread = s.statsInterval().isZero() ? null : Thread.ofPlatform().daemon().start(() -> statsLoop(queue));

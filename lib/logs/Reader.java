@@ -1,6 +1,6 @@
 package logs;
 
-//SOURCES Budget.java Chunk.java Filter.java Multiline.java Stats.java Tailer.java
+//SOURCES Budget.java Chunk.java Filter.java Multiline.java Pipeline.java Stats.java Tailer.java
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,11 +22,11 @@ final class Reader {
     private final Stats stats;
     private final PrintStream err;
 
-    Reader(long maxLine, Multiline multiline, Filter filter, Budget budget, Stats stats, PrintStream err) {
-        this.maxLine = maxLine;
-        this.multiline = multiline;
-        this.filter = filter;
-        this.budget = budget;
+    Reader(Pipeline.Settings s, Stats stats, PrintStream err) {
+        maxLine = s.maxLine();
+        multiline = s.multiline();
+        filter = s.filter();
+        budget = s.budget();
         this.stats = stats;
         this.err = err;
     }

@@ -6,7 +6,6 @@ import cli.Durations;
 import cli.Errors;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +23,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class Shipper implements Runnable {
 
-    /** A batch closes at {@code lines} events, or {@code bytes} of them, or {@code maxWait} after its first. */
-    record Batching(int lines, long bytes, Duration maxWait) {}
-
     /** Where a delivered file stands: the offset and the fingerprint of the content it belongs to. */
     private record Mark(long offset, Fingerprint fp) {}
 
     private final BlockingQueue<CompletableFuture<Parsed>> queue;
     private final Sink sink;
     private final Map<String, String> labels;
-    private final Batching batching;
+    private final int batchLines;                    // a batch closes at this many events,
+    private final long batchBytes;                   // or this many bytes of them,
+    private final long batchWaitNs;                  // or this long after its first
     private final Checkpoints checkpoints;
     private final Stats stats;
     private final PrintStream err;
@@ -45,12 +43,14 @@ final class Shipper implements Runnable {
     private final Map<Tailer, Mark> offsets = new LinkedHashMap<>();
     private long batchBytesSoFar, batchStart;
 
-    Shipper(BlockingQueue<CompletableFuture<Parsed>> queue, Sink sink, Map<String, String> labels, Batching batching,
-            Checkpoints checkpoints, Stats stats, PrintStream err, Runnable stopReading) {
+    Shipper(Pipeline.Settings s, BlockingQueue<CompletableFuture<Parsed>> queue, Sink sink, Checkpoints checkpoints, Stats stats, PrintStream err,
+            Runnable stopReading) {
+        labels = s.labels();
+        batchLines = s.batchLines();
+        batchBytes = s.batchBytes();
+        batchWaitNs = s.batchWait().toNanos();
         this.queue = queue;
         this.sink = sink;
-        this.labels = labels;
-        this.batching = batching;
         this.checkpoints = checkpoints;
         this.stats = stats;
         this.err = err;
@@ -60,7 +60,7 @@ final class Shipper implements Runnable {
     @Override public void run() {
         try {
             while (true) {
-                long waitNs = batch.isEmpty() && offsets.isEmpty() ? Long.MAX_VALUE : batchStart + batching.maxWait().toNanos() - System.nanoTime();
+                long waitNs = batch.isEmpty() && offsets.isEmpty() ? Long.MAX_VALUE : batchStart + batchWaitNs - System.nanoTime();
                 CompletableFuture<Parsed> f = waitNs == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(0, waitNs), TimeUnit.NANOSECONDS);
                 if (f == null) { send(); continue; }                // the batch is old enough
                 Parsed p = f.get();
@@ -68,15 +68,15 @@ final class Shipper implements Runnable {
                 if (batch.isEmpty() && offsets.isEmpty()) batchStart = System.nanoTime();
                 int from = 0;
                 while (from < p.size()) {                          // a chunk may fill several batches
-                    int room = batching.lines() - batchEvents, to = Math.min(p.size(), from + room);
-                    while (to - from > 1 && batchBytesSoFar + p.starts()[to] - p.starts()[from] > batching.bytes()) to = (from + to + 1) / 2;
+                    int room = batchLines - batchEvents, to = Math.min(p.size(), from + room);
+                    while (to - from > 1 && batchBytesSoFar + p.starts()[to] - p.starts()[from] > batchBytes) to = (from + to + 1) / 2;
                     Parsed.Slice sl = new Parsed.Slice(p, from, to);
                     batch.add(sl);
                     batchEvents += to - from;
                     batchBytesSoFar += sl.bytes();
                     offsets.put(p.file(), new Mark(p.ends()[to - 1], p.fp()));
                     from = to;
-                    if (batchEvents >= batching.lines() || batchBytesSoFar >= batching.bytes()) {
+                    if (batchEvents >= batchLines || batchBytesSoFar >= batchBytes) {
                         send();
                         batchStart = System.nanoTime();
                     }
