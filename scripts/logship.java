@@ -4,8 +4,8 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/run/Shutdown.java
 //SOURCES ../lib/logs/Budget.java ../lib/logs/Checkpoints.java ../lib/logs/Filter.java ../lib/logs/Glob.java
-//SOURCES ../lib/logs/Multiline.java ../lib/logs/Parsers.java ../lib/logs/Pipeline.java ../lib/logs/Scanner.java
-//SOURCES ../lib/logs/Sink.java ../lib/logs/Sinks.java ../lib/logs/Stats.java ../lib/logs/Timestamps.java
+//SOURCES ../lib/logs/Multiline.java ../lib/logs/Parser.java ../lib/logs/Parsers.java ../lib/logs/Pipeline.java
+//SOURCES ../lib/logs/Scanner.java ../lib/logs/Sink.java ../lib/logs/Sinks.java ../lib/logs/Stats.java ../lib/logs/Timestamps.java
 
 /*
  * logship -- a log collection agent that never loses a line
@@ -34,6 +34,7 @@ import cli.InputError;
 import cli.Secrets;
 import cli.Sizes;
 import cli.Tool;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,7 +244,7 @@ public class logship implements Callable<Integer> {
 
     // ---- the end of a run: what it did, and the exit code ------------------------------------------------
 
-    private int stopped(Pipeline.Failure failure, Scanner files, Checkpoints checkpoints, Stats stats, PrintStream err) throws java.io.IOException {
+    private int stopped(Pipeline.Failure failure, Scanner files, Checkpoints checkpoints, Stats stats, PrintStream err) throws IOException {
         long undelivered = stats.undelivered();
         err.println(stats.summary() + (undelivered > 0 ? "; " + undelivered + " lines not delivered (they are read again on restart)" : ""));
         if (statsJson != null) stats.writeJson(statsJson);

@@ -1,7 +1,7 @@
 package logs;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES ../cli/Errors.java ../cli/InputError.java Fingerprint.java Json.java
+//SOURCES ../cli/Errors.java ../cli/InputError.java Fingerprint.java Json.java Tailer.java
 
 import cli.Errors;
 import cli.InputError;

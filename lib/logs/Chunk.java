@@ -1,5 +1,7 @@
 package logs;
 
+//SOURCES Fingerprint.java Tailer.java
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package logs;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES HttpSink.java Json.java Parsed.java Sink.java Sinks.java
+//SOURCES Event.java HttpSink.java Json.java Parsed.java Sink.java Sinks.java
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;

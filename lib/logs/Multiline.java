@@ -1,6 +1,6 @@
 package logs;
 
-//SOURCES Budget.java
+//SOURCES Budget.java Tailer.java
 
 import java.util.regex.Pattern;
 

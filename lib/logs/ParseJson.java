@@ -1,7 +1,7 @@
 package logs;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES Json.java Parser.java Parsers.java
+//SOURCES Budget.java Json.java Parser.java Parsers.java
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package logs;
 
-//SOURCES Parser.java Parsers.java
+//SOURCES Budget.java Parser.java Parsers.java
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package logs;
 
-//SOURCES Parser.java Parsers.java
+//SOURCES Budget.java Parser.java Parsers.java
 
 /** --parse none: the line as it is, no fields. */
 final class ParseNone implements Parser {

@@ -1,5 +1,7 @@
 package logs;
 
+//SOURCES Fingerprint.java Tailer.java
+
 /**
  * A parsed chunk, already encoded for the sink by the pool thread: event i is bytes
  * [starts[i], starts[i+1]) of {@code bytes} and completes the file up to ends[i]; {@code end}

@@ -1,6 +1,6 @@
 package logs;
 
-//SOURCES Budget.java Chunk.java Filter.java Multiline.java Pipeline.java Stats.java Tailer.java
+//SOURCES Budget.java Chunk.java Filter.java Fingerprint.java Multiline.java Pipeline.java Stats.java Tailer.java
 
 import java.io.IOException;
 import java.io.PrintStream;

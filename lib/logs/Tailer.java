@@ -1,5 +1,7 @@
 package logs;
 
+//SOURCES Fingerprint.java Multiline.java
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
