@@ -1,0 +1,259 @@
+package logs;
+
+//SOURCES ../cli/InputError.java Checkpoints.java Fingerprint.java Glob.java Tailer.java
+
+import cli.InputError;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the files the --path globs match and keeps a {@link Tailer} for each: a new file gets
+ * one (from its checkpoint, its end on a first run, or whole), a renamed one keeps its own, one
+ * truncated and written again past our offset starts over. On the first scan it also finds
+ * checkpointed files that were rotated while logship was down.
+ */
+public final class Scanner {
+    private final List<Glob> globs;
+    private final Checkpoints checkpoints;
+    private final boolean fromBeginning, once;
+    private final PrintStream err;
+    /** The files followed, by device:inode, in the order they were found. */
+    private final Map<String, Tailer> tailers = new LinkedHashMap<>();
+    /**
+     * The files that existed when we said what we follow: only those start at their end on a first run.
+     * One created a moment later (before the first scan) is read whole, like any new file.
+     */
+    private final Set<String> existingAtStart = new HashSet<>();
+    /** Files that matched at start but could not be opened (open-file limit): when they can be, they start at their end too. */
+    private final Set<String> deferredAtStart = new HashSet<>();
+    /** A scan added checkpoint entries for new files: written before the scan returns. */
+    private boolean newCheckpoints;
+    /** Matching files the last scan could not open, and the count last reported. */
+    private int notOpened, notOpenedSaid;
+
+    public Scanner(List<Glob> globs, Checkpoints checkpoints, boolean fromBeginning, boolean once, PrintStream err) {
+        this.globs = globs;
+        this.checkpoints = checkpoints;
+        this.fromBeginning = fromBeginning;
+        this.once = once;
+        this.err = err;
+    }
+
+    /** Matching files the last scan could not open (the open-file limit). */
+    public int notOpened() { return notOpened; }
+
+    Collection<Tailer> followed() { return tailers.values(); }
+
+    /**
+     * At start, one line per --path: the files it matches now, or a warning that it matches none
+     * (an error with --once: there would be nothing to ship). Nobody should stare at 0 lines/s.
+     */
+    public void sayWhatIsFollowed() throws IOException {
+        for (Glob g : globs) {
+            Map<String, Glob.Found> found = new LinkedHashMap<>();
+            g.matches(found, err);
+            existingAtStart.addAll(found.keySet());
+            if (found.isEmpty()) {
+                String why = !Files.exists(g.root()) ? g.root() + " does not exist"
+                        : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
+                if (once) throw new InputError("--path '" + g.text() + "' matches no file (" + why + ")");
+                err.println("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (Glob.Found f : found.values()) names.add(f.path().toString());
+            err.println("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
+                    + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : ""));
+        }
+    }
+
+    /** The directories to watch for changes (a change there means: scan again now). */
+    List<Path> roots() {
+        List<Path> l = new ArrayList<>();
+        for (Glob g : globs) l.add(g.root());
+        return l;
+    }
+
+    /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
+    void scan(boolean atStart) throws IOException {
+        notOpened = 0;
+        Map<String, Glob.Found> seen = new LinkedHashMap<>();
+        for (Glob g : globs) g.matches(seen, err);
+        long now = System.nanoTime();
+        for (var e : seen.entrySet()) {
+            Tailer t = tailers.get(e.getKey());
+            Path p = e.getValue().path();
+            if (t != null) {
+                t.path = p;                                           // same file, maybe renamed
+                t.goneSince = 0;
+                if (t.fp.len() > 0 && !sameStart(t)) {                // same inode, new content (truncated and rewritten past our offset)
+                    retire(t);
+                } else {
+                    continue;
+                }
+            }
+            long start = 0;
+            Checkpoints.Entry cp = checkpoints.get(e.getKey());
+            try {
+                Tailer nt = new Tailer(p, e.getValue().dev(), e.getValue().ino(), 0);
+                long size = nt.channel.size();
+                if (cp != null && cp.sameContent(nt.channel)) {
+                    start = Math.min(cp.offset(), size);              // resume; a file shorter than the offset was truncated
+                } else if ((atStart && existingAtStart.contains(e.getKey()) || deferredAtStart.contains(e.getKey())) && !fromBeginning && !once && !checkpoints.resumed()) {
+                    start = size;                                     // first run: begin at the end, like tail -F
+                }
+                nt.startAt(start);
+                tailers.put(e.getKey(), nt);
+                if (checkpoints.persistent() && cp == null) {
+                    // On disk before anything of it ships: were it renamed while we are down, a restart could
+                    // otherwise not know it (the globs match only the live name) and its lines would be lost.
+                    checkpoints.putIfAbsent(Checkpoints.Entry.of(nt, Fingerprint.of(nt.channel, size), start));
+                    newCheckpoints = true;
+                }
+                boolean deferred = deferredAtStart.remove(e.getKey());
+                if (!atStart || !existingAtStart.contains(e.getKey())) {
+                    err.println("logship: following " + p + (deferred ? " (now that a descriptor is free" : " (new")
+                            + (start > 0 ? ", from byte " + start : "") + ")");
+                }
+            } catch (NoSuchFileException gone) {
+                // gone already
+            } catch (FileSystemException full) {
+                if (!String.valueOf(full.getMessage()).contains("Too many open files")) throw full;
+                notOpened++;                                          // our limit, not the file's fault: tried again next scan
+                if (atStart && existingAtStart.contains(e.getKey())) deferredAtStart.add(e.getKey());
+            }
+        }
+        saveNewCheckpoints();
+        if (notOpened != notOpenedSaid) {
+            if (notOpened > 0) {
+                err.println("logship: warning: " + notOpened + " matching files not followed: the open-file limit (ulimit -n) is reached; "
+                        + "following " + tailers.size() + "; raise the limit (they are tried again every second)");
+            }
+            notOpenedSaid = notOpened;
+        }
+        for (Tailer t : tailers.values()) {
+            if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
+        }
+        if (atStart) findRotatedWhileDown(seen);
+    }
+
+    private void saveNewCheckpoints() {
+        if (newCheckpoints) {
+            checkpoints.save();
+            newCheckpoints = false;
+        }
+    }
+
+    /**
+     * A checkpointed file the globs no longer match was rotated while logship was down (app.log ->
+     * app.log.1): found again by device, inode and fingerprint in the directory it was in, it is read
+     * from its checkpoint to its end, like a file renamed while running. A checkpoint whose file is
+     * nowhere to be found is dropped.
+     */
+    private void findRotatedWhileDown(Map<String, Glob.Found> seen) throws IOException {
+        for (Checkpoints.Entry cp : checkpoints.missing(seen.keySet())) {
+            String key = cp.key();
+            Path was = Path.of(cp.path()), dir = was.getParent();
+            // Ours if a --path still covers where it was (a file followed after a rotation was recorded under its
+            // rotated name, so the name alone does not tell); a file of a --path no longer given is not.
+            boolean ours = dir != null && globs.stream().anyMatch(g -> g.matcher().matches(was) || dir.startsWith(g.root()));
+            Path found = null;
+            if (ours && dir != null && Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Glob.Found f = Files.isRegularFile(p) ? Glob.identity(p) : null;  // null: renamed again while we looked
+                        if (f != null && f.dev() == cp.dev() && f.ino() == cp.ino()) {
+                            found = p;
+                            break;
+                        }
+                    }
+                }
+            }
+            Tailer t = null;
+            if (found != null) {
+                t = new Tailer(found, cp.dev(), cp.ino(), 0);
+                if (!cp.sameContent(t.channel)) {                                         // the inode now holds another file
+                    t.channel.close();
+                    t = null;
+                }
+            }
+            if (t == null) {
+                checkpoints.remove(key);                                                   // gone for good
+                continue;
+            }
+            long start = Math.min(cp.offset(), t.channel.size());
+            t.startAt(start);
+            t.goneSince = System.nanoTime();                                               // read to its end, then let go
+            tailers.put(key, t);
+            err.println("logship: following " + found + " (was " + cp.path() + ", rotated while logship was down; from byte " + start + ")");
+            if (!found.getFileName().equals(was.getFileName())) followNewerRotations(was, found, seen);
+        }
+        saveNewCheckpoints();
+    }
+
+    /**
+     * {@code was} (a live name) was found rotated to {@code found} (app.log -> app.log.2): rotations of
+     * the same live name that are newer than it (app.log.1) were created and rotated away while logship
+     * was down, so it never saw them. They are read whole, rather than lost. Compressed rotations are
+     * left alone (their lines are in the file they were made from).
+     */
+    private void followNewerRotations(Path was, Path found, Map<String, Glob.Found> seen) throws IOException {
+        String live = was.getFileName().toString();
+        long foundMtime = Files.getLastModifiedTime(found).toMillis();
+        List<Path> newer = new ArrayList<>();
+        try (var files = Files.list(found.getParent())) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (n.equals(live) || !n.startsWith(live) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                if (n.matches(".*\\.(gz|bz2|xz|zst|lz4|zip)$")) continue;
+                if (Files.getLastModifiedTime(p).toMillis() < foundMtime) continue;       // older than the file we had: done before
+                newer.add(p);
+            }
+        }
+        newer.sort(Comparator.comparingLong(p -> { try { return Files.getLastModifiedTime(p).toMillis(); } catch (IOException e) { return 0L; } }));
+        for (Path p : newer) {
+            Glob.Found f = Glob.identity(p);
+            if (f == null) continue;
+            String key = f.key();
+            if (checkpoints.contains(key) || seen.containsKey(key) || tailers.containsKey(key)) continue;
+            Tailer t = new Tailer(p, f.dev(), f.ino(), 0);
+            t.goneSince = System.nanoTime();                                               // read to its end, then let go
+            tailers.put(key, t);
+            if (checkpoints.persistent()) {
+                checkpoints.putIfAbsent(Checkpoints.Entry.of(t, Fingerprint.of(t.channel, t.channel.size()), 0));
+                newCheckpoints = true;
+            }
+            err.println("logship: following " + p + " (a rotation of " + was + " made while logship was down, never seen before; from byte 0)");
+        }
+    }
+
+    /** The file at the tailer's path still starts with what the tailer fingerprinted. */
+    private static boolean sameStart(Tailer t) throws IOException {
+        try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.READ)) {
+            return t.fp.matches(ch);
+        } catch (NoSuchFileException e) {
+            return true;                                              // renamed or deleted since the listing: the next scan sees
+        }
+    }
+
+    /** Stops following {@code t}. */
+    void retire(Tailer t) throws IOException {
+        t.channel.close();
+        tailers.remove(t.key());
+    }
+}
