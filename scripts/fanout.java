@@ -2,7 +2,7 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
-//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fanout/HostRun.java ../lib/fanout/Views.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java ../lib/report/Format.java
 //SOURCES ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java ../lib/ssh/Capture.java
 //SOURCES ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java
@@ -37,8 +37,8 @@ import cli.InputError;
 import cli.Secrets;
 import cli.Sizes;
 import cli.Tool;
-import fanout.HostRun;
-import fanout.Views;
+import fleet.HostRun;
+import fleet.Views;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

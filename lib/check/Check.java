@@ -2,7 +2,7 @@ package check;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES Probe.java Severity.java
-//SOURCES *Check.java
+//SOURCES TcpCheck.java HttpCheck.java ProcessCheck.java DiskCheck.java MemoryCheck.java LoadCheck.java CommandCheck.java FileCheck.java
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -11,8 +11,9 @@ import java.time.Duration;
 /**
  * One entry of a plan's {@code checks:} as written in YAML, bound by its {@code kind:}. Every kind
  * is one record in its own file named KIND{@code Check.java} (its YAML keys, its validation, how it
- * runs; the //SOURCES glob above brings it in) plus one line in the registry below, which is also
- * what "unknown kind (expected one of: ...)" lists.
+ * runs) plus its line in the registry below, which is also what "unknown kind (expected one of:
+ * ...)" lists, and its name in the //SOURCES line above (listed, not globbed: a script fetched by
+ * URL gets no globs).
  *
  * <p>Every kind's record starts with {@code name, group, severity} (YAML lists a record's keys in
  * that order when it names an unknown key), then its own keys.

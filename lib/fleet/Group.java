@@ -1,4 +1,4 @@
-package fanout;
+package fleet;
 
 //SOURCES HostRun.java ../net/Ranges.java ../ssh/Status.java
 

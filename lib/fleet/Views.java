@@ -1,4 +1,4 @@
-package fanout;
+package fleet;
 
 //SOURCES Group.java HostRun.java ../cli/Durations.java ../cli/Sizes.java ../net/Ranges.java
 //SOURCES ../report/Column.java ../report/Report.java ../report/Table.java ../ssh/Capture.java

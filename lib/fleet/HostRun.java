@@ -1,4 +1,4 @@
-package fanout;
+package fleet;
 
 //SOURCES ../run/NotRun.java ../ssh/Capture.java ../ssh/Endpoints.java ../ssh/RemoteCommand.java ../ssh/Ssh.java ../ssh/Status.java
 
