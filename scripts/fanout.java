@@ -2,11 +2,11 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
-//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
-//SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java ../lib/report/Format.java
-//SOURCES ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java ../lib/ssh/Capture.java
-//SOURCES ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java
-//SOURCES ../lib/ssh/SshConfig.java ../lib/ssh/Status.java ../lib/ssh/Sudo.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Target.java ../lib/net/TargetOptions.java
+//SOURCES ../lib/net/Targets.java ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java
+//SOURCES ../lib/run/Runner.java ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java
+//SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
+//SOURCES ../lib/ssh/Sudo.java
 
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.

@@ -4,8 +4,8 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Patterns.java
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Http.java ../lib/net/HttpCheck.java
 //SOURCES ../lib/net/HttpSpec.java ../lib/net/StatusSet.java ../lib/net/Urls.java ../lib/report/Column.java
-//SOURCES ../lib/report/Format.java ../lib/report/OutputOptions.java ../lib/report/Prom.java
-//SOURCES ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
+//SOURCES ../lib/report/OutputOptions.java ../lib/report/Prom.java ../lib/report/Report.java
+//SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
 
 /*
  * httpcheck -- are these endpoints healthy?
@@ -59,7 +59,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import report.Column;
-import report.Format;
 import report.OutputOptions;
 import report.Prom;
 import report.Report;

@@ -1,10 +1,10 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
+//SOURCES ../lib/check/CheckReport.java ../lib/check/LocalFacts.java ../lib/check/PlanFile.java
+//SOURCES ../lib/check/Result.java ../lib/check/Task.java ../lib/check/Validate.java ../lib/check/Webhook.java
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
-//SOURCES ../lib/check/CheckReport.java ../lib/check/LocalFacts.java ../lib/check/PlanFile.java ../lib/check/Result.java
-//SOURCES ../lib/check/Task.java ../lib/check/Validate.java ../lib/check/Webhook.java ../lib/net/Urls.java
-//SOURCES ../lib/report/Format.java ../lib/run/Runner.java ../lib/yaml/Yaml.java
+//SOURCES ../lib/net/Urls.java ../lib/report/Format.java ../lib/run/Runner.java ../lib/yaml/Yaml.java
 
 /*
  * inspect -- run a check plan and write the report (the daily inspection run)

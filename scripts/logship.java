@@ -2,10 +2,10 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
-//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/run/Shutdown.java
-//SOURCES ../lib/logs/Budget.java ../lib/logs/Checkpoints.java ../lib/logs/Filter.java ../lib/logs/Glob.java
-//SOURCES ../lib/logs/Multiline.java ../lib/logs/Parser.java ../lib/logs/Parsers.java ../lib/logs/Pipeline.java
-//SOURCES ../lib/logs/Scanner.java ../lib/logs/Sink.java ../lib/logs/Sinks.java ../lib/logs/Stats.java ../lib/logs/Timestamps.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/logs/Budget.java ../lib/logs/Checkpoints.java
+//SOURCES ../lib/logs/Filter.java ../lib/logs/Glob.java ../lib/logs/Multiline.java ../lib/logs/Parser.java
+//SOURCES ../lib/logs/Parsers.java ../lib/logs/Pipeline.java ../lib/logs/Scanner.java ../lib/logs/Sink.java
+//SOURCES ../lib/logs/Sinks.java ../lib/logs/Stats.java ../lib/logs/Timestamps.java ../lib/run/Shutdown.java
 
 /*
  * logship -- a log collection agent that never loses a line

@@ -3,9 +3,9 @@
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss256k
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Tool.java ../lib/net/Addresses.java ../lib/net/Target.java ../lib/net/TargetOptions.java
-//SOURCES ../lib/net/Tcp.java ../lib/report/Column.java ../lib/report/Format.java
-//SOURCES ../lib/report/OutputOptions.java ../lib/report/Prom.java ../lib/report/Report.java
-//SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
+//SOURCES ../lib/net/Tcp.java ../lib/report/Column.java ../lib/report/OutputOptions.java
+//SOURCES ../lib/report/Prom.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/NotRun.java
+//SOURCES ../lib/run/Runner.java
 
 /*
  * probe -- is the fleet reachable over SSH, right now?
@@ -47,7 +47,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +62,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import report.Column;
-import report.Format;
 import report.OutputOptions;
 import report.Prom;
 import report.Report;

@@ -1,9 +1,8 @@
 package yaml;
 
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
-//SOURCES ../cli/Durations.java ../cli/Sizes.java ../cli/InputError.java ../cli/Errors.java
+//SOURCES ../cli/Sizes.java ../cli/InputError.java ../cli/Errors.java Scalars.java
 
-import cli.Durations;
 import cli.Errors;
 import cli.InputError;
 import cli.Sizes;
@@ -13,18 +12,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.lang.annotation.ElementType;
@@ -123,55 +118,14 @@ public final class Yaml {
 
     private static ObjectMapper mapper() {
         YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-        SimpleModule types = new SimpleModule("ops-yaml")
-                .addDeserializer(Duration.class, new Scalar<>(Duration.class, Durations::parse, n -> Duration.ofMillis(Math.round(n * 1000))))
-                .addDeserializer(Size.class, new Scalar<>(Size.class, t -> new Size(Sizes.parse(t)), n -> {
-                    if (n != Math.rint(n) || n < 0) throw new IllegalArgumentException();
-                    return new Size((long) n);
-                }))
-                .addDeserializer(Percent.class, new Scalar<>(Percent.class, t -> percent(Double.parseDouble(t.strip().replaceFirst("\\s*%$", ""))), Yaml::bareNumberPercent));
         return new ObjectMapper(factory)
-                .registerModule(types)
+                .registerModule(Scalars.module())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 
-    private static Percent percent(double v) {
-        if (!(v >= 0 && v <= 100)) throw new IllegalArgumentException();
-        return new Percent(v);
-    }
-
-    /** A bare number between 0 and 1 is most likely a fraction ("0.9" for 90%): refused, see fractionHint. */
-    private static Percent bareNumberPercent(double v) {
-        if (v > 0 && v < 1) throw new IllegalArgumentException();
-        return percent(v);
-    }
-
-    /** A value written as text ("3s") or as a bare number (seconds, bytes, percent). */
-    private static final class Scalar<T> extends JsonDeserializer<T> {
-        private final Class<T> type;
-        private final java.util.function.Function<String, T> fromText;
-        private final java.util.function.DoubleFunction<T> fromNumber;
-
-        Scalar(Class<T> type, java.util.function.Function<String, T> fromText, java.util.function.DoubleFunction<T> fromNumber) {
-            this.type = type;
-            this.fromText = fromText;
-            this.fromNumber = fromNumber;
-        }
-
-        @Override public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonToken t = p.currentToken();
-            try {
-                if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) return fromNumber.apply(p.getDoubleValue());
-                if (t == JsonToken.VALUE_STRING) return fromText.apply(p.getText());
-            } catch (IllegalArgumentException e) {
-                throw InvalidFormatException.from(p, "bad " + type.getSimpleName(), p.getText(), type);
-            }
-            throw MismatchedInputException.from(p, type, "wrong shape");
-        }
-    }
 
     /**
      * Reads {@code file} into {@code type}. Every problem (missing file, bad UTF-8, YAML syntax,
