@@ -36,11 +36,11 @@ public final class Node implements MultiCollector {
     final Set<String> jvmNames;
     final ExecutorService pool = Executors.newCachedThreadPool(Threads.daemons("exporter-collector"));
 
-    /** {@code taken}: the names of the metrics served before ours (the JVM's). */
-    public Node(List<CollectorRunner> runners, Duration budget, Set<String> taken) {
+    /** {@code jvmNames}: the names of the metrics served before ours (the JVM's). */
+    public Node(List<CollectorRunner> runners, Duration budget, Set<String> jvmNames) {
         this.runners = runners;
         this.budget = budget;
-        this.jvmNames = taken;
+        this.jvmNames = jvmNames;
     }
 
     /** The collectors' names, in scrape order. */
