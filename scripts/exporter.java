@@ -305,6 +305,8 @@ public class exporter implements Callable<Integer> {
         String from;
         if (tokenFile != null) {
             from = "--debug-token-file " + tokenFile;
+            // a FIFO or a device is refused, not read: a FIFO without a writer would hold the start forever
+            if (!Files.isRegularFile(tokenFile)) throw new InputError(from + ": no such file");
             value = Secrets.fileText(tokenFile, from).strip();
         } else {
             from = "$" + TOKEN_ENV;
