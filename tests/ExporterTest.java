@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import metrics.PromText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -542,7 +543,7 @@ class ExporterTest {
     /** The textfile reader on its own: what it accepts, and the line and reason for what it refuses. */
     @Test
     void textfileFormatIsReadStrictly() throws Exception {
-        var ok = exporter.PromText.parse("a.prom", """
+        var ok = PromText.parse("a.prom", """
                 # a plain comment
                 # HELP h A histogram\\nwith a second line.
                 # TYPE h histogram
@@ -581,9 +582,9 @@ class ExporterTest {
         };
         for (String[] c : bad) {
             try {
-                exporter.PromText.parse("b.prom", c[0]);
+                PromText.parse("b.prom", c[0]);
                 throw new AssertionError("accepted: " + c[0]);
-            } catch (exporter.PromText.Malformed e) {
+            } catch (PromText.Malformed e) {
                 assertEquals("b.prom: " + c[1], e.getMessage(), c[0]);
             }
         }
