@@ -2,9 +2,9 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn4m -Xss512k -XX:-TieredCompilation -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
-//SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
-//SOURCES ../lib/metrics/Registry.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java ../lib/metrics/Endpoints.java
-//SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Debug.java ../lib/metrics/Log.java
+//SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
+//SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
+//SOURCES ../lib/metrics/Registry.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
