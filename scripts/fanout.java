@@ -2,9 +2,10 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
-//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/net/Target.java ../lib/net/TargetOptions.java
-//SOURCES ../lib/net/Targets.java ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java
-//SOURCES ../lib/run/Runner.java ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java
+//SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
+//SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
+//SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 

@@ -98,6 +98,51 @@ class CatalogTest {
         }
     }
 
+    /**
+     * Each lib file names in its own //SOURCES every other lib file it uses (imports from other
+     * packages, simple names from its own), and a script names exactly the lib files it imports:
+     * JBang builds a script from these lines alone, while the harness compiles all of lib/ at once
+     * and would not notice a missing one.
+     */
+    @Test void everyFileNamesTheLibFilesItUsesInItsSources() throws IOException {
+        java.util.Map<String, Path> lib = new java.util.TreeMap<>();          // "net.Targets" -> file
+        try (Stream<Path> s = Files.walk(REPO.resolve("lib"), 2)) {
+            s.filter(p -> p.toString().endsWith(".java")).forEach(p ->
+                    lib.put(p.getParent().getFileName() + "." + p.getFileName().toString().replace(".java", ""), p.normalize()));
+        }
+        List<Path> files = new ArrayList<>(lib.values());
+        try (Stream<Path> s = Files.list(REPO.resolve("scripts"))) { s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add); }
+        List<String> problems = new ArrayList<>();
+        for (Path f : files) {
+            String text = Files.readString(f);
+            TreeSet<Path> named = new TreeSet<>(), used = new TreeSet<>();
+            for (String line : text.lines().toList()) {
+                if (line.startsWith("//SOURCES ")) for (String x : line.substring(10).trim().split("\\s+")) named.add(f.getParent().resolve(x).normalize());
+            }
+            var imports = java.util.regex.Pattern.compile("(?m)^import ([a-z]+\\.\\w+);").matcher(text);
+            while (imports.find()) if (lib.containsKey(imports.group(1))) used.add(lib.get(imports.group(1)));
+            boolean inLib = f.startsWith(REPO.resolve("lib"));
+            if (inLib) {
+                String pkg = f.getParent().getFileName().toString();
+                String code = text.replaceAll("(?m)^import .*$", "").replaceAll("\"(?:\\\\.|[^\"\\\\\n])*\"", "\"\"")
+                        .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+                lib.forEach((name, p) -> {
+                    if (name.startsWith(pkg + ".") && !p.equals(f.normalize())
+                            && java.util.regex.Pattern.compile("(?<![\\w.])" + name.substring(pkg.length() + 1) + "\\b").matcher(code).find()) used.add(p);
+                });
+            }
+            TreeSet<Path> missing = new TreeSet<>(used);
+            missing.removeAll(named);
+            if (!missing.isEmpty()) problems.add(REPO.relativize(f) + " uses but does not name " + missing.stream().map(p -> REPO.relativize(p).toString()).toList());
+            if (!inLib) {
+                TreeSet<Path> extra = new TreeSet<>(named);
+                extra.removeAll(used);
+                if (!extra.isEmpty()) problems.add(REPO.relativize(f) + " names but does not import " + extra.stream().map(p -> REPO.relativize(p).toString()).toList());
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     @Test void everyScriptHasTheDirectivesAndAHeader() throws IOException {
         for (String name : scriptNames()) {
             String src = Files.readString(REPO.resolve("scripts/" + name + ".java"));

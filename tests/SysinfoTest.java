@@ -166,7 +166,7 @@ class SysinfoTest {
             } else if (l.isEmpty()) {
                 if (!header) facts = false;                     // md: a blank line follows the title
             } else if (header) {
-                String h = l.replaceAll("  +", "  ");
+                String h = l.strip().replaceAll("  +", "  ");       // a right-aligned first column (PID) pads by its widest value
                 sb.append(h).append('\n');
                 if (!h.startsWith("|---")) facts = h.equalsIgnoreCase("FACT  VALUE") || h.equals("| fact | value |");
                 header = h.startsWith("|") && !h.startsWith("|---");   // md: the separator line is next

@@ -1,6 +1,7 @@
 package metrics;
 
 //SOURCES Source.java Outcome.java Log.java ../cli/Durations.java
+//SOURCES Collected.java
 
 import cli.Durations;
 import java.nio.file.NoSuchFileException;

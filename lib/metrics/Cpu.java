@@ -3,6 +3,7 @@ package metrics;
 //DEPS com.github.oshi:oshi-core:6.10.0
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //SOURCES Source.java Snapshots.java
+//SOURCES Collected.java
 
 import static metrics.Snapshots.count;
 

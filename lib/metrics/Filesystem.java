@@ -2,6 +2,7 @@ package metrics;
 
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //SOURCES Source.java Snapshots.java ../host/Mounts.java
+//SOURCES Collected.java
 
 import static metrics.Snapshots.point;
 

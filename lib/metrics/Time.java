@@ -2,6 +2,7 @@ package metrics;
 
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //SOURCES Source.java Snapshots.java Procfs.java
+//SOURCES Collected.java
 
 import static metrics.Snapshots.gauge;
 import static metrics.Snapshots.point;

@@ -2,6 +2,7 @@ package metrics;
 
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //SOURCES Source.java
+//SOURCES Collected.java
 
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;

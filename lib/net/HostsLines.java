@@ -1,6 +1,7 @@
 package net;
 
 //SOURCES ../cli/InputError.java Target.java Addresses.java
+//SOURCES Targets.java
 
 import cli.InputError;
 import java.io.IOException;

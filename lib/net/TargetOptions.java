@@ -2,6 +2,7 @@ package net;
 
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Targets.java
+//SOURCES Target.java
 
 import java.io.PrintStream;
 import java.util.ArrayList;

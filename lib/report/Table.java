@@ -1,5 +1,7 @@
 package report;
 
+//SOURCES Column.java Report.java
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

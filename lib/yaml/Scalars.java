@@ -2,6 +2,7 @@ package yaml;
 
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
 //SOURCES ../cli/Durations.java ../cli/Sizes.java
+//SOURCES Yaml.java
 
 import cli.Durations;
 import cli.Sizes;
