@@ -1,6 +1,7 @@
 package logs;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//SOURCES ../run/Threads.java
 //SOURCES Chunk.java Event.java Parsed.java Parser.java Pipeline.java Sink.java Stats.java Timestamps.java
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import run.Threads;
 
 /**
  * The parse pool, one thread per CPU: each chunk's lines are parsed, timed (--timestamp-field)
@@ -31,11 +33,7 @@ final class ParsePool {
         this.s = s;
         this.sink = sink;
         this.stats = stats;
-        pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-            Thread t = new Thread(r, "logship-parse");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), Threads.daemons("logship-parse"));
     }
 
     CompletableFuture<Parsed> submit(Chunk c) {
