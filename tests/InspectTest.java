@@ -402,6 +402,15 @@ class InspectTest {
                 r.err());
     }
 
+    /** A bad value outside checks: (defaults.timeout) is one more line, not the only one: the checks are still read. */
+    @Test void aBadDefaultIsSaidWithTheChecksErrors() throws Exception {
+        Path p = plan("defaults.yaml", "defaults:\n  timeout: 0s\nchecks:\n  - {kind: tcp, host: a, port: 70000}\n");
+        var r = inspect("--validate", p.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("inspect: " + p + ":2:3: defaults.timeout: must be more than 0\n"
+                + "inspect: " + p + ":4:26: checks[0].port: port 70000 is out of range (expected 1-65535)\n", r.err());
+    }
+
     @Test void badFilesAndOptions() throws Exception {
         Path empty = plan("empty.yaml", "# nothing here yet\n");
         Path latin1 = tmp.resolve("latin1.yaml");

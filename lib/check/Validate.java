@@ -38,12 +38,16 @@ public final class Validate {
         if (plan.checks() == null || plan.checks().isEmpty()) {
             throw new Yaml.Invalid("checks", "the plan has no checks (expected a list under 'checks:')");
         }
-        Duration defaultTimeout = DEFAULT_TIMEOUT;
-        if (plan.defaults() != null && plan.defaults().timeout() != null) {
-            defaultTimeout = positive("defaults.timeout", plan.defaults().timeout());
-        }
         List<Task> tasks = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Duration defaultTimeout = DEFAULT_TIMEOUT;
+        if (plan.defaults() != null && plan.defaults().timeout() != null) {
+            try {
+                defaultTimeout = positive("defaults.timeout", plan.defaults().timeout());
+            } catch (Yaml.Invalid e) {                                  // said with the rest; the checks are still read
+                problems.add(doc.message(e));
+            }
+        }
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < plan.checks().size(); i++) {
             if (doc.errors().containsKey(i)) continue;                   // could not be read: its error is already there
