@@ -17,6 +17,12 @@ import org.junit.jupiter.api.Test;
  * and probe each run as a fresh process (as a user runs them) against real servers in their own
  * processes (Python's http.server, plain and with TLS), next to curl's -w timings of the same
  * endpoint. Before the fix, a fresh httpcheck said 80-120 ms where curl measured 1-2 ms.
+ *
+ * The machines are shared and have two cores, so one run can lose a core for tens of ms to
+ * something else (in CI: the launcher's background AOT builds started by earlier tests, which each
+ * test first waits out). A warm-up cost is there on every fresh run, a scheduling stall is not, so
+ * each claim gets up to three fresh runs and holds if one of them shows it; the failure message
+ * lists every run.
  */
 class LatencyTest {
     static Path dir;
@@ -72,6 +78,29 @@ class LatencyTest {
         return v[2];
     }
 
+    /**
+     * Runs {@code attempt} (one fresh process and its checks; it returns what is wrong, or null) up
+     * to three times, after the machine is quiet, and fails with every run's problem if none was right.
+     */
+    static void holdsInOneOfThreeRuns(java.util.function.Supplier<String> attempt) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            awaitNoAotBuild();
+            String problem = attempt.get();
+            if (problem == null) return;
+            problems.add("run " + (i + 1) + ": " + problem);
+        }
+        throw new AssertionError(String.join("\n", problems));
+    }
+
+    /** Waits (at most a minute) until no background AOT cache build of the launcher is running. */
+    static void awaitNoAotBuild() {
+        for (int i = 0; i < 600 && ProcessHandle.allProcesses().anyMatch(p ->
+                p.info().arguments().map(a -> Arrays.asList(a).contains("-XX:AOTMode=create")).orElse(false)); i++) {
+            try { Thread.sleep(100); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+        }
+    }
+
     static ScriptRun.Result fresh(String script, String... args) {
         List<String> cmd = new ArrayList<>(Proc.javaCommand(script, "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(List.of(args));
@@ -80,28 +109,34 @@ class LatencyTest {
 
     @Test void httpcheckReportsTheEndpointsLatencyNotTheJvmsWarmUp() {
         String base = "http://127.0.0.1:" + httpPort + "/";
-        double curl = curl(base);
-        var r = fresh("httpcheck", "-c", "1", "--max-latency", "50ms", "--format", "json", base + "?a", base + "?b", base + "?c", base + "?d");
-        assertEquals(0, r.exit(), "none is 'slow' (curl: " + curl + " ms):\n" + r);
-        for (JsonNode row : r.json().get("results")) {
-            double ms = row.get("latency_ms").asDouble();
-            assertTrue(ms < curl + 10, "latency " + ms + " ms vs curl's " + curl + " ms: " + row);
-            for (String phase : List.of("dns_ms", "connect_ms", "first_byte_ms", "total_ms")) assertTrue(row.has(phase), phase + ": " + row);
-            assertTrue(row.get("connect_ms").asDouble() <= row.get("first_byte_ms").asDouble(), "phases are cumulative, like curl's: " + row);
-        }
+        holdsInOneOfThreeRuns(() -> {
+            double curl = curl(base);
+            var r = fresh("httpcheck", "-c", "1", "--max-latency", "50ms", "--format", "json", base + "?a", base + "?b", base + "?c", base + "?d");
+            if (r.exit() != 0) return "none is 'slow' (curl: " + curl + " ms):\n" + r;
+            for (JsonNode row : r.json().get("results")) {
+                for (String phase : List.of("dns_ms", "connect_ms", "first_byte_ms", "total_ms")) assertTrue(row.has(phase), phase + ": " + row);
+                assertTrue(row.get("connect_ms").asDouble() <= row.get("first_byte_ms").asDouble(), "phases are cumulative, like curl's: " + row);
+                double ms = row.get("latency_ms").asDouble();
+                if (ms >= curl + 10) return "latency " + ms + " ms vs curl's " + curl + " ms: " + row;
+            }
+            return null;
+        });
     }
 
     @Test void httpsPhasesAreReportedSeparatelyAndTheFirstUrlIsNotSlow() {
         String base = "https://127.0.0.1:" + httpsPort + "/";
-        double curl = curl(base);
-        var r = fresh("httpcheck", "-c", "1", "--max-latency", "60ms", "--cacert", dir.resolve("cert.pem").toString(),
-                "--format", "json", base + "?a", base + "?b", base + "?c");
-        assertEquals(0, r.exit(), "none is 'slow' (curl: " + curl + " ms):\n" + r);
-        for (JsonNode row : r.json().get("results")) {
-            assertTrue(row.get("tls_ms").asDouble() >= row.get("connect_ms").asDouble(), row.toString());
-            // The JDK's TLS code is still partly interpreted on a fresh JVM: a few ms over curl's OpenSSL.
-            assertTrue(row.get("latency_ms").asDouble() < curl + 30, "latency vs curl's " + curl + " ms: " + row);
-        }
+        holdsInOneOfThreeRuns(() -> {
+            double curl = curl(base);
+            var r = fresh("httpcheck", "-c", "1", "--max-latency", "60ms", "--cacert", dir.resolve("cert.pem").toString(),
+                    "--format", "json", base + "?a", base + "?b", base + "?c");
+            if (r.exit() != 0) return "none is 'slow' (curl: " + curl + " ms):\n" + r;
+            for (JsonNode row : r.json().get("results")) {
+                assertTrue(row.get("tls_ms").asDouble() >= row.get("connect_ms").asDouble(), row.toString());
+                // The JDK's TLS code is still partly interpreted on a fresh JVM: a few ms over curl's OpenSSL.
+                if (row.get("latency_ms").asDouble() >= curl + 30) return "latency vs curl's " + curl + " ms: " + row;
+            }
+            return null;
+        });
     }
 
     @Test void inspectHttpAndTcpLatenciesAreTheEndpoints() throws Exception {
@@ -109,14 +144,18 @@ class LatencyTest {
         Files.writeString(plan, "checks:\n"
                 + "  - {name: web, kind: http, url: 'http://127.0.0.1:" + httpPort + "/', latency: {warn: 40ms}}\n"
                 + "  - {name: port, kind: tcp, host: 127.0.0.1, port: " + httpPort + ", latency: {warn: 20ms}}\n");
-        var r = fresh("inspect", "--format", "json", plan.toString());
-        assertEquals(0, r.exit(), "no WARN for a loopback server:\n" + r);
+        holdsInOneOfThreeRuns(() -> {
+            var r = fresh("inspect", "--format", "json", plan.toString());
+            return r.exit() == 0 ? null : "no WARN for a loopback server:\n" + r;
+        });
     }
 
     @Test void probesConnectLatencyIsTheTargets() {
-        var r = fresh("probe", "--no-banner", "--format", "json", "-H", "127.0.0.1:" + httpPort);
-        assertEquals(0, r.exit(), r.toString());
-        double ms = r.json().get("results").get(0).get("latency_ms").asDouble();
-        assertTrue(ms < 5, "a loopback connect took " + ms + " ms: " + r.out());
+        holdsInOneOfThreeRuns(() -> {
+            var r = fresh("probe", "--no-banner", "--format", "json", "-H", "127.0.0.1:" + httpPort);
+            assertEquals(0, r.exit(), r.toString());
+            double ms = r.json().get("results").get(0).get("latency_ms").asDouble();
+            return ms < 5 ? null : "a loopback connect took " + ms + " ms: " + r.out();
+        });
     }
 }
