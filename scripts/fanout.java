@@ -265,9 +265,9 @@ public class fanout implements Callable<Integer> {
         remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", connectTimeout);
         views = new Views(out, String.join(" ", command), script);
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
-        if (hosts.stream().allMatch(h -> h.endpoint().keys().isEmpty()) && loginPassword == null) {
-            throw new InputError("nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
-                    + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file");
+        if (hosts.stream().noneMatch(h -> h.endpoint().hasKeys()) && loginPassword == null) {
+            throw new InputError("nothing to log in with: no key in ssh-agent ($SSH_AUTH_SOCK), no usable private key (looked for -i, "
+                    + "IdentityFile in ssh_config, ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file");
         }
 
         // ---- run: every host, at most --concurrency at once, blocks printed as hosts end ----------

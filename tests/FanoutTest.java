@@ -227,8 +227,8 @@ class FanoutTest {
             }
         }
         assertEquals(2, r.exit(), r.toString());
-        assertEquals("fanout: nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
-                + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r.err());
+        assertEquals("fanout: nothing to log in with: no key in ssh-agent ($SSH_AUTH_SOCK), no usable private key (looked for -i, "
+                + "IdentityFile in ssh_config, ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r.err());
         assertEquals("", r.out());
     }
 
@@ -723,10 +723,12 @@ class FanoutTest {
 
         // 4. None of them: one line, exit 2, nothing run (as a real process too).
         Path none = Files.createDirectories(tmp.resolve("home-no-keys/.ssh")).getParent();
-        var r4 = fanoutProcess(none, Map.of(), "-F", "none", "--known-hosts", knownHosts.toString(), "-H", h, "--", "true");
+        var noAgent = new java.util.HashMap<String, String>();
+        noAgent.put("SSH_AUTH_SOCK", null);
+        var r4 = fanoutProcess(none, noAgent, "-F", "none", "--known-hosts", knownHosts.toString(), "-H", h, "--", "true");
         assertEquals(2, r4.exit(), r4.toString());
-        assertEquals("fanout: nothing to log in with: no usable private key (looked for -i, IdentityFile in ssh_config, "
-                + "~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r4.err());
+        assertEquals("fanout: nothing to log in with: no key in ssh-agent ($SSH_AUTH_SOCK), no usable private key (looked for -i, "
+                + "IdentityFile in ssh_config, ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and no --password-env/--password-file\n", r4.err());
         assertEquals("", r4.out());
     }
 

@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES Agent.java Key.java Keys.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -21,7 +21,10 @@ import net.Targets;
  * then the command line's user and port, then ~/.ssh/config (HostName, User, Port, IdentityFile),
  * then $USER and 22. Keys: those named on the command line (they must load), then the host's
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
- * warning when they do not load). Each key file is loaded once per run.
+ * warning when they do not load). Each key file is loaded once per run, with the certificate
+ * KEY-cert.pub next to it if there is one. ssh-agent ($SSH_AUTH_SOCK) is asked for its keys once
+ * per run; they are offered first, as ssh does. With IdentitiesOnly only the agent keys that are
+ * also identity files are (an encrypted key file then needs no passphrase when the agent holds it).
  *
  * <pre>
  *   Endpoints endpoints = new Endpoints(config, user, port, passphrase, err::println);
@@ -37,7 +40,15 @@ public final class Endpoints {
     private final Consumer<String> warn;
     private final List<Key> explicit = new ArrayList<>();
     private final Map<String, Key> cache = new HashMap<>();
+    /** Each identity file's public key fingerprint, also of those whose private key did not load (from KEY.pub). */
+    private final Map<String, String> publicKeys = new HashMap<>();
+    private final Map<String, AgentKeys> agents = new HashMap<>();
+    private final List<Path> explicitPaths = new ArrayList<>();
     private List<Key> defaults;
+
+    /** An agent and the keys it held when first asked; NONE when there is none or it did not answer. */
+    private record AgentKeys(Agent agent, List<Agent.Identity> identities) {}
+    private static final AgentKeys NONE = new AgentKeys(null, List.of());
 
     /** One target resolved: its endpoint, and {@code unsupported} (why it cannot be reached directly) or null. */
     public record Host(Target target, Ssh.Endpoint endpoint, String unsupported) {
@@ -61,7 +72,9 @@ public final class Endpoints {
 
     /** A key named on the command line (-i): offered to every host first; it must load (else InputError). */
     public void identity(Path p) {
-        explicit.add(key(p, true));
+        explicitPaths.add(p);
+        Key k = key(p, !heldByAgent(p));
+        if (k != null) explicit.add(k);
     }
 
     /** Every target's endpoint, in input order. */
@@ -72,15 +85,26 @@ public final class Endpoints {
             String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
             int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
             List<Key> keys = new ArrayList<>(explicit);
+            List<Path> files = new ArrayList<>(explicitPaths);
             for (String f : s.identityFiles()) {
                 if (Files.isRegularFile(Path.of(f))) {
+                    files.add(Path.of(f));
                     Key k = key(Path.of(f), false);
                     if (k != null && !keys.contains(k)) keys.add(k);
                 }
             }
-            if (explicit.isEmpty() && s.identityFiles().isEmpty()) keys.addAll(defaultKeys());
+            if (explicit.isEmpty() && s.identityFiles().isEmpty()) {
+                keys.addAll(defaultKeys());
+                files.addAll(defaultPaths());
+            }
+            AgentKeys agent = agent(IDENTITY_AGENT_DEFAULT);
+            List<Agent.Identity> agentKeys = agent.identities();
+            if (IDENTITIES_ONLY_DEFAULT) {
+                List<String> mine = files.stream().map(f -> publicKeys.get(id(f))).toList();
+                agentKeys = agentKeys.stream().filter(a -> mine.contains(a.fingerprint())).toList();
+            }
             String host = s.hostName() != null ? s.hostName() : t.host();
-            hosts.add(new Host(t, new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
+            hosts.add(new Host(t, new Ssh.Endpoint(host, p, u, List.copyOf(keys), agent.agent(), agentKeys), s.unsupported()));
         }
         return hosts;
     }
@@ -88,23 +112,82 @@ public final class Endpoints {
     private List<Key> defaultKeys() {
         if (defaults != null) return defaults;
         defaults = new ArrayList<>();
-        for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-            Path p = Path.of(System.getProperty("user.home"), ".ssh", name);
-            if (Files.isRegularFile(p)) {
-                Key k = key(p, false);
-                if (k != null) defaults.add(k);
-            }
+        for (Path p : defaultPaths()) {
+            Key k = key(p, false);
+            if (k != null) defaults.add(k);
         }
         return defaults;
     }
 
-    /** A key, loaded once; an explicit one must load, another is skipped with a warning (null). */
+    private static List<Path> defaultPaths() {
+        List<Path> paths = new ArrayList<>();
+        for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+            Path p = Path.of(System.getProperty("user.home"), ".ssh", name);
+            if (Files.isRegularFile(p)) paths.add(p);
+        }
+        return paths;
+    }
+
+    private static final String IDENTITY_AGENT_DEFAULT = "SSH_AUTH_SOCK";
+    private static final boolean IDENTITIES_ONLY_DEFAULT = false;
+
+    private static String id(Path p) { return p.toAbsolutePath().normalize().toString(); }
+
+    /**
+     * The agent IdentityAgent names ("SSH_AUTH_SOCK", the default; "$VAR"; a socket path; "none"),
+     * asked for its keys once a run. One that does not answer is one warning line, then the files.
+     */
+    private AgentKeys agent(String identityAgent) {
+        String socket = switch (identityAgent) {
+            case "none" -> null;
+            case "SSH_AUTH_SOCK" -> System.getenv("SSH_AUTH_SOCK");
+            default -> identityAgent.startsWith("$") ? System.getenv(identityAgent.substring(1))
+                    : identityAgent.startsWith("~/") ? System.getProperty("user.home") + identityAgent.substring(1) : identityAgent;
+        };
+        if (socket == null || socket.isEmpty()) return NONE;
+        return agents.computeIfAbsent(socket, path -> {
+            Agent a = new Agent(Path.of(path));
+            try {
+                return new AgentKeys(a, a.identities());
+            } catch (IOException | RuntimeException e) {
+                String named = identityAgent.equals("SSH_AUTH_SOCK") ? "SSH_AUTH_SOCK=" + path : "IdentityAgent " + path;
+                warn.accept("warning: ssh-agent at " + named + " did not answer (" + Errors.message(e, e.getClass().getSimpleName())
+                        + "); going on without it (key files only)");
+                return NONE;
+            }
+        });
+    }
+
+    /** The key file's public half (KEY.pub, or KEY-cert.pub's key) is in the default agent. */
+    private boolean heldByAgent(Path p) {
+        String fp = publicFromFile(p);
+        return fp != null && agent(IDENTITY_AGENT_DEFAULT).identities().stream().anyMatch(a -> a.fingerprint().equals(fp));
+    }
+
+    /** The fingerprint in KEY.pub (or KEY-cert.pub), as ssh reads it for a key it cannot decrypt; null if neither is readable. */
+    private String publicFromFile(Path p) {
+        for (String suffix : List.of(".pub", "-cert.pub")) {
+            try {
+                String[] f = Files.readString(Path.of(p + suffix)).strip().split("\\s+");
+                String fp = Keys.plainFingerprint(java.util.Base64.getDecoder().decode(f[1]));
+                publicKeys.putIfAbsent(id(p), fp);
+                return fp;
+            } catch (IOException | RuntimeException ignored) { }
+        }
+        return null;
+    }
+
+    /** A key, loaded once with its KEY-cert.pub; an explicit one must load, another is skipped with a warning (null). */
     private Key key(Path p, boolean mustLoad) {
-        String id = p.toAbsolutePath().normalize().toString();
+        String id = id(p);
         if (cache.containsKey(id)) return cache.get(id);
         Key k;
         try {
             k = Keys.load(p, passphrase);
+            if (k == null && publicFromFile(p) != null && heldByAgent(p)) {
+                cache.put(id, null);                       // the agent signs for it: no passphrase needed
+                return null;
+            }
             if (k == null) {
                 String why = p + ": key is encrypted; give its passphrase with --passphrase-env VAR or --passphrase-file FILE";
                 if (mustLoad) throw new InputError(why);
@@ -116,6 +199,17 @@ public final class Endpoints {
             if (mustLoad) throw new InputError(why);
             warn.accept("warning: skipping " + why);
             k = null;
+        }
+        if (k != null) {
+            publicKeys.put(id, k.fingerprint());
+            Path cert = Path.of(p + "-cert.pub");
+            if (Files.isRegularFile(cert)) {
+                try {
+                    k = k.withCertificate(Keys.certificate(cert, k.fingerprint()));
+                } catch (IOException | RuntimeException e) {
+                    warn.accept("warning: " + cert + ": not offering this certificate: " + Errors.message(e, e.getClass().getSimpleName()));
+                }
+            }
         }
         cache.put(id, k);
         return k;

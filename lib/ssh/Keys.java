@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Base64;
+import com.hierynomus.sshj.userauth.certificate.Certificate;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
@@ -40,6 +41,7 @@ public final class Keys {
         }
         try {
             PublicKey pub = raw.getPublic();
+            if (pub instanceof Certificate<?> c) pub = c.getKey();     // sshj reads KEY-cert.pub in place of KEY.pub
             var kp = new KeyPairWrapper(pub, raw.getPrivate());
             return new Key(path.toString(), kp, fingerprint(pub));
         } catch (IOException | RuntimeException e) {
@@ -61,6 +63,49 @@ public final class Keys {
         } catch (IllegalArgumentException | Buffer.BufferException e) {
             return false;                                // let sshj report what is wrong with it
         }
+    }
+
+    /**
+     * The certificate in an OpenSSH public key file ("TYPE-cert-v01@openssh.com BASE64 [comment]",
+     * as ssh-keygen -s writes it) as a blob; {@code key} is the fingerprint it must certify.
+     */
+    public static byte[] certificate(Path file, String key) throws IOException {
+        String[] f = Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+");
+        byte[] blob;
+        try {
+            blob = Base64.getDecoder().decode(f.length > 1 ? f[1] : "");
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not an OpenSSH public key file");
+        }
+        if (f.length < 2 || !f[0].endsWith(CERT_SUFFIX) || !isCertificate(blob)) throw new IOException("not an OpenSSH certificate");
+        String certified = plainFingerprint(blob);
+        if (!certified.equals(key)) throw new IOException("certifies " + certified + ", not this key (" + key + ")");
+        return blob;
+    }
+
+    static final String CERT_SUFFIX = "-cert-v01@openssh.com";
+
+    /** The key type a blob names first ("ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com", ...). */
+    static String blobType(byte[] blob) {
+        try {
+            return new Buffer.PlainBuffer(blob).readString();
+        } catch (Buffer.BufferException e) {
+            return "(unreadable)";
+        }
+    }
+
+    static boolean isCertificate(byte[] blob) { return blobType(blob).endsWith(CERT_SUFFIX); }
+
+    /** The fingerprint of a key blob, or of the key inside a certificate blob (what ssh-add -l shows for both). */
+    static String plainFingerprint(byte[] blob) {
+        if (isCertificate(blob)) {
+            try {
+                if (new Buffer.PlainBuffer(blob).readPublicKey() instanceof Certificate<?> c) return fingerprint(c.getKey());
+            } catch (Buffer.BufferException | RuntimeException e) {
+                // a certificate type sshj cannot read: its own blob's fingerprint is the best we have
+            }
+        }
+        return fingerprint(blob);
     }
 
     /** OpenSSH's fingerprint form: "SHA256:" + unpadded base64 of the key blob's SHA-256. */

@@ -2,7 +2,7 @@ package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES ../cli/Durations.java ../cli/Errors.java ../net/Addresses.java ../net/Tcp.java ../run/Threads.java
-//SOURCES Key.java Keys.java KnownHosts.java HostKeyCheck.java
+//SOURCES Agent.java Key.java Keys.java KnownHosts.java HostKeyCheck.java Publickey.java
 
 import cli.Durations;
 import cli.Errors;
@@ -34,7 +34,6 @@ import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.method.AuthKeyboardInteractive;
 import net.schmizz.sshj.userauth.method.AuthMethod;
 import net.schmizz.sshj.userauth.method.AuthPassword;
-import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.method.PasswordResponseProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
@@ -58,6 +57,11 @@ public final class Ssh {
 
     /** One sshj algorithm configuration for every connection (building it is not free). */
     static final Config CONFIG = new DefaultConfig();
+    static {
+        // Host certificates are checked by KnownHosts against @cert-authority lines (with the name
+        // known_hosts is searched under, and a status that says what is wrong), not by sshj's kex.
+        CONFIG.setVerifyHostKeyCertificates(false);
+    }
 
     /** Closes sockets whose handshake overruns the connect timeout; one daemon thread for the run. */
     private static final ScheduledExecutorService TIMER = Threads.timer("ssh-timer");
@@ -65,8 +69,16 @@ public final class Ssh {
     /** How every connection of a run logs in. {@code password} may be null. */
     public record Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout) {}
 
-    /** Where to connect (after ~/.ssh/config), as whom, with which keys. */
-    public record Endpoint(String host, int port, String user, List<Key> keys) {}
+    /**
+     * Where to connect (after ~/.ssh/config), as whom, with which keys: {@code agentKeys} first (in
+     * the agent's order, signed by {@code agent}), then {@code keys} that the agent does not hold.
+     */
+    public record Endpoint(String host, int port, String user, List<Key> keys, Agent agent, List<Agent.Identity> agentKeys) {
+        public Endpoint(String host, int port, String user, List<Key> keys) { this(host, port, user, keys, null, List.of()); }
+
+        /** Something to log in with, besides a password. */
+        public boolean hasKeys() { return !keys.isEmpty() || !agentKeys.isEmpty(); }
+    }
 
     /** Why a host could not be reached or logged in to; {@code status} is the row's status. */
     public static final class Failure extends Exception {
@@ -179,7 +191,7 @@ public final class Ssh {
     private static Failure classify(Exception ex, Endpoint e, Login login, SSHClient client, String address, String stage) {
         if (ex instanceof UserAuthException) {
             List<String> tried = new ArrayList<>();
-            for (Key k : e.keys()) tried.add("key " + k.shortName());
+            for (Publickey k : offers(e)) tried.add(k.description);
             if (login.password() != null) tried.add("password");
             var allowed = client.getUserAuth() == null ? List.<String>of() : client.getUserAuth().getAllowedMethods();
             String accepts = allowed.isEmpty() ? "the server did not say which methods it accepts" : "server accepts " + String.join(",", allowed);
@@ -200,10 +212,36 @@ public final class Ssh {
         return new Failure("error", stage + " failed: " + m, address);
     }
 
+    /**
+     * What publickey offers, in ssh's order: the agent's keys and certificates (already narrowed to
+     * the identity files with IdentitiesOnly), then each key file the agent does not hold, followed
+     * by its certificate.
+     */
+    static List<Publickey> offers(Endpoint e) {
+        List<Publickey> offers = new ArrayList<>();
+        List<String> inAgent = new ArrayList<>();
+        for (Agent.Identity id : e.agentKeys()) {
+            offers.add(Publickey.of(e.agent(), id));
+            inAgent.add(java.util.Base64.getEncoder().encodeToString(id.blob()));
+        }
+        for (Key k : e.keys()) {
+            try {
+                Publickey plain = Publickey.of(k);
+                if (!inAgent.contains(java.util.Base64.getEncoder().encodeToString(plain.blob()))) offers.add(plain);
+            } catch (IOException ex) {
+                continue;
+            }
+            if (k.certificate() != null && !inAgent.contains(java.util.Base64.getEncoder().encodeToString(k.certificate()))) {
+                offers.add(Publickey.certificate(k));
+            }
+        }
+        return offers;
+    }
+
     /** Keys in order, then the password (as "password", then "keyboard-interactive"); returns what worked. */
     private static String authenticate(SSHClient client, Endpoint e, Login login) throws IOException {
         Map<String, AuthMethod> methods = new LinkedHashMap<>();
-        for (Key k : e.keys()) methods.put("publickey " + k.shortName(), new AuthPublickey(k.provider()));
+        for (Publickey k : offers(e)) methods.put(k.login, k);
         if (login.password() != null) {
             methods.put("password", new AuthPassword(finder(login.password())));
             methods.put("keyboard-interactive", new AuthKeyboardInteractive(new PasswordResponseProvider(finder(login.password()))));
