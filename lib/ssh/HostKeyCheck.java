@@ -1,8 +1,9 @@
 package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
-//SOURCES KnownHosts.java Keys.java Ssh.java
+//SOURCES HostCertificate.java KnownHosts.java Keys.java Ssh.java
 
+import com.hierynomus.sshj.userauth.certificate.Certificate;
 import java.security.PublicKey;
 import java.util.List;
 import net.schmizz.sshj.common.KeyType;
@@ -18,7 +19,7 @@ final class HostKeyCheck implements HostKeyVerifier {
     HostKeyCheck(KnownHosts known, Ssh.HostKeyPolicy policy) { this.known = known; this.policy = policy; }
 
     @Override public boolean verify(String hostname, int port, PublicKey key) {
-        fingerprint = KeyType.fromKey(key) + " " + Keys.fingerprint(key);
+        fingerprint = key instanceof Certificate<?> c ? HostCertificate.describe(c) : KeyType.fromKey(key) + " " + Keys.fingerprint(key);
         if (policy == Ssh.HostKeyPolicy.OFF) return true;
         KnownHosts.Verdict v = known.check(hostname, port, key, policy);
         if (v.status() == null) return true;

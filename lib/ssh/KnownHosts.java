@@ -1,8 +1,9 @@
 package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
-//SOURCES Keys.java Ssh.java
+//SOURCES HostCertificate.java Keys.java Ssh.java
 
+import com.hierynomus.sshj.userauth.certificate.Certificate;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,11 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 /**
  * known_hosts as OpenSSH keeps it: the user's file (hashed entries too, appended to by
  * --accept-new) and the system-wide /etc/ssh/ssh_known_hosts (read only). Thread-safe.
+ *
+ * As in ssh: a key marked {@code @revoked} (a host key, a certificate's key or the CA that signed
+ * it) is refused before anything else. A host certificate whose CA an {@code @cert-authority} line
+ * for the host names is trusted if it is valid (HostCertificate); an invalid one is refused unless
+ * its plain key is listed, and one from an unknown CA is checked as its plain key.
  */
 public final class KnownHosts {
     private final Path userFile;
@@ -46,31 +52,88 @@ public final class KnownHosts {
     /** Keys written by --accept-new in this run. */
     public synchronized int recorded() { return recorded; }
 
+    /** The host key algorithms to prefer for a host: the types known_hosts lists for it, and certificates if a CA is trusted for it. */
     synchronized List<String> algorithms(String host, int port) {
         String name = hostPattern(host, port);
         List<String> known = new ArrayList<>();
         for (var e : entries) {
             try {
-                if (e.appliesTo(name) && e.getType() != KeyType.UNKNOWN) known.add(e.getType().toString());
+                if (!e.appliesTo(name) || e.getType() == KeyType.UNKNOWN || marker(e).equals("@revoked")) continue;
+                if (marker(e).equals("@cert-authority")) {
+                    for (KeyType t : KeyType.values()) if (t.getParent() != null) known.add(t.toString());
+                } else {
+                    known.add(e.getType().toString());
+                }
             } catch (IOException ignored) { }
         }
         return known;
     }
 
-    synchronized Verdict check(String host, int port, PublicKey key, Ssh.HostKeyPolicy policy) {
+    /** {@code host} is the name certificates' principals must match; known_hosts is searched for it with :port if not 22. */
+    synchronized Verdict check(String host, int port, PublicKey offeredKey, Ssh.HostKeyPolicy policy) {
         String name = hostPattern(host, port);
+        Certificate<?> cert = offeredKey instanceof Certificate<?> c ? c : null;
+        PublicKey key = cert != null ? cert.getKey() : offeredKey;
+        String note = "";
+        try {
+            Verdict revoked = revoked(name, key, cert);
+            if (revoked != null) return revoked;
+            if (cert != null) {
+                String ca = HostCertificate.caFingerprint(cert);
+                if (trustsCa(name, ca)) {
+                    String problem = HostCertificate.problem(cert, host.toLowerCase(Locale.ROOT));
+                    if (problem == null) return new Verdict(null, null);
+                    // ssh then tries the plain key: one listed for the host still works; nothing is recorded.
+                    if (listed(name, key)) return new Verdict(null, null);
+                    return new Verdict("hostkey-mismatch", "HOST CERTIFICATE NOT VALID for " + name + ": the server's certificate from the trusted CA "
+                            + ca + " is not good: " + problem + "; refusing to connect");
+                }
+                note = "; its host certificate is from CA " + ca + ", which no @cert-authority line for " + name + " trusts";
+            }
+        } catch (IOException ex) {
+            return new Verdict("error", "cannot check the host key against known_hosts: " + ex.getMessage());
+        }
+        return plain(name, key, policy, note);
+    }
+
+    /** A key marked @revoked (or a certificate whose key or CA is) is refused whatever else lists it, as OpenSSH does. */
+    private Verdict revoked(String name, PublicKey key, Certificate<?> cert) throws IOException {
+        String fp = Keys.fingerprint(key), ca = cert == null ? null : HostCertificate.caFingerprint(cert);
+        for (var e : entries) {
+            if (!marker(e).equals("@revoked") || !e.appliesTo(name)) continue;
+            String listed = entryFingerprint(e);
+            if (listed.equals(fp)) {
+                return new Verdict("hostkey-revoked", "REVOKED HOST KEY for " + name + ": the server offered " + KeyType.fromKey(key) + " " + fp
+                        + (cert != null ? " (in a host certificate)" : "") + ", which known_hosts marks @revoked; refusing to connect");
+            }
+            if (listed.equals(ca)) {
+                return new Verdict("hostkey-revoked", "REVOKED CA for " + name + ": the server's host certificate is signed by CA " + ca
+                        + ", which known_hosts marks @revoked; refusing to connect");
+            }
+        }
+        return null;
+    }
+
+    private boolean trustsCa(String name, String caFingerprint) throws IOException {
+        for (var e : entries) {
+            if (marker(e).equals("@cert-authority") && e.appliesTo(name) && caFingerprint.equals(entryFingerprint(e))) return true;
+        }
+        return false;
+    }
+
+    private boolean listed(String name, PublicKey key) throws IOException {
+        for (var e : entries) {
+            if (marker(e).isEmpty() && e.appliesTo(name) && e.getType() == KeyType.fromKey(key) && e.verify(key)) return true;
+        }
+        return false;
+    }
+
+    /** A plain host key against the host's plain lines; {@code note} is added to a refusal (why a certificate did not do). */
+    private Verdict plain(String name, PublicKey key, Ssh.HostKeyPolicy policy, String note) {
         KeyType type = KeyType.fromKey(key);
         String offered = type + " " + Keys.fingerprint(key);
         List<String> sameType = new ArrayList<>(), otherType = new ArrayList<>();
         try {
-            // A key marked @revoked is refused whatever else lists it, as OpenSSH does.
-            String offeredFingerprint = Keys.fingerprint(key);
-            for (var e : entries) {
-                if (marker(e).equals("@revoked") && e.appliesTo(name) && offeredFingerprint.equals(entryFingerprint(e))) {
-                    return new Verdict("hostkey-revoked", "REVOKED HOST KEY for " + name + ": the server offered " + offered
-                            + ", which known_hosts marks @revoked; refusing to connect");
-                }
-            }
             for (var e : entries) {
                 if (!marker(e).isEmpty() || !e.appliesTo(name)) continue;     // @revoked and @cert-authority lines are no host keys
                 if (e.getType() == type && e.verify(key)) return new Verdict(null, null);
@@ -81,15 +144,15 @@ public final class KnownHosts {
         }
         if (!sameType.isEmpty()) {
             return new Verdict("hostkey-mismatch", "HOST KEY CHANGED for " + name + ": known_hosts has " + String.join(", ", sameType)
-                    + ", server offered " + offered);
+                    + ", server offered " + offered + note);
         }
         if (!otherType.isEmpty()) {
             return new Verdict("hostkey-mismatch", "known_hosts has " + String.join(", ", otherType) + " for " + name
-                    + " but the server offered only " + offered + "; not trusting it automatically");
+                    + " but the server offered only " + offered + note + "; not trusting it automatically");
         }
         if (policy != Ssh.HostKeyPolicy.ACCEPT_NEW) {
             return new Verdict("hostkey-unknown", name + " is not in " + userFile + " (server offered " + offered
-                    + "); add it, or use --accept-new to trust unknown hosts on first use");
+                    + note + "); add it, or use --accept-new to trust unknown hosts on first use");
         }
         try {
             var entry = new OpenSSHKnownHosts.HostEntry(null, name, type, key);
