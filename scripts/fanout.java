@@ -12,8 +12,9 @@
 /*
  * fanout -- run one command on many hosts over SSH, and show who differs.
  *
- * What it does: logs in to every target with sshj (keys from -i or ~/.ssh/id_*, or a password you
- * name by environment variable or file), checks host keys against ~/.ssh/known_hosts, runs the
+ * What it does: logs in to every target with sshj (keys from ssh-agent, -i or ~/.ssh/id_*, OpenSSH
+ * certificates, or a password you name by environment variable or file), checks host keys (and
+ * host certificates, through @cert-authority) against ~/.ssh/known_hosts, runs the
  * command (or uploads and runs --script), and prints each host's output: as blocks (default),
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
@@ -78,12 +79,20 @@ import ssh.Sudo;
             "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-revoked,",
             "hostkey-unknown, kex-failed, error, interrupted, not-run.",
             "",
+            "Logins, in ssh's order: the keys and certificates in ssh-agent ($SSH_AUTH_SOCK,",
+            "tried in the agent's order; an agent that does not answer is one warning), then",
+            "each key file the agent does not hold, with its certificate KEY-cert.pub if",
+            "there is one; then the password. Agent forwarding is never requested.",
+            "Host certificates are trusted through @cert-authority lines in known_hosts",
+            "(valid now, a principal matching the host name); @revoked refuses a key, a",
+            "certificate's key or its CA (hostkey-revoked).",
+            "",
             "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
             "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
             "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
             "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
-            "directly), ssh-agent, certificates, and every other keyword (e.g.",
-            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new).",
+            "directly), and every other keyword (e.g. UserKnownHostsFile,",
+            "StrictHostKeyChecking: use --known-hosts, --accept-new).",
             "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
             "then $USER and 22.",
             ""},
@@ -112,7 +121,7 @@ public class fanout implements Callable<Integer> {
     Integer port;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEY_FILE",
-            description = "Private key to log in with (repeatable; OpenSSH, PEM or PuTTY format). Default: IdentityFile from ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.")
+            description = "Private key to log in with (repeatable; OpenSSH, PEM or PuTTY format; KEY-cert.pub next to it is offered too), after the keys in ssh-agent. Default: IdentityFile from ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.")
     List<Path> identities = new ArrayList<>();
 
     // Secrets come from an environment variable or a file, never from argv.
