@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES HostConfig.java Key.java Keys.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -18,8 +18,8 @@ import net.Targets;
 
 /**
  * Where and as whom to log in to each target, as ssh decides it: user@host:port in the hosts file,
- * then the command line's user and port, then ~/.ssh/config (HostName, User, Port, IdentityFile),
- * then $USER and 22. Keys: those named on the command line (they must load), then the host's
+ * then the command line's user and port, then ~/.ssh/config (resolved by {@link SshConfig} into a
+ * {@link HostConfig}, as ssh -G shows it), then $USER and 22. Keys: those named on the command line (they must load), then the host's
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
  * warning when they do not load). Each key file is loaded once per run.
  *
@@ -39,8 +39,11 @@ public final class Endpoints {
     private final Map<String, Key> cache = new HashMap<>();
     private List<Key> defaults;
 
-    /** One target resolved: its endpoint, and {@code unsupported} (why it cannot be reached directly) or null. */
-    public record Host(Target target, Ssh.Endpoint endpoint, String unsupported) {
+    /**
+     * One target resolved: its endpoint, everything ssh_config says about it, and {@code unsupported}
+     * (why it cannot be reached directly) or null.
+     */
+    public record Host(Target target, Ssh.Endpoint endpoint, HostConfig config, String unsupported) {
         /** How the target reads in the input ({@code web01.dc1:2222}). */
         public String label() { return target.spec(); }
     }
@@ -68,9 +71,7 @@ public final class Endpoints {
     public List<Host> resolve(List<Target> targets) {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
-            SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
-            String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
-            int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
+            HostConfig s = config.resolve(t.host(), t.user() != null ? t.user() : user, t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
             List<Key> keys = new ArrayList<>(explicit);
             for (String f : s.identityFiles()) {
                 if (Files.isRegularFile(Path.of(f))) {
@@ -79,10 +80,16 @@ public final class Endpoints {
                 }
             }
             if (explicit.isEmpty() && s.identityFiles().isEmpty()) keys.addAll(defaultKeys());
-            String host = s.hostName() != null ? s.hostName() : t.host();
-            hosts.add(new Host(t, new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
+            hosts.add(new Host(t, new Ssh.Endpoint(s.hostName(), s.port(), s.user(), List.copyOf(keys)), s, unsupported(s)));
         }
         return hosts;
+    }
+
+    /** ProxyJump/ProxyCommand: not done yet, so such a host is refused rather than reached directly. */
+    private static String unsupported(HostConfig s) {
+        if (s.proxyJump() != null) return "ssh config routes this host through ProxyJump (" + s.proxyJump() + "), which ops does not support";
+        if (s.proxyCommand() != null) return "ssh config routes this host through ProxyCommand (" + s.proxyCommand() + "), which ops does not support";
+        return null;
     }
 
     private List<Key> defaultKeys() {
