@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Agent.java Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES Agent.java HostConfig.java Key.java Keys.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -18,8 +18,8 @@ import net.Targets;
 
 /**
  * Where and as whom to log in to each target, as ssh decides it: user@host:port in the hosts file,
- * then the command line's user and port, then ~/.ssh/config (HostName, User, Port, IdentityFile),
- * then $USER and 22. Keys: those named on the command line (they must load), then the host's
+ * then the command line's user and port, then ~/.ssh/config (resolved by {@link SshConfig} into a
+ * {@link HostConfig}, as ssh -G shows it), then $USER and 22. Keys: those named on the command line (they must load), then the host's
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
  * warning when they do not load). Each key file is loaded once per run, with the certificate
  * KEY-cert.pub next to it if there is one. ssh-agent ($SSH_AUTH_SOCK) is asked for its keys once
@@ -43,6 +43,7 @@ public final class Endpoints {
     /** Each identity file's public key fingerprint, also of those whose private key did not load (from KEY.pub). */
     private final Map<String, String> publicKeys = new HashMap<>();
     private final Map<String, AgentKeys> agents = new HashMap<>();
+    private final Map<String, byte[]> certificates = new HashMap<>();
     private final List<Path> explicitPaths = new ArrayList<>();
     private List<Key> defaults;
 
@@ -50,8 +51,11 @@ public final class Endpoints {
     private record AgentKeys(Agent agent, List<Agent.Identity> identities) {}
     private static final AgentKeys NONE = new AgentKeys(null, List.of());
 
-    /** One target resolved: its endpoint, and {@code unsupported} (why it cannot be reached directly) or null. */
-    public record Host(Target target, Ssh.Endpoint endpoint, String unsupported) {
+    /**
+     * One target resolved: its endpoint, everything ssh_config says about it, and {@code unsupported}
+     * (why it cannot be reached directly) or null.
+     */
+    public record Host(Target target, Ssh.Endpoint endpoint, HostConfig config, String unsupported) {
         /** How the target reads in the input ({@code web01.dc1:2222}). */
         public String label() { return target.spec(); }
     }
@@ -81,9 +85,7 @@ public final class Endpoints {
     public List<Host> resolve(List<Target> targets) {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
-            SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
-            String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
-            int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
+            HostConfig s = config.resolve(t.host(), t.user() != null ? t.user() : user, t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
             List<Key> keys = new ArrayList<>(explicit);
             List<Path> files = new ArrayList<>(explicitPaths);
             for (String f : s.identityFiles()) {
@@ -97,16 +99,36 @@ public final class Endpoints {
                 keys.addAll(defaultKeys());
                 files.addAll(defaultPaths());
             }
-            AgentKeys agent = agent(IDENTITY_AGENT_DEFAULT);
+            AgentKeys agent = agent(s.identityAgent());
             List<Agent.Identity> agentKeys = agent.identities();
-            if (IDENTITIES_ONLY_DEFAULT) {
+            if (s.identitiesOnly()) {
                 List<String> mine = files.stream().map(f -> publicKeys.get(id(f))).toList();
                 agentKeys = agentKeys.stream().filter(a -> mine.contains(a.fingerprint())).toList();
             }
-            String host = s.hostName() != null ? s.hostName() : t.host();
-            hosts.add(new Host(t, new Ssh.Endpoint(host, p, u, List.copyOf(keys), agent.agent(), agentKeys), s.unsupported()));
+            for (String c : s.certificateFiles()) {
+                byte[] cert = certificateFile(Path.of(c));
+                if (cert == null) continue;
+                String fp = Keys.plainFingerprint(cert);
+                int i = indexOf(keys, fp);
+                if (i >= 0) {
+                    keys.set(i, keys.get(i).withCertificate(cert));
+                } else if (agentKeys.stream().anyMatch(a -> a.fingerprint().equals(fp))) {      // the agent signs for it
+                    agentKeys = new ArrayList<>(agentKeys);
+                    agentKeys.add(new Agent.Identity(cert, c, fp, true));
+                } else {
+                    warn.accept("warning: CertificateFile " + c + ": no identity file or agent key for it (" + fp + "); not offered");
+                }
+            }
+            hosts.add(new Host(t, new Ssh.Endpoint(s.hostName(), s.port(), s.user(), List.copyOf(keys), agent.agent(), agentKeys), s, unsupported(s)));
         }
         return hosts;
+    }
+
+    /** ProxyJump/ProxyCommand: not done yet, so such a host is refused rather than reached directly. */
+    private static String unsupported(HostConfig s) {
+        if (s.proxyJump() != null) return "ssh config routes this host through ProxyJump (" + s.proxyJump() + "), which ops does not support";
+        if (s.proxyCommand() != null) return "ssh config routes this host through ProxyCommand (" + s.proxyCommand() + "), which ops does not support";
+        return null;
     }
 
     private List<Key> defaultKeys() {
@@ -129,7 +151,6 @@ public final class Endpoints {
     }
 
     private static final String IDENTITY_AGENT_DEFAULT = "SSH_AUTH_SOCK";
-    private static final boolean IDENTITIES_ONLY_DEFAULT = false;
 
     private static String id(Path p) { return p.toAbsolutePath().normalize().toString(); }
 
@@ -138,12 +159,10 @@ public final class Endpoints {
      * asked for its keys once a run. One that does not answer is one warning line, then the files.
      */
     private AgentKeys agent(String identityAgent) {
-        String socket = switch (identityAgent) {
-            case "none" -> null;
-            case "SSH_AUTH_SOCK" -> System.getenv("SSH_AUTH_SOCK");
-            default -> identityAgent.startsWith("$") ? System.getenv(identityAgent.substring(1))
-                    : identityAgent.startsWith("~/") ? System.getProperty("user.home") + identityAgent.substring(1) : identityAgent;
-        };
+        String socket = identityAgent.equalsIgnoreCase("none") ? null
+                : identityAgent.equals("SSH_AUTH_SOCK") ? System.getenv("SSH_AUTH_SOCK")
+                : identityAgent.startsWith("$") ? System.getenv(identityAgent.substring(1))
+                : identityAgent;                                  // SshConfig expanded ~ and %tokens
         if (socket == null || socket.isEmpty()) return NONE;
         return agents.computeIfAbsent(socket, path -> {
             Agent a = new Agent(Path.of(path));
@@ -156,6 +175,28 @@ public final class Endpoints {
                 return NONE;
             }
         });
+    }
+
+    private static int indexOf(List<Key> keys, String fingerprint) {
+        for (int i = 0; i < keys.size(); i++) if (keys.get(i).fingerprint().equals(fingerprint)) return i;
+        return -1;
+    }
+
+    /** A CertificateFile's certificate, read once; null (warned once) if it cannot be. */
+    private byte[] certificateFile(Path p) {
+        String id = "cert:" + id(p);
+        if (certificates.containsKey(id)) return certificates.get(id);
+        byte[] cert = null;
+        try {
+            String[] f = Files.readString(p).strip().split("\\s+");
+            cert = java.util.Base64.getDecoder().decode(f.length > 1 ? f[1] : "");
+            if (!Keys.isCertificate(cert)) throw new IOException("not an OpenSSH certificate");
+        } catch (IOException | RuntimeException e) {
+            warn.accept("warning: CertificateFile " + p + ": not offered: " + Errors.message(e, e.getClass().getSimpleName()));
+            cert = null;
+        }
+        certificates.put(id, cert);
+        return cert;
     }
 
     /** The key file's public half (KEY.pub, or KEY-cert.pub's key) is in the default agent. */
