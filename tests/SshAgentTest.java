@@ -103,6 +103,53 @@ class SshAgentTest {
         }
     }
 
+    /**
+     * IdentitiesOnly yes: with another key given by -i the agent's key is not offered (without
+     * IdentitiesOnly it logs in); an encrypted key file whose key the agent holds logs in through
+     * the agent with no passphrase; IdentityAgent names a socket (or none) instead of SSH_AUTH_SOCK.
+     */
+    @Test void identitiesOnlyOffersOnlyTheIdentityFilesAndTheirAgentKeys() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Path inAgent = keygen(keys, "in-agent", "ed25519"), other = keygen(keys, "other", "ed25519"), encrypted = keygen(keys, "encrypted", "ed25519");
+        String fpAgent = fingerprint(Path.of(inAgent + ".pub")), fpOther = fingerprint(Path.of(other + ".pub"));
+        String fpEncrypted = fingerprint(Path.of(encrypted + ".pub"));
+        String addr = "127.0.0.36:" + Proc.freePort();
+        Path kh = tmp.resolve("known_hosts");
+        Files.writeString(kh, knownHostsLine(addr, Sshd.hostPublicKey()) + "\n");
+        try (TestAgent agent = TestAgent.start(); Sshd sshd = Sshd.fleet(null, List.of(addr))) {
+            Files.writeString(sshd.authorizedKeys(), pub(inAgent) + "\n" + pub(encrypted) + "\n", java.nio.file.StandardOpenOption.APPEND);
+            agent.add(inAgent);
+            agent.add(encrypted);
+            Proc.sh("rm -f " + inAgent + " " + inAgent + ".pub");
+            // The file is encrypted after ssh-add: on disk it needs a passphrase fanout is not given.
+            Proc.sh("ssh-keygen -q -p -N " + FanoutTest.wrongSecret() + " -f " + encrypted);
+            Path only = tmp.resolve("identities-only.conf"), noAgent = tmp.resolve("no-agent.conf"), named = tmp.resolve("named-agent.conf");
+            Files.writeString(only, "Host *\n  IdentitiesOnly yes\n");
+            Files.writeString(noAgent, "Host *\n  IdentityAgent none\n");
+            Files.writeString(named, "Host *\n  IdentityAgent " + agent.socket + "\n");
+            String sock = agent.socket.toString();
+            String[] base = {"--known-hosts", kh.toString(), "--format", "json", "-H", addr};
+
+            var onlyOther = fanout(emptyHome("home"), sock, concat(concat(new String[] {"-F", only.toString(), "-i", other.toString()}, base), "--", "true"));
+            assertEquals("auth-failed", onlyOther.rows().get(addr).get("status").asText(), onlyOther.toString());
+            assertEquals("as root: server accepts publickey; tried key other (" + fpOther + ")", onlyOther.rows().get(addr).get("error").asText());
+
+            var agentFirst = fanout(emptyHome("home"), sock, concat(concat(new String[] {"-F", "none", "-i", other.toString()}, base), "--", "true"));
+            assertEquals("publickey agent key in-agent (" + fpAgent + ")", agentFirst.rows().get(addr).get("ssh").get("auth").asText(), agentFirst.toString());
+
+            var throughAgent = fanout(emptyHome("home"), sock, concat(concat(new String[] {"-F", only.toString(), "-i", encrypted.toString()}, base), "--", "true"));
+            assertEquals(0, throughAgent.exit(), throughAgent.toString());
+            assertEquals("publickey agent key encrypted (" + fpEncrypted + ")", throughAgent.rows().get(addr).get("ssh").get("auth").asText());
+            assertEquals("", throughAgent.err(), "no passphrase asked for, no warning");
+
+            var none = fanout(emptyHome("home"), sock, concat(concat(new String[] {"-F", noAgent.toString(), "-i", other.toString()}, base), "--", "true"));
+            assertEquals("as root: server accepts publickey; tried key other (" + fpOther + ")", none.rows().get(addr).get("error").asText(), none.toString());
+
+            var byName = fanout(emptyHome("home"), null, concat(concat(new String[] {"-F", named.toString()}, base), "--", "true"));
+            assertEquals("publickey agent key in-agent (" + fpAgent + ")", byName.rows().get(addr).get("ssh").get("auth").asText(), byName.toString());
+        }
+    }
+
     /** An SSH_AUTH_SOCK nothing listens on: one warning line, then the key files as if there were no agent. */
     @Test void aDeadAgentSocketIsOneWarningThenTheKeyFiles() throws Exception {
         int port = Proc.freePort();
@@ -152,6 +199,16 @@ class SshAgentTest {
             }
             var without = fanout(emptyHome("home"), null, concat(concat(new String[] {"-i", bare.toString()}, base), "--", "true"));
             assertEquals("auth-failed", without.rows().get(addr).get("status").asText(), without.toString());
+
+            // CertificateFile names a certificate kept elsewhere (here: under another name).
+            Path elsewhere = Files.createDirectories(tmp.resolve("certs")).resolve("mine.pub");
+            Files.move(Path.of(rsa + "-cert.pub"), elsewhere);
+            Path cfg = tmp.resolve("certificate-file.conf");
+            Files.writeString(cfg, "Host *\n  CertificateFile " + elsewhere + "\n");
+            var named = fanout(emptyHome("home"), null, "-F", cfg.toString(), "-i", rsa.toString(), "--known-hosts", kh.toString(),
+                    "--format", "json", "-H", addr, "--", "true");
+            assertEquals(0, named.exit(), named.toString());
+            assertEquals("publickey certificate id_rsa (" + fpRsa + ")", named.rows().get(addr).get("ssh").get("auth").asText());
 
             agent.add(ed);                               // the key and id_ed25519-cert.pub
             Proc.sh("rm -f " + ed + " " + ed + ".pub " + ed + "-cert.pub");
