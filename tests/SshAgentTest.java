@@ -150,6 +150,30 @@ class SshAgentTest {
         }
     }
 
+    /**
+     * More agent keys than sshd's MaxAuthTries (6): sshd hangs up before the key file is tried, as
+     * it does for ssh; the row says why and what to do.
+     */
+    @Test void moreAgentKeysThanMaxAuthTriesSaysWhatToDo() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        String addr = "127.0.0.37:" + Proc.freePort();
+        Path kh = tmp.resolve("known_hosts");
+        Files.writeString(kh, knownHostsLine(addr, Sshd.hostPublicKey()) + "\n");
+        try (TestAgent agent = TestAgent.start(); Sshd sshd = Sshd.fleet(null, List.of(addr))) {
+            for (int i = 1; i <= 7; i++) agent.add(keygen(keys, "many-" + i, "ed25519"));
+            var r = fanout(emptyHome("home"), agent.socket.toString(), "-F", "none", "--known-hosts", kh.toString(),
+                    "-i", Sshd.clientKey().toString(), "--format", "json", "-H", addr, "--", "true");
+            JsonNode row = r.rows().get(addr);
+            assertEquals("auth-failed", row.get("status").asText(), r.toString());
+            String error = row.get("error").asText();
+            assertTrue(error.startsWith("as root: the server closed the connection after 6 refused logins (sshd's MaxAuthTries, 6 by default); "
+                    + "tried agent key many-1 ("), error);
+            assertTrue(error.contains("; not tried agent key many-7 ("), error);
+            assertTrue(error.endsWith("), key id_ed25519 (" + fingerprint(Path.of(Sshd.clientKey() + ".pub")) + "); offer fewer keys: "
+                    + "IdentitiesOnly yes with this host's IdentityFile in ssh_config, or ssh-add -d"), error);
+        }
+    }
+
     /** An SSH_AUTH_SOCK nothing listens on: one warning line, then the key files as if there were no agent. */
     @Test void aDeadAgentSocketIsOneWarningThenTheKeyFiles() throws Exception {
         int port = Proc.freePort();

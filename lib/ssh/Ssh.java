@@ -193,6 +193,13 @@ public final class Ssh {
             List<String> tried = new ArrayList<>();
             for (Publickey k : offers(e)) tried.add(k.description);
             if (login.password() != null) tried.add("password");
+            if (ex instanceof HungUp h) {
+                int n = Math.min(h.attempts, tried.size());
+                return new Failure("auth-failed", "as " + e.user() + ": the server closed the connection after " + n
+                        + " refused logins (sshd's MaxAuthTries, 6 by default); tried " + String.join(", ", tried.subList(0, n))
+                        + (n < tried.size() ? "; not tried " + String.join(", ", tried.subList(n, tried.size())) : "")
+                        + "; offer fewer keys: IdentitiesOnly yes with this host's IdentityFile in ssh_config, or ssh-add -d", address);
+            }
             var allowed = client.getUserAuth() == null ? List.<String>of() : client.getUserAuth().getAllowedMethods();
             String accepts = allowed.isEmpty() ? "the server did not say which methods it accepts" : "server accepts " + String.join(",", allowed);
             return new Failure("auth-failed", "as " + e.user() + ": " + (tried.isEmpty()
@@ -250,15 +257,34 @@ public final class Ssh {
         // accepts none at all), so the failure can say it.
         if (methods.isEmpty()) methods.put("none", new net.schmizz.sshj.userauth.method.AuthNone());
         UserAuthException last = new UserAuthException("no authentication method to try");
+        int attempts = 0;
         for (var m : methods.entrySet()) {
+            if (!client.isConnected()) {
+                if (attempts == 0) throw new TransportException("Broken transport: closed before any login was tried");
+                throw new HungUp(attempts, last);
+            }
             try {
                 client.auth(e.user(), List.of(m.getValue()));
                 return m.getKey();
             } catch (UserAuthException ex) {
                 last = ex;
+            } catch (TransportException ex) {
+                if (client.isConnected() || attempts == 0) throw ex;
+                throw new HungUp(attempts, ex);      // sshd's MaxAuthTries: it disconnects instead of saying no
             }
+            attempts++;
         }
         throw last;
+    }
+
+    /** The server closed the connection after {@code attempts} refused logins (sshd's MaxAuthTries, 6 by default). */
+    private static final class HungUp extends UserAuthException {
+        final int attempts;
+
+        HungUp(int attempts, Throwable cause) {
+            super("the server closed the connection after " + attempts + " refused logins", cause);
+            this.attempts = attempts;
+        }
     }
 
     static PasswordFinder finder(char[] secret) {
