@@ -149,6 +149,43 @@ class FanoutSshConfigTest {
         assertTrue(modern.err().contains("kex curve25519-sha256") && !modern.err().contains("WEAK"), modern.err());
     }
 
+    /**
+     * ServerAliveInterval/CountMax: a server that stops answering mid-command (its session processes
+     * are stopped with SIGSTOP) is given up after about interval x count, not at --timeout.
+     */
+    @Test void serverAliveIntervalGivesUpOnAServerThatStoppedAnswering() throws Exception {
+        String addr = "127.0.0.35:" + Proc.freePort();
+        Path cfg = config("alive", "Host frozen", "  HostName " + addr.split(":")[0], "  Port " + addr.split(":")[1],
+                "  User root", "  IdentityFile " + key, "  StrictHostKeyChecking no", "  UserKnownHostsFile /dev/null",
+                "  ServerAliveInterval 1", "  ServerAliveCountMax 2");
+        try (Sshd one = Sshd.fleet(null, List.of(addr))) {
+            List<ProcessHandle> stopped = new ArrayList<>();
+            Thread freezer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 100 && one.sessions().stream().noneMatch(p -> p.info().commandLine().orElse("").contains("sleep")); i++) {
+                        Thread.sleep(100);
+                    }
+                    for (ProcessHandle p : one.sessions()) {
+                        Proc.sh("kill -STOP " + p.pid());
+                        stopped.add(p);
+                    }
+                } catch (Exception ignored) { }
+            });
+            try {
+                long t0 = System.nanoTime();
+                var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--timeout", "20s", "--format", "json", "-H", "frozen", "--", "sleep 30");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                JsonNode row = r.rows().get("frozen");
+                assertEquals("error", row.get("status").asText(), r.toString());
+                assertTrue(row.get("error").asText().contains("keep-alive"), r.toString());
+                assertTrue(ms < 10_000, "given up after the keep-alives, not at --timeout 20s: took " + ms + " ms");
+            } finally {
+                freezer.join();
+                for (ProcessHandle p : stopped) Proc.run(List.of("kill", "-CONT", String.valueOf(p.pid())), java.time.Duration.ofSeconds(5));
+            }
+        }
+    }
+
     @Test void aConfigThatLeavesNothingSshjImplementsIsBadInput() throws Exception {
         Path cfg = config("nothing", "Host pq", "  KexAlgorithms sntrup761x25519-sha512@openssh.com");
         var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "-i", key.toString(), "-H", "pq", "--", "true");
