@@ -5,7 +5,7 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java
+//SOURCES ../lib/ssh/Algorithms.java ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -48,7 +48,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import net.Target;
@@ -61,12 +63,14 @@ import report.Format;
 import report.Report;
 import run.Limits;
 import run.Runner;
+import ssh.Algorithms;
 import ssh.Capture;
 import ssh.Endpoints;
-import ssh.KnownHosts;
+import ssh.HostLogins;
 import ssh.RemoteCommand;
 import ssh.Ssh;
 import ssh.SshConfig;
+import ssh.SshjConfigs;
 import ssh.Status;
 import ssh.Sudo;
 
@@ -151,8 +155,8 @@ public class fanout implements Callable<Integer> {
             description = "How long the command may run on each host; 0 for no limit (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
-            description = "Time for TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Time for TCP connect, SSH handshake and login per host (default: ConnectTimeout from ssh_config, else 10s).")
     Duration connectTimeout;
 
     @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "0", converter = Durations.Converter.class,
@@ -227,7 +231,9 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    private Ssh.Login login;
+    private HostLogins logins;
+    /** Each host's login (known_hosts, host key policy, timeouts, algorithms), made before the first connection. */
+    private final Map<Endpoints.Host, Ssh.Login> loginOf = new IdentityHashMap<>();
     private RemoteCommand.Options remote;
     private Views views;
     /** What is left of --max-total-output for every host's captures together. */
@@ -243,7 +249,8 @@ public class fanout implements Callable<Integer> {
         }
         if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
-        if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        if (connectTimeout != null && connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        Duration channelTimeout = connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
         if (maxTotalOutput < 1) throw new InputError("--max-total-output must be at least 1 byte");
         outputBudget = new AtomicLong(maxTotalOutput);
@@ -264,14 +271,14 @@ public class fanout implements Callable<Integer> {
         Endpoints endpoints = new Endpoints(config, user, port, pass, err::println);
         for (Path p : identities) endpoints.identity(existing(p, "-i"));
         List<Endpoints.Host> hosts = endpoints.resolve(targets);
-        KnownHosts knownHostsFile = loadKnownHosts();
-        knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
-        login = new Ssh.Login(knownHostsFile, noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
-                loginPassword, connectTimeout);
+        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
+        logins = new HostLogins(new HostLogins.Overrides(knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT), loginPassword,
+                (kh, key) -> err.println("fanout: " + (acceptNew ? "--accept-new" : "accept-new") + ": recorded " + key + " in " + kh.userFile()));
+        for (Endpoints.Host h : hosts) loginOf.put(h, logins.login(h.config()));
         if (script != null) readScript();
         byte[] stdinBytes = forwardStdin ? System.in.readAllBytes() : new byte[0];
         Sudo asRoot = !sudo ? null : sudoSecret != null ? Sudo.withPassword(sudoSecret) : Sudo.nonInteractive();
-        remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", connectTimeout);
+        remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", channelTimeout);
         views = new Views(out, String.join(" ", command), script);
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
         if (hosts.stream().noneMatch(h -> h.endpoint().hasKeys()) && loginPassword == null) {
@@ -295,15 +302,7 @@ public class fanout implements Callable<Integer> {
         return runs.stream().allMatch(HostRun::ok) ? Exit.OK : Exit.FAILED;
     }
 
-    private KnownHosts loadKnownHosts() {
-        Path user = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
-        try {
-            return KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
-        } catch (IOException e) {
-            throw new InputError(user + ": cannot read known_hosts: " + e.getMessage());
-        }
-    }
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private static Path existing(Path p, String option) {
         if (!Files.exists(p)) throw new InputError(option + " " + p + ": no such file");
@@ -326,7 +325,7 @@ public class fanout implements Callable<Integer> {
         HostRun r = new HostRun(host, capture(host, out), capture(host, err));
         try {
             if (host.unsupported() != null) return r.end(Status.ERROR, host.unsupported());
-            try (Ssh.Connection c = Ssh.connect(host.endpoint(), login)) {
+            try (Ssh.Connection c = Ssh.connect(host.endpoint(), loginOf.get(host))) {
                 r.connected(c);
                 if (verbose) err.println(host.label() + ": " + describe(c));
                 String line = remoteLine(c, r);
@@ -357,7 +356,7 @@ public class fanout implements Callable<Integer> {
         }
         String path;
         try {
-            path = RemoteCommand.upload(c, scriptBytes, "ops-fanout", connectTimeout);
+            path = RemoteCommand.upload(c, scriptBytes, "ops-fanout", remote.replyTimeout());
         } catch (RemoteCommand.Failed f) {
             r.end(f.status, "could not upload --script: " + f.detail);
             return null;
@@ -368,10 +367,18 @@ public class fanout implements Callable<Integer> {
         return (asRoot != null ? asRoot.wrap(run.toString()) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
     }
 
+    /** -v: what was negotiated, and a WEAK note naming each weak algorithm (allowed by the user's ssh_config). */
     private static String describe(Ssh.Connection c) {
         var n = c.negotiated();
+        List<String> weak = new ArrayList<>();
+        for (var k : List.of(Map.entry(Algorithms.Kind.KEX, "kex"), Map.entry(Algorithms.Kind.HOST_KEY, "hostkey"),
+                Map.entry(Algorithms.Kind.CIPHER, "cipher"), Map.entry(Algorithms.Kind.MAC, "mac"))) {
+            String why = SshjConfigs.weakness(k.getKey(), n.get(k.getValue()));
+            if (why != null) weak.add(n.get(k.getValue()) + " (" + why + ")");
+        }
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
-                + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth");
+                + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
+                + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak));
     }
 
     // ---- output --------------------------------------------------------------------------------
@@ -379,7 +386,7 @@ public class fanout implements Callable<Integer> {
     private void report(List<HostRun> runs, long ms, int slots) {
         Report summary = Views.summary(runs, ms);
         switch (format) {
-            case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", login.knownHosts().recorded()));
+            case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", logins.recorded()));
             case md -> views.markdown(runs, summary);
             case slack -> views.slack(runs, summary);
             case hosts -> views.hosts(runs, summary, this::wanted, err);

@@ -2,7 +2,7 @@ package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES ../cli/Durations.java ../cli/Errors.java ../net/Addresses.java ../net/Tcp.java ../run/Threads.java
-//SOURCES Agent.java Key.java Keys.java KnownHosts.java HostKeyCheck.java Publickey.java
+//SOURCES Agent.java Key.java Keys.java KnownHosts.java HostKeyCheck.java Publickey.java SshjConfigs.java
 
 import cli.Durations;
 import cli.Errors;
@@ -27,7 +27,6 @@ import net.Addresses;
 import net.Tcp;
 import run.Threads;
 import net.schmizz.sshj.Config;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
@@ -55,19 +54,26 @@ public final class Ssh {
 
     public enum HostKeyPolicy { STRICT, ACCEPT_NEW, OFF }
 
-    /** One sshj algorithm configuration for every connection (building it is not free). */
-    static final Config CONFIG = new DefaultConfig();
-    static {
-        // Host certificates are checked by KnownHosts against @cert-authority lines (with the name
-        // known_hosts is searched under, and a status that says what is wrong), not by sshj's kex.
-        CONFIG.setVerifyHostKeyCertificates(false);
-    }
+    /** OpenSSH's default algorithms, for a Login that names none (sshj's own defaults include SHA-1 kex and CBC). */
+    static final Config CONFIG = SshjConfigs.opensshDefaults();
 
     /** Closes sockets whose handshake overruns the connect timeout; one daemon thread for the run. */
     private static final ScheduledExecutorService TIMER = Threads.timer("ssh-timer");
 
-    /** How every connection of a run logs in. {@code password} may be null. */
-    public record Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout) {}
+    /**
+     * How a connection logs in and what it trusts. {@code password} may be null; {@code hostKeyAlias}
+     * (null for none) is the name the host key is looked up under, port-less, as ssh does;
+     * {@code keepAlive} zero for none, else a keepalive@openssh.com request that often, the
+     * connection given up after {@code keepAliveCountMax} unanswered; {@code algorithms} sshj's
+     * algorithm lists (see SshjConfigs), null for OpenSSH's defaults.
+     */
+    public record Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout,
+                        String hostKeyAlias, Duration keepAlive, int keepAliveCountMax, Config algorithms) {
+        /** The same for every host: no alias, no keep-alives, OpenSSH's default algorithms. */
+        public Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout) {
+            this(knownHosts, policy, password, connectTimeout, null, Duration.ZERO, 3, null);
+        }
+    }
 
     /**
      * Where to connect (after ~/.ssh/config), as whom, with which keys: {@code agentKeys} first (in
@@ -111,14 +117,14 @@ public final class Ssh {
         Socket socket = tcp(e, timeoutMs);
         String address = Addresses.format(socket.getInetAddress());
         AtomicBoolean timedOut = new AtomicBoolean();
-        SSHClient client = new SSHClient(CONFIG);
+        SSHClient client = new SSHClient(login.algorithms() != null ? login.algorithms() : CONFIG);
         ScheduledFuture<?> guard = TIMER.schedule(() -> {
             timedOut.set(true);
             try {
                 socket.close();
             } catch (IOException ignored) { }
         }, Math.max(1, (giveUp - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-        HostKeyCheck check = new HostKeyCheck(login.knownHosts(), login.policy());
+        HostKeyCheck check = new HostKeyCheck(login.knownHosts(), login.policy(), login.hostKeyAlias());
         Map<String, String> negotiated = new LinkedHashMap<>();
         String stage = "SSH handshake";
         try {
@@ -135,6 +141,7 @@ public final class Ssh {
             });
             client.getTransport().setTimeoutMs((int) timeoutMs);     // kex and auth replies
             client.getConnection().setTimeoutMs((int) timeoutMs);    // channel open/close replies
+            keepAlive(client, login);
             client.connect(e.host(), e.port());
             if (check.fingerprint != null) negotiated.put("hostkey_fingerprint", check.fingerprint);
             negotiated.put("server", client.getTransport().getServerVersion());
@@ -154,6 +161,14 @@ public final class Ssh {
             if (Thread.currentThread().isInterrupted()) throw new Failure("interrupted", "interrupted during " + stage, address);
             throw classify(ex, e, login, client, address, stage);
         }
+    }
+
+    /** ServerAliveInterval/CountMax: sshj starts the keep-alive thread on connect when the interval is set. */
+    private static void keepAlive(SSHClient client, Login login) {
+        if (login.keepAlive() == null || login.keepAlive().isZero()) return;
+        var k = client.getConnection().getKeepAlive();
+        k.setKeepAliveInterval((int) Math.max(1, Math.min(Integer.MAX_VALUE, login.keepAlive().toSeconds())));
+        if (k instanceof net.schmizz.keepalive.KeepAliveRunner r) r.setMaxAliveCount(Math.max(1, login.keepAliveCountMax()));
     }
 
     /** TCP connect to each of the host's addresses in turn, like ssh. */
@@ -210,8 +225,8 @@ public final class Ssh {
             Matcher m = SETTLEMENT.matcher(String.valueOf(t.getMessage()));
             if (t instanceof TransportException && m.find()) {
                 String what = m.group(1).replace("Client2Server", "").replace("Server2Client", "");
-                return new Failure("kex-failed", "no common " + what + ": server offers " + m.group(3)
-                        + "; we support " + m.group(2), address);
+                return new Failure("kex-failed", "no common " + what + ": server offers " + offered(m.group(3))
+                        + "; we offer " + offered(m.group(2)) + hint(what, offered(m.group(3))), address);
             }
         }
         String m = Errors.message(ex, ex.getClass().getSimpleName());
@@ -243,6 +258,27 @@ public final class Ssh {
             }
         }
         return offers;
+    }
+
+    /** A proposal without the pseudo-algorithms that only signal extensions (ext-info-c, kex-strict-c-v00@openssh.com). */
+    private static String offered(String list) {
+        List<String> out = new ArrayList<>();
+        for (String a : list.split(",\\s*")) if (!a.startsWith("ext-info-") && !a.startsWith("kex-strict-")) out.add(a.trim());
+        return String.join(", ", out);
+    }
+
+    /** How to allow what the server offers, when it is something OpenSSH knows (as ssh_config's "+name"). */
+    private static String hint(String what, String serverOffers) {
+        String keyword = switch (what) {
+            case "KeyExchangeAlgorithms" -> "KexAlgorithms";
+            case "HostKeyAlgorithms" -> "HostKeyAlgorithms";
+            case "CipherAlgorithms" -> "Ciphers";
+            case "MACAlgorithms" -> "MACs";
+            default -> null;
+        };
+        if (keyword == null) return "";
+        String first = serverOffers.split(",\\s*")[0].trim();
+        return " (if you must reach it, allow it for this host in ssh_config: " + keyword + " +" + first + ")";
     }
 
     /** Keys in order, then the password (as "password", then "keyboard-interactive"); returns what worked. */
