@@ -280,6 +280,17 @@ class SshAgentTest {
             assertEquals("hostkey-mismatch", r.rows().get(expired).get("status").asText());
             assertTrue(r.rows().get(expired).get("error").asText().contains("is not good: it expired at 2020-02-01T"), r.toString());
 
+            // With HostKeyAlias the certificate's principals must name the alias, and known_hosts is searched under it.
+            Path alias = dir.resolve("alias.conf");
+            Files.writeString(alias, "Host *\n  HostKeyAlias web41.example\n");
+            Path aliasKh = dir.resolve("alias_known_hosts");
+            Files.writeString(aliasKh, "@cert-authority web41.example " + pub(ca) + "\n");
+            var aliased = fanout(emptyHome("home"), null, "-F", alias.toString(), "--known-hosts", aliasKh.toString(),
+                    "-i", Sshd.clientKey().toString(), "--format", "json", "-H", good + "," + wrongName, "--", "true");
+            assertEquals("ok", aliased.rows().get(good).get("status").asText(), aliased.toString());
+            assertTrue(aliased.rows().get(wrongName).get("error").asText().contains("its principals (127.0.0.41) do not include web41.example"),
+                    aliased.toString());
+
             // The @cert-authority pattern is matched like a host line's: a CA for other hosts vouches for nothing here.
             var elsewhere = run(dir, "@cert-authority *.example " + pub(ca) + "\n", good);
             assertEquals("hostkey-unknown", elsewhere.rows().get(good).get("status").asText(), elsewhere.toString());
