@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Agent.java HostConfig.java Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES HostConfig.java Identities.java Key.java Keys.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -21,10 +21,8 @@ import net.Targets;
  * then the command line's user and port, then ~/.ssh/config (resolved by {@link SshConfig} into a
  * {@link HostConfig}, as ssh -G shows it), then $USER and 22. Keys: those named on the command line (they must load), then the host's
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
- * warning when they do not load). Each key file is loaded once per run, with the certificate
- * KEY-cert.pub next to it if there is one. ssh-agent ($SSH_AUTH_SOCK) is asked for its keys once
- * per run; they are offered first, as ssh does. With IdentitiesOnly only the agent keys that are
- * also identity files are (an encrypted key file then needs no passphrase when the agent holds it).
+ * warning when they do not load), each loaded once per run; the agent's keys and the certificates
+ * come from {@link Identities}.
  *
  * <pre>
  *   Endpoints endpoints = new Endpoints(config, user, port, passphrase, err::println);
@@ -40,16 +38,9 @@ public final class Endpoints {
     private final Consumer<String> warn;
     private final List<Key> explicit = new ArrayList<>();
     private final Map<String, Key> cache = new HashMap<>();
-    /** Each identity file's public key fingerprint, also of those whose private key did not load (from KEY.pub). */
-    private final Map<String, String> publicKeys = new HashMap<>();
-    private final Map<String, AgentKeys> agents = new HashMap<>();
-    private final Map<String, byte[]> certificates = new HashMap<>();
     private final List<Path> explicitPaths = new ArrayList<>();
+    private final Identities identities;
     private List<Key> defaults;
-
-    /** An agent and the keys it held when first asked; NONE when there is none or it did not answer. */
-    private record AgentKeys(Agent agent, List<Agent.Identity> identities) {}
-    private static final AgentKeys NONE = new AgentKeys(null, List.of());
 
     /**
      * One target resolved: its endpoint, everything ssh_config says about it, and {@code unsupported}
@@ -72,12 +63,13 @@ public final class Endpoints {
         this.port = port;
         this.passphrase = passphrase;
         this.warn = warn;
+        this.identities = new Identities(warn);
     }
 
     /** A key named on the command line (-i): offered to every host first; it must load (else InputError). */
     public void identity(Path p) {
         explicitPaths.add(p);
-        Key k = key(p, !heldByAgent(p));
+        Key k = key(p, !identities.heldByAgent(p));
         if (k != null) explicit.add(k);
     }
 
@@ -99,27 +91,8 @@ public final class Endpoints {
                 keys.addAll(defaultKeys());
                 files.addAll(defaultPaths());
             }
-            AgentKeys agent = agent(s.identityAgent());
-            List<Agent.Identity> agentKeys = agent.identities();
-            if (s.identitiesOnly()) {
-                List<String> mine = files.stream().map(f -> publicKeys.get(id(f))).toList();
-                agentKeys = agentKeys.stream().filter(a -> mine.contains(a.fingerprint())).toList();
-            }
-            for (String c : s.certificateFiles()) {
-                byte[] cert = certificateFile(Path.of(c));
-                if (cert == null) continue;
-                String fp = Keys.plainFingerprint(cert);
-                int i = indexOf(keys, fp);
-                if (i >= 0) {
-                    keys.set(i, keys.get(i).withCertificate(cert));
-                } else if (agentKeys.stream().anyMatch(a -> a.fingerprint().equals(fp))) {      // the agent signs for it
-                    agentKeys = new ArrayList<>(agentKeys);
-                    agentKeys.add(new Agent.Identity(cert, c, fp, true));
-                } else {
-                    warn.accept("warning: CertificateFile " + c + ": no identity file or agent key for it (" + fp + "); not offered");
-                }
-            }
-            hosts.add(new Host(t, new Ssh.Endpoint(s.hostName(), s.port(), s.user(), List.copyOf(keys), agent.agent(), agentKeys), s, unsupported(s)));
+            Identities.ForHost offer = identities.forHost(s, keys, files);
+            hosts.add(new Host(t, new Ssh.Endpoint(s.hostName(), s.port(), s.user(), offer.keys(), offer.agent(), offer.agentKeys()), s, unsupported(s)));
         }
         return hosts;
     }
@@ -150,82 +123,14 @@ public final class Endpoints {
         return paths;
     }
 
-    private static final String IDENTITY_AGENT_DEFAULT = "SSH_AUTH_SOCK";
-
-    private static String id(Path p) { return p.toAbsolutePath().normalize().toString(); }
-
-    /**
-     * The agent IdentityAgent names ("SSH_AUTH_SOCK", the default; "$VAR"; a socket path; "none"),
-     * asked for its keys once a run. One that does not answer is one warning line, then the files.
-     */
-    private AgentKeys agent(String identityAgent) {
-        String socket = identityAgent.equalsIgnoreCase("none") ? null
-                : identityAgent.equals("SSH_AUTH_SOCK") ? System.getenv("SSH_AUTH_SOCK")
-                : identityAgent.startsWith("$") ? System.getenv(identityAgent.substring(1))
-                : identityAgent;                                  // SshConfig expanded ~ and %tokens
-        if (socket == null || socket.isEmpty()) return NONE;
-        return agents.computeIfAbsent(socket, path -> {
-            Agent a = new Agent(Path.of(path));
-            try {
-                return new AgentKeys(a, a.identities());
-            } catch (IOException | RuntimeException e) {
-                String named = identityAgent.equals("SSH_AUTH_SOCK") ? "SSH_AUTH_SOCK=" + path : "IdentityAgent " + path;
-                warn.accept("warning: ssh-agent at " + named + " did not answer (" + Errors.message(e, e.getClass().getSimpleName())
-                        + "); going on without it (key files only)");
-                return NONE;
-            }
-        });
-    }
-
-    private static int indexOf(List<Key> keys, String fingerprint) {
-        for (int i = 0; i < keys.size(); i++) if (keys.get(i).fingerprint().equals(fingerprint)) return i;
-        return -1;
-    }
-
-    /** A CertificateFile's certificate, read once; null (warned once) if it cannot be. */
-    private byte[] certificateFile(Path p) {
-        String id = "cert:" + id(p);
-        if (certificates.containsKey(id)) return certificates.get(id);
-        byte[] cert = null;
-        try {
-            String[] f = Files.readString(p).strip().split("\\s+");
-            cert = java.util.Base64.getDecoder().decode(f.length > 1 ? f[1] : "");
-            if (!Keys.isCertificate(cert)) throw new IOException("not an OpenSSH certificate");
-        } catch (IOException | RuntimeException e) {
-            warn.accept("warning: CertificateFile " + p + ": not offered: " + Errors.message(e, e.getClass().getSimpleName()));
-            cert = null;
-        }
-        certificates.put(id, cert);
-        return cert;
-    }
-
-    /** The key file's public half (KEY.pub, or KEY-cert.pub's key) is in the default agent. */
-    private boolean heldByAgent(Path p) {
-        String fp = publicFromFile(p);
-        return fp != null && agent(IDENTITY_AGENT_DEFAULT).identities().stream().anyMatch(a -> a.fingerprint().equals(fp));
-    }
-
-    /** The fingerprint in KEY.pub (or KEY-cert.pub), as ssh reads it for a key it cannot decrypt; null if neither is readable. */
-    private String publicFromFile(Path p) {
-        for (String suffix : List.of(".pub", "-cert.pub")) {
-            try {
-                String[] f = Files.readString(Path.of(p + suffix)).strip().split("\\s+");
-                String fp = Keys.plainFingerprint(java.util.Base64.getDecoder().decode(f[1]));
-                publicKeys.putIfAbsent(id(p), fp);
-                return fp;
-            } catch (IOException | RuntimeException ignored) { }
-        }
-        return null;
-    }
-
     /** A key, loaded once with its KEY-cert.pub; an explicit one must load, another is skipped with a warning (null). */
     private Key key(Path p, boolean mustLoad) {
-        String id = id(p);
+        String id = Identities.id(p);
         if (cache.containsKey(id)) return cache.get(id);
         Key k;
         try {
             k = Keys.load(p, passphrase);
-            if (k == null && publicFromFile(p) != null && heldByAgent(p)) {
+            if (k == null && identities.heldByAgent(p)) {
                 cache.put(id, null);                       // the agent signs for it: no passphrase needed
                 return null;
             }
@@ -241,17 +146,7 @@ public final class Endpoints {
             warn.accept("warning: skipping " + why);
             k = null;
         }
-        if (k != null) {
-            publicKeys.put(id, k.fingerprint());
-            Path cert = Path.of(p + "-cert.pub");
-            if (Files.isRegularFile(cert)) {
-                try {
-                    k = k.withCertificate(Keys.certificate(cert, k.fingerprint()));
-                } catch (IOException | RuntimeException e) {
-                    warn.accept("warning: " + cert + ": not offering this certificate: " + Errors.message(e, e.getClass().getSimpleName()));
-                }
-            }
-        }
+        if (k != null) k = identities.loaded(p, k);
         cache.put(id, k);
         return k;
     }
