@@ -13,7 +13,8 @@
  * fanout -- run one command on many hosts over SSH, and show who differs.
  *
  * What it does: logs in to every target with sshj (keys from -i or ~/.ssh/id_*, or a password you
- * name by environment variable or file), checks host keys against ~/.ssh/known_hosts, runs the
+ * name by environment variable or file), with each host's settings from ~/.ssh/config resolved as
+ * `ssh -G` would (known_hosts files, host key alias, timeouts, algorithms), checks host keys, runs the
  * command (or uploads and runs --script), and prints each host's output: as blocks (default),
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
@@ -82,14 +83,21 @@ import ssh.Sudo;
             "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-revoked,",
             "hostkey-unknown, kex-failed, error, interrupted, not-run.",
             "",
-            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
-            "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
-            "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
+            "~/.ssh/config is read as OpenSSH's ssh reads it (ssh -G HOST shows the same):",
+            "first value wins; Host (* ? !), Match host/originalhost/user/localuser/exec/",
+            "all/final, Include, tokens (%%h %%p %%r %%u %%d %%n %%C ~ $${ENV}). Honoured:",
+            "HostName, User, Port, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile,",
+            "HostKeyAlias, StrictHostKeyChecking (ask = yes, no = accept-new),",
+            "ConnectTimeout, ServerAliveInterval/CountMax, KexAlgorithms, HostKeyAlgorithms,",
+            "Ciphers, MACs (+ - ^ as in ssh). Other keywords are ignored. Not supported:",
             "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
-            "directly), ssh-agent, certificates, and every other keyword (e.g.",
-            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new).",
-            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
-            "then $USER and 22.",
+            "directly), ssh-agent, certificates.",
+            "Precedence: user@host:port in the hosts file, then -l/-p (and --known-hosts,",
+            "--accept-new, --no-host-key-check, --connect-timeout), then ~/.ssh/config,",
+            "then OpenSSH's defaults ($USER, 22, ~/.ssh/known_hosts ...).",
+            "Algorithms: what OpenSSH's client offers by default (no SHA-1 key exchange, CBC",
+            "or ssh-rsa) unless the config adds them (KexAlgorithms +NAME, as in ssh);",
+            "-v says WEAK when such an algorithm was negotiated.",
             ""},
         footer = {
             "%nExamples:",
@@ -133,10 +141,10 @@ public class fanout implements Callable<Integer> {
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts; /etc/ssh/ssh_known_hosts is read too).")
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to use for every host, instead of its UserKnownHostsFile and GlobalKnownHostsFile from ssh_config (by default known_hosts and known_hosts2 in ~/.ssh, ssh_known_hosts and ssh_known_hosts2 in /etc/ssh).")
     Path knownHosts;
 
-    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new.")
+    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new, for every host.")
     boolean acceptNew;
 
     @Option(names = "--no-host-key-check", description = "Do not verify host keys at all (explicit opt-out; man-in-the-middle attacks go unnoticed).")
@@ -201,7 +209,7 @@ public class fanout implements Callable<Integer> {
                     + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
     long maxTotalOutput;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
+    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC (WEAK: ... when one is), and how the login succeeded.")
     boolean verbose;
 
     /** The words after "--": the command, or the script's arguments. */
