@@ -5,7 +5,7 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Algorithms.java ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -63,7 +63,6 @@ import report.Format;
 import report.Report;
 import run.Limits;
 import run.Runner;
-import ssh.Algorithms;
 import ssh.Capture;
 import ssh.Endpoints;
 import ssh.HostLogins;
@@ -369,12 +368,7 @@ public class fanout implements Callable<Integer> {
     /** -v: what was negotiated, and a WEAK note naming each weak algorithm (allowed by the user's ssh_config). */
     private static String describe(Ssh.Connection c) {
         var n = c.negotiated();
-        List<String> weak = new ArrayList<>();
-        for (var k : List.of(Map.entry(Algorithms.Kind.KEX, "kex"), Map.entry(Algorithms.Kind.HOST_KEY, "hostkey"),
-                Map.entry(Algorithms.Kind.CIPHER, "cipher"), Map.entry(Algorithms.Kind.MAC, "mac"))) {
-            String why = SshjConfigs.weakness(k.getKey(), n.get(k.getValue()));
-            if (why != null) weak.add(n.get(k.getValue()) + " (" + why + ")");
-        }
+        List<String> weak = SshjConfigs.weak(n);
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
                 + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak));
