@@ -5,7 +5,7 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Algorithms.java ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -13,8 +13,9 @@
  * fanout -- run one command on many hosts over SSH, and show who differs.
  *
  * What it does: logs in to every target with sshj (keys from ssh-agent, -i or ~/.ssh/id_*, OpenSSH
- * certificates, or a password you name by environment variable or file), checks host keys (and
- * host certificates, through @cert-authority) against ~/.ssh/known_hosts, runs the
+ * certificates, or a password you name by environment variable or file), with each host's settings
+ * from ~/.ssh/config resolved as `ssh -G` would (known_hosts files, host key alias, timeouts,
+ * algorithms), checks host keys (and host certificates, through @cert-authority), runs the
  * command (or uploads and runs --script), and prints each host's output: as blocks (default),
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
@@ -63,7 +64,6 @@ import report.Format;
 import report.Report;
 import run.Limits;
 import run.Runner;
-import ssh.Algorithms;
 import ssh.Capture;
 import ssh.Endpoints;
 import ssh.HostLogins;
@@ -90,17 +90,25 @@ import ssh.Sudo;
             "(only the identity files, and their keys in the agent) and CertificateFile",
             "are honoured. Agent forwarding is never requested.",
             "Host certificates are trusted through @cert-authority lines in known_hosts",
-            "(valid now, a principal matching the host name); @revoked refuses a key, a",
-            "certificate's key or its CA (hostkey-revoked).",
+            "(valid now, a principal matching the host name or HostKeyAlias); @revoked",
+            "refuses a key, a certificate's key or its CA (hostkey-revoked).",
             "",
-            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
-            "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
-            "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
+            "~/.ssh/config is read as OpenSSH's ssh reads it (ssh -G HOST shows the same):",
+            "first value wins; Host (* ? !), Match host/originalhost/user/localuser/exec/",
+            "all/final, Include, tokens (%%h %%p %%r %%u %%d %%n %%C ~ $${ENV}). Honoured:",
+            "HostName, User, Port, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile,",
+            "HostKeyAlias, StrictHostKeyChecking (ask = yes, no = accept-new),",
+            "ConnectTimeout, ServerAliveInterval/CountMax, KexAlgorithms, HostKeyAlgorithms,",
+            "Ciphers, MACs (+ - ^ as in ssh) and those named under Logins above. Other",
+            "keywords are ignored. Not supported:",
             "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
-            "directly), and every other keyword (e.g. UserKnownHostsFile,",
-            "StrictHostKeyChecking: use --known-hosts, --accept-new).",
-            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
-            "then $USER and 22.",
+            "directly).",
+            "Precedence: user@host:port in the hosts file, then -l/-p (and --known-hosts,",
+            "--accept-new, --no-host-key-check, --connect-timeout), then ~/.ssh/config,",
+            "then OpenSSH's defaults ($USER, 22, ~/.ssh/known_hosts ...).",
+            "Algorithms: what OpenSSH's client offers by default (no SHA-1 key exchange, CBC",
+            "or ssh-rsa) unless the config adds them (KexAlgorithms +NAME, as in ssh);",
+            "-v says WEAK when such an algorithm was negotiated.",
             ""},
         footer = {
             "%nExamples:",
@@ -144,10 +152,10 @@ public class fanout implements Callable<Integer> {
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts; /etc/ssh/ssh_known_hosts is read too).")
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to use for every host, instead of its UserKnownHostsFile and GlobalKnownHostsFile from ssh_config (by default known_hosts and known_hosts2 in ~/.ssh, ssh_known_hosts and ssh_known_hosts2 in /etc/ssh).")
     Path knownHosts;
 
-    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new.")
+    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new, for every host.")
     boolean acceptNew;
 
     @Option(names = "--no-host-key-check", description = "Do not verify host keys at all (explicit opt-out; man-in-the-middle attacks go unnoticed).")
@@ -212,7 +220,7 @@ public class fanout implements Callable<Integer> {
                     + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
     long maxTotalOutput;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
+    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC (WEAK: ... when one is), and how the login succeeded.")
     boolean verbose;
 
     /** The words after "--": the command, or the script's arguments. */
@@ -372,12 +380,7 @@ public class fanout implements Callable<Integer> {
     /** -v: what was negotiated, and a WEAK note naming each weak algorithm (allowed by the user's ssh_config). */
     private static String describe(Ssh.Connection c) {
         var n = c.negotiated();
-        List<String> weak = new ArrayList<>();
-        for (var k : List.of(Map.entry(Algorithms.Kind.KEX, "kex"), Map.entry(Algorithms.Kind.HOST_KEY, "hostkey"),
-                Map.entry(Algorithms.Kind.CIPHER, "cipher"), Map.entry(Algorithms.Kind.MAC, "mac"))) {
-            String why = SshjConfigs.weakness(k.getKey(), n.get(k.getValue()));
-            if (why != null) weak.add(n.get(k.getValue()) + " (" + why + ")");
-        }
+        List<String> weak = SshjConfigs.weak(n);
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
                 + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak));

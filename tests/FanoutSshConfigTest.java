@@ -144,6 +144,20 @@ class FanoutSshConfigTest {
             assertEquals("diffie-hellman-group1-sha1", allowed.json().get("results").get(0).get("ssh").get("kex").asText());
             assertTrue(allowed.err().contains("; WEAK: diffie-hellman-group1-sha1 (SHA-1 key exchange)"), allowed.err());
         }
+        // CBC and HMAC-SHA1: likewise refused by default, named by -v when a config adds them.
+        String cbc = "127.0.0.36:" + Proc.freePort();
+        try (Sshd old = Sshd.fleet(null, List.of(cbc), "Ciphers aes128-cbc", "MACs hmac-sha1")) {
+            var refused = ScriptRun.run(fanout::main, "-F", "none", "--no-host-key-check", "-i", key.toString(), "-l", "root",
+                    "--format", "json", "-H", cbc, "--", "true");
+            String error = refused.json().get("results").get(0).get("error").asText();
+            assertTrue(error.startsWith("no common CipherAlgorithms: server offers aes128-cbc; we offer chacha20-poly1305@openssh.com, aes128-ctr"), error);
+            assertTrue(error.endsWith("Ciphers +aes128-cbc)"), error);
+            Path cfg = config("cbc", "Host " + cbc.split(":")[0], "  Ciphers +aes128-cbc", "  MACs +hmac-sha1");
+            var allowed = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--no-host-key-check", "-i", key.toString(), "-l", "root",
+                    "-v", "-H", cbc, "--", "true");
+            assertEquals(0, allowed.exit(), allowed.toString());
+            assertTrue(allowed.err().contains("; WEAK: aes128-cbc (CBC cipher), hmac-sha1 (HMAC-SHA1)"), allowed.err());
+        }
         var modern = ScriptRun.run(fanout::main, "-F", "none", "--no-host-key-check", "-i", key.toString(), "-l", "root", "-v", "-H", hosts.get(0), "--", "true");
         assertEquals(0, modern.exit(), modern.toString());
         assertTrue(modern.err().contains("kex curve25519-sha256") && !modern.err().contains("WEAK"), modern.err());

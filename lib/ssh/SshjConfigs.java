@@ -91,6 +91,20 @@ public final class SshjConfigs {
         return out;
     }
 
+    /**
+     * The weak ones among what a connection negotiated ({@link Ssh.Connection#negotiated()}: kex,
+     * hostkey, cipher, mac), each as "name (why)", e.g. "diffie-hellman-group1-sha1 (SHA-1 key exchange)".
+     */
+    public static List<String> weak(Map<String, String> negotiated) {
+        List<String> out = new ArrayList<>();
+        for (var k : List.of(Map.entry(Algorithms.Kind.KEX, "kex"), Map.entry(Algorithms.Kind.HOST_KEY, "hostkey"),
+                Map.entry(Algorithms.Kind.CIPHER, "cipher"), Map.entry(Algorithms.Kind.MAC, "mac"))) {
+            String name = negotiated.get(k.getValue()), why = weakness(k.getKey(), name);
+            if (why != null) out.add(name + " (" + why + ")");
+        }
+        return out;
+    }
+
     /** Why a negotiated algorithm is weak (SHA-1, CBC, RC4, MD5, DSA), or null when it is not. */
     public static String weakness(Algorithms.Kind kind, String name) {
         if (name == null) return null;
