@@ -78,21 +78,7 @@ public final class Endpoints {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
             HostConfig s = config.resolve(t.host(), t.user() != null ? t.user() : user, t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
-            List<Key> keys = new ArrayList<>(explicit);
-            List<Path> files = new ArrayList<>(explicitPaths);
-            for (String f : s.identityFiles()) {
-                if (Files.isRegularFile(Path.of(f))) {
-                    files.add(Path.of(f));
-                    Key k = key(Path.of(f), false);
-                    if (k != null && !keys.contains(k)) keys.add(k);
-                }
-            }
-            if (explicit.isEmpty() && s.identityFiles().isEmpty()) {
-                keys.addAll(defaultKeys());
-                files.addAll(defaultPaths());
-            }
-            Identities.ForHost offer = identities.forHost(s, keys, files);
-            hosts.add(new Host(t, new Ssh.Endpoint(s.hostName(), s.port(), s.user(), offer.keys(), offer.agent(), offer.agentKeys()), s, unsupported(s)));
+            hosts.add(new Host(t, endpoint(s), s, unsupported(s)));
         }
         return hosts;
     }
@@ -102,6 +88,25 @@ public final class Endpoints {
         if (s.proxyJump() != null) return "ssh config routes this host through ProxyJump (" + s.proxyJump() + "), which ops does not support";
         if (s.proxyCommand() != null) return "ssh config routes this host through ProxyCommand (" + s.proxyCommand() + "), which ops does not support";
         return null;
+    }
+
+    /** Where, as whom and with which keys (files, then those of the agent and the certificates, from Identities). */
+    private Ssh.Endpoint endpoint(HostConfig s) {
+        List<Key> keys = new ArrayList<>(explicit);
+        List<Path> files = new ArrayList<>(explicitPaths);
+        for (String f : s.identityFiles()) {
+            if (Files.isRegularFile(Path.of(f))) {
+                files.add(Path.of(f));
+                Key k = key(Path.of(f), false);
+                if (k != null && !keys.contains(k)) keys.add(k);
+            }
+        }
+        if (explicit.isEmpty() && s.identityFiles().isEmpty()) {
+            keys.addAll(defaultKeys());
+            files.addAll(defaultPaths());
+        }
+        Identities.ForHost offer = identities.forHost(s, keys, files);
+        return new Ssh.Endpoint(s.hostName(), s.port(), s.user(), offer.keys(), offer.agent(), offer.agentKeys());
     }
 
     private List<Key> defaultKeys() {
