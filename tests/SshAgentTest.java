@@ -66,13 +66,14 @@ class SshAgentTest {
     // ---- ssh-agent -------------------------------------------------------------------------------
 
     /**
-     * Two keys in the agent and none on disk: the agent's keys are tried in its order, the host
-     * that authorizes the second logs in with it, and the host that authorizes neither is
+     * Two keys in the agent (ed25519, RSA) and none on disk: the agent's keys are tried in its order,
+     * the host that authorizes the second logs in with it, and the host that authorizes neither is
      * auth-failed naming both agent keys.
      */
     @Test void agentKeysLogInWithNoKeyFileOnDiskInTheAgentsOrder() throws Exception {
         Path keys = Files.createDirectories(tmp.resolve("keys"));
-        Path a = keygen(keys, "agent-a", "ed25519"), b = keygen(keys, "agent-b", "ed25519");
+        // agent-b is RSA: the agent must be asked for an rsa-sha2-512 signature (OpenSSH refuses SHA-1 ssh-rsa).
+        Path a = keygen(keys, "agent-a", "ed25519"), b = keygen(keys, "agent-b", "rsa");
         String fpA = fingerprint(Path.of(a + ".pub")), fpB = fingerprint(Path.of(b + ".pub")), pubB = pub(b);
         int port = Proc.freePort();
         String open = "127.0.0.31:" + port, closed = "127.0.0.32:" + port;
