@@ -64,6 +64,11 @@ public class run {
         }
         if (args.length == 0) ALL.forEach(c -> selectors.add(selectClass(c)));
         long t0 = System.nanoTime();
+        if (System.getenv("SSH_AUTH_SOCK") != null) {
+            // fanout run in-process reads it like ssh does: that agent's keys would be offered first.
+            System.out.println("harness: SSH_AUTH_SOCK is set; in-process fanout tests will offer that agent's keys"
+                    + " (run with env -u SSH_AUTH_SOCK for exact results)");
+        }
         TestUser.remove();                                  // a leftover of a run that was killed
         var before = Leftovers.snapshot();
         Tally t = execute(selectors, System.out);
