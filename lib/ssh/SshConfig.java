@@ -209,7 +209,9 @@ public final class SshConfig {
                 default -> {
                     if (!active[0] || l.value() == null) continue;
                     if (ConfigLines.ACCUMULATE.contains(l.key())) {
-                        s.accumulated.computeIfAbsent(l.key(), k -> new ArrayList<>()).add(new String[] {(String) l.value(), l.where()});
+                        List<String[]> files = s.accumulated.computeIfAbsent(l.key(), k -> new ArrayList<>());
+                        // ssh drops a file named twice (the final pass reads every line again).
+                        if (files.stream().noneMatch(f -> f[0].equals(l.value()))) files.add(new String[] {(String) l.value(), l.where()});
                     } else if (isProxy(l.key()) && (s.first.containsKey("proxyjump") || s.first.containsKey("proxycommand"))) {
                         continue;                      // ProxyJump and ProxyCommand: whichever comes first wins
                     } else if (!s.first.containsKey(l.key())) {
