@@ -96,6 +96,27 @@ class FanoutSshConfigTest {
         assertEquals("ok", off.rows().get("strict").get("status").asText(), off.toString());
     }
 
+    /** The user from the hosts file (user@host) or -l is what Match user sees, as with ssh -l. */
+    @Test void matchUserSeesTheUserFromTheHostsFileAndIncludeApplies() throws Exception {
+        Path kh = tmp.resolve("kh-match");
+        Files.writeString(kh, entry("[127.0.0.32]:" + port));
+        Path inc = config("included.conf", "Host web-m", "  UserKnownHostsFile " + kh, "  IdentityFile " + key);
+        Path cfg = config("match",
+                "Match originalhost web-m user root",
+                "  HostName 127.0.0.32",
+                "  Port " + port,
+                "Include " + inc,
+                "Match originalhost web-m",
+                "  HostName no-such-host.invalid");
+        var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--format", "json", "-H", "root@web-m,nobody@web-m", "--", "id -un");
+        Map<String, JsonNode> rows = r.rows();
+        assertEquals("ok", rows.get("root@web-m").get("status").asText(), r.toString());
+        assertEquals("root\n", rows.get("root@web-m").get("stdout").asText());
+        assertEquals("unresolved", rows.get("nobody@web-m").get("status").asText(), "Match user root does not apply to nobody: " + r);
+        var l = ScriptRun.run(fanout::main, "-F", cfg.toString(), "-l", "root", "--format", "json", "-H", "web-m", "--", "true");
+        assertEquals("ok", l.rows().get("web-m").get("status").asText(), "-l root: " + l);
+    }
+
     @Test void connectTimeoutFromTheConfigAndTheCommandLineOverride() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
             Thread.ofVirtual().start(() -> {
