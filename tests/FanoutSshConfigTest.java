@@ -221,6 +221,29 @@ class FanoutSshConfigTest {
         }
     }
 
+    /** ssh-rsa (RSA with SHA-1) host key signatures: likewise only when HostKeyAlgorithms adds them. */
+    @Test void sha1RsaHostKeySignaturesOnlyWhenTheConfigAddsThem() throws Exception {
+        String addr = "127.0.0.37:" + Proc.freePort();
+        try (Sshd rsa = Sshd.fleet(null, List.of(addr), Sshd.newHostKey("rsa"), "HostKeyAlgorithms ssh-rsa")) {
+            String[] base = {"--no-host-key-check", "-i", key.toString(), "-l", "root", "-v", "--format", "json", "-H", addr, "--", "true"};
+            var refused = ScriptRun.run(fanout::main, concat(new String[] {"-F", "none"}, base));
+            String error = refused.json().get("results").get(0).get("error").asText();
+            assertEquals("kex-failed", refused.json().get("results").get(0).get("status").asText(), refused.toString());
+            assertTrue(error.startsWith("no common HostKeyAlgorithms: server offers ssh-rsa; we offer ssh-ed25519-cert-v01@openssh.com, "), error);
+            assertTrue(error.endsWith("HostKeyAlgorithms +ssh-rsa)"), error);
+            Path cfg = config("rsa", "Host " + addr.split(":")[0], "  HostKeyAlgorithms +ssh-rsa");
+            var allowed = ScriptRun.run(fanout::main, concat(new String[] {"-F", cfg.toString()}, base));
+            assertEquals(0, allowed.exit(), allowed.toString());
+            assertTrue(allowed.err().contains("; WEAK: ssh-rsa (RSA signatures with SHA-1)"), allowed.err());
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test void aConfigThatLeavesNothingSshjImplementsIsBadInput() throws Exception {
         Path cfg = config("nothing", "Host pq", "  KexAlgorithms sntrup761x25519-sha512@openssh.com");
         var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "-i", key.toString(), "-H", "pq", "--", "true");
