@@ -312,6 +312,21 @@ class SshAgentTest {
         }
     }
 
+    /** An RSA host key's certificate is negotiated with SHA-2 (rsa-sha2-512-cert-v01, which sshj itself lacks) and trusted. */
+    @Test void anRsaHostCertificateIsTrustedWithSha2() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rsa-host-ca"));
+        Path ca = keygen(dir, "host-ca", "ed25519");
+        Path hostKey = Sshd.newHostKey("rsa");
+        Files.copy(Path.of(hostKey + ".pub"), dir.resolve("rsa.pub"));
+        Proc.sh("cd " + dir + " && ssh-keygen -q -s host-ca -h -I rsa-host -n 127.0.0.44 -V -5m:+1h rsa.pub");
+        String addr = "127.0.0.44:" + Proc.freePort();
+        try (Sshd sshd = Sshd.fleet(null, List.of(addr), hostKey, "HostCertificate " + dir.resolve("rsa-cert.pub"))) {
+            var r = run(dir, "@cert-authority * " + pub(ca) + "\n", addr);
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("rsa-sha2-512-cert-v01@openssh.com", r.rows().get(addr).get("ssh").get("hostkey").asText(), r.toString());
+        }
+    }
+
     /** fanout with only {@code knownHosts} as known_hosts and the test's client key, against {@code hosts}. */
     private ScriptRun.Result run(Path dir, String knownHosts, String hosts) throws IOException {
         Path kh = Files.createTempFile(dir, "known_hosts", "");

@@ -3,11 +3,17 @@ package ssh;
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES Keys.java
 
+import com.hierynomus.sshj.key.KeyAlgorithm;
+import com.hierynomus.sshj.key.KeyAlgorithms;
 import com.hierynomus.sshj.userauth.certificate.Certificate;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.Factory;
 import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.signature.Signature;
+import net.schmizz.sshj.signature.SignatureRSA;
 
 /**
  * Whether an OpenSSH host certificate (PROTOCOL.certkeys) is good for the host it came from, once
@@ -20,6 +26,22 @@ final class HostCertificate {
     private HostCertificate() {}
 
     static final long HOST_CERT = 2;
+
+    /**
+     * RSA host certificates with SHA-2 signatures, in OpenSSH's default HostKeyAlgorithms but not
+     * in sshj 0.40 (whose only RSA certificate algorithm, ssh-rsa-cert-v01, is SHA-1, which OpenSSH
+     * 8.8+ servers no longer use).
+     */
+    static final List<Factory.Named<KeyAlgorithm>> RSA_SHA2_ALGORITHMS = List.of(
+            new KeyAlgorithms.Factory("rsa-sha2-512-cert-v01@openssh.com", rsaCert("rsa-sha2-512", "SHA512withRSA"), KeyType.RSA_CERT),
+            new KeyAlgorithms.Factory("rsa-sha2-256-cert-v01@openssh.com", rsaCert("rsa-sha2-256", "SHA256withRSA"), KeyType.RSA_CERT));
+
+    private static Factory.Named<Signature> rsaCert(String name, String jca) {
+        return new Factory.Named<>() {
+            @Override public Signature create() { return new SignatureRSA(jca, KeyType.RSA_CERT, name); }
+            @Override public String getName() { return name; }
+        };
+    }
 
     /** The CA key's fingerprint (SHA256:...). */
     static String caFingerprint(Certificate<?> cert) { return Keys.fingerprint(cert.getSignatureKey()); }

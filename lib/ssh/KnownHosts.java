@@ -73,6 +73,7 @@ public final class KnownHosts {
                 if (!e.appliesTo(name) || e.getType() == KeyType.UNKNOWN || marker(e).equals("@revoked")) continue;
                 if (marker(e).equals("@cert-authority")) {
                     for (KeyType t : KeyType.values()) if (t.getParent() != null) known.add(t.toString());
+                    for (var a : HostCertificate.RSA_SHA2_ALGORITHMS) known.add(a.getName());
                 } else {
                     known.add(e.getType().toString());
                 }

@@ -1,7 +1,7 @@
 package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
-//SOURCES Algorithms.java HostConfig.java
+//SOURCES Algorithms.java HostCertificate.java HostConfig.java
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class SshjConfigs {
     private static <T> List<Factory.Named<T>> factories(Algorithms.Kind kind) {
         List<?> all = switch (kind) {
             case KEX -> SSHJ.getKeyExchangeFactories().stream().filter(f -> !f.getName().equals("ext-info-c")).toList();
-            case HOST_KEY -> SSHJ.getKeyAlgorithms();
+            case HOST_KEY -> java.util.stream.Stream.concat(SSHJ.getKeyAlgorithms().stream(), HostCertificate.RSA_SHA2_ALGORITHMS.stream()).toList();
             case CIPHER -> SSHJ.getCipherFactories();
             case MAC -> SSHJ.getMACFactories();
         };
