@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.13.4
 //DEPS org.junit.platform:junit-platform-launcher:1.13.4
 //SOURCES ../lib/*/*.java
-//SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java
+//SOURCES ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/dnscheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/Netns.java support/TestUser.java support/TestHttp.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java SshConfigTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java
 //SOURCES HarnessTest.java LauncherTest.java LatencyTest.java ReadmeTest.java GoldenTest.java
