@@ -96,7 +96,9 @@ public final class Findings {
                 out.add(Finding.warn("nxdomain", "no such name: NXDOMAIN for " + String.join(", ", tried)));
             } else if (!decides) {
                 out.add(Finding.warn("unresolved", "no answer: " + String.join(", ", walk.steps().stream()
-                        .map(st -> st.candidate().fqdn() + " " + st.result()).toList())));
+                        .map(st -> st.candidate().fqdn() + " " + st.result()).toList())
+                        + (walk.steps().stream().anyMatch(st -> st.result().equals(StubWalk.UNREACHABLE))
+                                ? " (every nameserver's port is closed: ICMP port unreachable; glibc gives up at once)" : "")));
             }
         }
         if (answered != null) {

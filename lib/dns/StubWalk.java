@@ -18,7 +18,8 @@ import java.util.List;
  *       least 1 s: with timeout:5 and two servers, 5 s then 5 s; with three, 5, 3 and 6 s;</li>
  *   <li>a reply that is NOERROR with any answer record (a CNAME counts) ends the lookup; NXDOMAIN,
  *       NODATA and SERVFAIL go on to the next candidate; a timeout of every server or REFUSED
- *       ends the search list, but the name as is is still tried if it was not yet.</li>
+ *       ends the search list, but the name as is is still tried if it was not yet; every server
+ *       refusing the socket (ICMP port unreachable) ends the lookup at once.</li>
  * </ul>
  * rotate starts each lookup at a different server; the walk shows the first server first and
  * says so.
@@ -78,15 +79,14 @@ public final class StubWalk {
             Step s = step(c, candidates.get(i++), answers);
             steps.add(s);
             triedAsIs = true;
-            if (s.answered() || trailing) answered = s.answered() ? s : null;
-            if (s.answered() || trailing) return totals(c, candidates, steps, answered);
+            if (s.answered() || trailing || s.result().equals(UNREACHABLE)) return totals(c, candidates, steps, s.answered() ? s : null);
         }
         for (; i < candidates.size(); i++) {
             var cand = candidates.get(i);
             if (cand.kind() == SearchList.Kind.AS_IS) { if (!triedAsIs) break; continue; }   // the as-is name after the list
             Step s = step(c, cand, answers);
             steps.add(s);
-            if (s.answered()) return totals(c, candidates, steps, s);
+            if (s.answered() || s.result().equals(UNREACHABLE)) return totals(c, candidates, steps, s.answered() ? s : null);
             if (!s.result().equals("NXDOMAIN") && !s.result().equals("NODATA") && !s.result().equals("SERVFAIL")) break;
         }
         if (!triedAsIs && asIs != null) {
@@ -110,22 +110,29 @@ public final class StubWalk {
         List<Query> sent = new ArrayList<>();
         long wait = 0;
         String last = "timeout";
+        boolean anyReply = false, anySilent = false;
         int n = c.nameservers().size();
         for (int attempt = 0; attempt < c.attempts(); attempt++) {
             for (int ns = 0; ns < n; ns++) {
                 Answer a = answers.get(ns, cand.fqdn(), "A"), b = answers.get(ns, cand.fqdn(), "AAAA");
                 sent.add(new Query(ns, cand.fqdn(), "A"));
                 sent.add(new Query(ns, cand.fqdn(), "AAAA"));
-                if (!a.replied() || !b.replied()) wait += waitMs(c, ns);          // glibc waits for the missing reply
+                boolean silent = a.outcome() == Answer.Outcome.TIMEOUT || b.outcome() == Answer.Outcome.TIMEOUT;
+                if (silent) { wait += waitMs(c, ns); anySilent = true; }          // glibc waits for the missing reply
                 if (a.nextServer() && b.nextServer()) {
-                    if (a.replied() || b.replied()) last = a.replied() ? a.outcome().text() : b.outcome().text();
+                    if (a.replied() || b.replied()) { last = a.replied() ? a.outcome().text() : b.outcome().text(); anyReply = true; }
                     continue;
                 }
                 return new Step(cand, ns, result(a, b), wait, List.copyOf(sent));
             }
         }
+        // No server ever replied and none was silent: ICMP port unreachable from all (ECONNREFUSED).
+        if (!anyReply && !anySilent) last = UNREACHABLE;
         return new Step(cand, -1, last, wait, List.copyOf(sent));
     }
+
+    /** Every server refused the socket (ICMP port unreachable): glibc gives up the whole lookup at once. */
+    public static final String UNREACHABLE = "unreachable";
 
     /** The pair's result as res_query sees it: positive if either is; else the first reply's rcode that is not NOERROR. */
     static String result(Answer a, Answer b) {
