@@ -108,6 +108,27 @@ class DnscheckTest {
         }
     }
 
+    /** "Why is it slow in the pod?": another machine's resolv.conf, evaluated against a reachable server. */
+    @Test void aPodsResolvConfAgainstAReachableServer(@TempDir Path dir) throws Exception {
+        Path pod = dir.resolve("pod-resolv.conf");
+        Files.writeString(pod, "nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n"
+                + "options ndots:5\n");
+        try (Netns ns = Netns.create(); Dnsmasq dns = Dnsmasq.start(ns, "127.0.0.1", dir, "--host-record=api.example.com,192.0.2.7")) {
+            var r = dnscheckIn(ns, "--format", "json", "--resolv-conf", pod.toString(), "--server", "127.0.0.1", "api.example.com");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = only(r);
+            assertEquals("ndots", row.get("status").asText(), r.out());
+            assertTrue(row.get("system").isNull(), "this machine's resolver reads another file: not compared");
+            assertEquals(8, row.get("stub").get("queries").asInt());
+            assertEquals(20_000, row.get("stub").get("worst_case_ms").asLong(), "timeout:5 x attempts:2, twice");
+            assertEquals(List.of("127.0.0.1"), texts(row.get("stub").get("nameservers")));
+            assertTrue(dns.queries().contains("AAAA api.example.com.cluster.local"), "asked the --server, not 10.96.0.10");
+            var md = dnscheckIn(ns, "--format", "md", "--resolv-conf", pod.toString(), "--server", "127.0.0.1", "api.example.com");
+            assertTrue(md.out().startsWith("#### `api.example.com`: **ndots**\n"), md.out());
+            assertTrue(md.out().contains("| # | name | why | result | by | queries | waited |"), md.out());
+        }
+    }
+
     @Test void twoNameserversThatDisagree(@TempDir Path dir) throws Exception {
         try (Netns ns = Netns.create();
              Dnsmasq one = Dnsmasq.start(ns, "127.0.0.1", dir, "--host-record=db.test,10.0.0.5");
