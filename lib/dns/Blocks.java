@@ -102,7 +102,8 @@ public final class Blocks {
 
     private static void line(PrintStream out, boolean md, String label, String text) {
         if (md) out.println("- " + (label.isEmpty() ? "" : "**" + label + "** ") + text.replace("|", "\\|"));
-        else out.println(String.format("  %-9s%s", label, text));
+        else if (text.length() <= Table.WIDTH - 11) out.println(String.format("  %-9s%s", label, text));
+        else out.println(String.format("  %-9s", label) + Table.wrap(text, "", Table.WIDTH - 11).replace("\n", "\n           "));
     }
 
     private static void table(List<Column> cols, List<Map<String, Object>> rows, boolean md, boolean wide, PrintStream out) {

@@ -75,7 +75,8 @@ public final class Direct {
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(failed(fqdn, typeName, t0, "bad name: " + e.getMessage(), false));
         }
-        return resolver.sendAsync(query).toCompletableFuture()
+        // Completed on dnsjava's own I/O thread (a direct executor), so the time is the reply's, not a pool's queue.
+        return resolver.sendAsync(query, Runnable::run).toCompletableFuture()
                 .handle((reply, ex) -> ex == null ? parse(fqdn, typeName, type, reply, t0) : failure(fqdn, typeName, t0, ex));
     }
 

@@ -23,7 +23,7 @@ public final class SearchList {
     /** One name to try: the absolute query name, whether it is the name as given, and which search domain (1-based) made it. */
     public record Candidate(String fqdn, Kind kind, int searchIndex, String domain) {
         public String why() {
-            return kind == Kind.AS_IS ? "as is" : "search " + searchIndex + " (" + domain + ")";
+            return kind == Kind.AS_IS ? "as is" : "search " + searchIndex;
         }
     }
 
