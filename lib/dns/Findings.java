@@ -61,7 +61,9 @@ public final class Findings {
             out.add(Finding.warn("timeout", label + " did not answer " + silent + " of " + total + " queries within "
                     + Durations.format(s.timeout().toMillis())
                     + ": glibc waits " + Durations.format(StubWalk.waitMs(conf, i)) + " for it on every name it tries" + next
-                    + "; this lookup is delayed " + Durations.format(walk.waitMs()) + " (worst case, every server silent: "
+                    + (decides ? "; a DNS lookup of it is delayed " + Durations.format(walk.waitMs()) + " (here /etc/hosts answers first)"
+                               : "; this lookup is delayed " + Durations.format(walk.waitMs()))
+                    + " (worst case, every server silent: "
                     + Durations.format(walk.worstCaseMs()) + ")"));
         }
         String disagreement = disagreement(s, walk, got);
