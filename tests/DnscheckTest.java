@@ -170,6 +170,28 @@ class DnscheckTest {
         }
     }
 
+    /**
+     * glibc's per-server wait is not the timeout: server i gets (timeout &lt;&lt; i) / n seconds (i &gt; 0).
+     * Three silent servers with timeout:2 cost 2 + 1 + 2 = 5 s, not 6: the real getaddrinfo's time
+     * must match the predicted worst case.
+     */
+    @Test void threeSilentServersCostWhatGlibcWaits() {
+        try (Netns ns = Netns.create()) {
+            ns.etc("resolv.conf", "nameserver 127.0.0.1\nnameserver 127.0.0.2\nnameserver 127.0.0.3\noptions timeout:2 attempts:1\n");
+            ns.etc("hosts", "127.0.0.1 localhost\n");
+            ns.sh("iptables -I INPUT -p udp --dport 53 -j DROP");
+            var r = dnscheckIn(ns, "--format", "json", "db.test.");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = only(r);
+            assertEquals(5000, row.get("stub").get("worst_case_ms").asLong());
+            assertEquals(5000, row.get("stub").get("wait_ms").asLong());
+            assertEquals("timeout", row.get("stub").get("steps").get(0).get("result").asText(), r.out());
+            double systemMs = row.get("system").get("ms").asDouble();
+            assertTrue(systemMs >= 4800 && systemMs < 5800, "getaddrinfo waited 2 + 1 + 2 s, not 3 x 2 s: " + systemMs);
+            assertEquals(3, row.get("findings").findValuesAsText("code").stream().filter("timeout"::equals).count(), r.out());
+        }
+    }
+
     @Test void etcHostsOverridesDns(@TempDir Path dir) throws Exception {
         try (Netns ns = Netns.create(); Dnsmasq dns = Dnsmasq.start(ns, "127.0.0.1", dir, "--host-record=db.test,10.0.0.5")) {
             ns.etc("resolv.conf", "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");

@@ -113,6 +113,7 @@ public final class Findings {
                 out.add(Finding.note("cname", "CNAME chain: " + answered.candidate().fqdn() + " -> " + String.join(" -> ", chain.cnames())));
             }
         }
+        if (conf.useVc()) out.add(Finding.note("use-vc", "options use-vc: glibc asks over TCP; dnscheck asked over UDP"));
         if (conf.rotate() && s.servers().size() > 1) {
             out.add(Finding.note("rotate", "options rotate: each lookup starts at another server; the sequence shows the first server first"));
         }
