@@ -23,7 +23,7 @@ public final class Findings {
 
     public static List<Finding> of(String name, NameCheck.Setup s, SystemLookup system, List<HostsFile.Entry> hosts,
                                    boolean decides, List<SearchList.Candidate> candidates, StubWalk.Walk walk,
-                                   Map<String, Answer> got) {
+                                   Map<StubWalk.Query, Answer> got) {
         List<Finding> out = new ArrayList<>();
         ResolvConf conf = s.conf();
         List<String> dns = NameCheck.stubAddresses(walk, got);
@@ -51,7 +51,7 @@ public final class Findings {
         for (int i = 0; i < s.servers().size(); i++) {
             int silent = 0, total = 0;
             for (var e : got.entrySet()) {
-                if (!e.getKey().startsWith(i + " ")) continue;
+                if (e.getKey().server() != i) continue;
                 total++;
                 if (e.getValue().outcome() == Answer.Outcome.TIMEOUT) silent++;
             }
@@ -104,8 +104,8 @@ public final class Findings {
             }
         }
         if (answered != null) {
-            Answer a = got.get(answered.server() + " " + answered.candidate().fqdn() + " A");
-            Answer b = got.get(answered.server() + " " + answered.candidate().fqdn() + " AAAA");
+            Answer a = got.get(new StubWalk.Query(answered.server(), answered.candidate().fqdn(), "A"));
+            Answer b = got.get(new StubWalk.Query(answered.server(), answered.candidate().fqdn(), "AAAA"));
             if (!a.records().isEmpty() && b.records().isEmpty()) out.add(Finding.note("a-only", "A without AAAA: IPv4 only (AAAA is " + b.shown() + ")"));
             if (a.records().isEmpty() && !b.records().isEmpty()) out.add(Finding.note("aaaa-only", "AAAA without A: IPv6 only (A is " + a.shown() + ")"));
             Answer chain = !a.cnames().isEmpty() ? a : b;
@@ -121,7 +121,7 @@ public final class Findings {
     }
 
     /** The first query on the stub's path that two servers answer differently, in words; null if none. */
-    static String disagreement(NameCheck.Setup s, StubWalk.Walk walk, Map<String, Answer> got) {
+    static String disagreement(NameCheck.Setup s, StubWalk.Walk walk, Map<StubWalk.Query, Answer> got) {
         if (s.servers().size() < 2) return null;
         Set<String> seen = new LinkedHashSet<>();
         for (var st : walk.steps()) {
@@ -132,7 +132,7 @@ public final class Findings {
                 String first = null;
                 boolean differ = false;
                 for (int i = 0; i < s.servers().size(); i++) {
-                    Answer a = got.get(i + " " + fqdn + " " + type);
+                    Answer a = got.get(new StubWalk.Query(i, fqdn, type));
                     if (a == null || !a.replied()) continue;
                     String sig = a.outcome().text() + " " + new TreeSet<>(a.records());
                     if (first == null) first = sig;
@@ -146,8 +146,8 @@ public final class Findings {
         return null;
     }
 
-    private static String asIsResult(Map<String, Answer> got, String asIs) {
-        Answer a = got.get("0 " + asIs + " A");
+    private static String asIsResult(Map<StubWalk.Query, Answer> got, String asIs) {
+        Answer a = got.get(new StubWalk.Query(0, asIs, "A"));
         return a == null ? "no query made" : a.shown();
     }
 

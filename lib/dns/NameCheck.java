@@ -25,23 +25,23 @@ public record NameCheck(String name, SystemLookup system, List<HostsFile.Entry> 
 
     public static NameCheck run(String name, Setup s) {
         List<SearchList.Candidate> candidates = SearchList.of(name, s.conf());
-        Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
+        Map<StubWalk.Query, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
         for (var c : candidates) {
             for (String type : List.of("A", "AAAA")) {
                 for (int i = 0; i < s.servers().size(); i++) {
-                    asked.put(i + " " + c.fqdn() + " " + type, s.servers().get(i).ask(c.fqdn(), type));
+                    asked.put(new StubWalk.Query(i, c.fqdn(), type), s.servers().get(i).ask(c.fqdn(), type));
                 }
             }
         }
         // The system path runs while the direct queries are in flight (each on its own clock).
         SystemLookup system = s.systemPath() ? SystemLookup.of(name) : null;
-        Map<String, Answer> got = new HashMap<>();
+        Map<StubWalk.Query, Answer> got = new HashMap<>();
         asked.forEach((k, f) -> got.put(k, f.join()));
-        StubWalk.Walk walk = StubWalk.walk(s.conf(), name, candidates, (i, fqdn, type) -> got.get(i + " " + fqdn + " " + type));
+        StubWalk.Walk walk = StubWalk.walk(s.conf(), name, candidates, (i, fqdn, type) -> got.get(new StubWalk.Query(i, fqdn, type)));
         List<Answer> answers = new ArrayList<>();
         for (var c : candidates) {
             for (String type : List.of("A", "AAAA")) {
-                for (int i = 0; i < s.servers().size(); i++) answers.add(got.get(i + " " + c.fqdn() + " " + type));
+                for (int i = 0; i < s.servers().size(); i++) answers.add(got.get(new StubWalk.Query(i, c.fqdn(), type)));
             }
         }
         if (!s.extraTypes().isEmpty()) {
@@ -63,12 +63,12 @@ public record NameCheck(String name, SystemLookup system, List<HostsFile.Entry> 
     }
 
     /** Addresses the stub's answering step got (A then AAAA, from the server that decided), empty if none. */
-    public static List<String> stubAddresses(StubWalk.Walk walk, Map<String, Answer> got) {
+    public static List<String> stubAddresses(StubWalk.Walk walk, Map<StubWalk.Query, Answer> got) {
         List<String> out = new ArrayList<>();
         if (walk.answered() == null) return out;
         var s = walk.answered();
         for (String type : List.of("A", "AAAA")) {
-            Answer a = got.get(s.server() + " " + s.candidate().fqdn() + " " + type);
+            Answer a = got.get(new StubWalk.Query(s.server(), s.candidate().fqdn(), type));
             if (a != null) out.addAll(a.records());
         }
         return out;
