@@ -6,7 +6,7 @@
 //SOURCES ../lib/dns/Names.java ../lib/dns/NsSwitch.java ../lib/dns/ResolvConf.java ../lib/dns/SearchList.java
 //SOURCES ../lib/dns/SystemLookup.java
 //SOURCES ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java ../lib/run/NotRun.java
-//SOURCES ../lib/run/Runner.java
+//SOURCES ../lib/run/Limits.java ../lib/run/Runner.java
 
 /*
  * dnscheck -- why does this name resolve differently here than there?
@@ -71,6 +71,7 @@ import picocli.CommandLine.Parameters;
 import report.Column;
 import report.Format;
 import report.Report;
+import run.Limits;
 import run.NotRun;
 import run.Runner;
 
@@ -169,11 +170,14 @@ public class dnscheck implements Callable<Integer> {
         clients.forEach(c -> c.warmUp(first));         // three queries each, so no name pays the JVM's first-use cost
         long t0 = System.nanoTime();
         Report report = new Report("dnscheck", "names", List.of(Column.left("name", "name"), Column.left("status", "status")));
-        try (Runner fan = new Runner(Math.min(concurrency, all.size()), deadline, "dnscheck")) {
+        // Each name in flight holds one UDP socket per direct query (dnsjava opens one a query) and getaddrinfo's.
+        int perName = ((conf.search().size() + 1) * 2 + extra.size()) * clients.size() + 2;
+        int slots = Limits.capConcurrency(Math.min(concurrency, all.size()), perName, err);
+        try (Runner fan = new Runner(slots, deadline, "dnscheck")) {
             List<Map<String, Object>> rows = fan.run(all, n -> NameCheck.run(n, setup).toMap(setup), dnscheck::notRun);
             rows.forEach(report::add);
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("resolv_conf", conf.source())
-                    .summary("system_resolver", systemPath);
+                    .summary("system_resolver", systemPath).summary("concurrency", slots);
             List<Map<String, Object>> shown = rows.stream().filter(r -> !onlyFailed || !Report.isOk(r)).toList();
             if (format == Format.json) {
                 report.render(Format.json, shown, out, err);
@@ -262,6 +266,9 @@ public class dnscheck implements Callable<Integer> {
     }
 
     private static void add(LinkedHashSet<String> out, String where, String name, PrintStream warn) {
+        if (ResolvConf.ipLiteral(name) != null) {
+            throw new InputError(where + ": '" + name + "' is an IP address, not a name (getaddrinfo returns it as is, no query is sent)");
+        }
         String bad = Names.problem(name);
         if (bad != null) throw new InputError(where + ": invalid name '" + name + "': " + bad);
         if (!out.add(name)) warn.println("warning: " + where + ": " + name + " is given twice; checked once");

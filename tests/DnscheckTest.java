@@ -280,6 +280,8 @@ class DnscheckTest {
         var r = nothingSent("redis", "db..internal");
         assertEquals(2, r.exit(), r.toString());
         assertEquals("dnscheck: name: invalid name 'db..internal': empty label (two dots in a row)\n", r.err());
+        r = nothingSent("10.0.0.5");
+        assertEquals("dnscheck: name: '10.0.0.5' is an IP address, not a name (getaddrinfo returns it as is, no query is sent)\n", r.err());
         Path names = dir.resolve("names.txt");
         Files.writeString(names, "redis\n# comment\nweb 01.example.com\n");
         r = nothingSent("-f", names.toString());
