@@ -65,7 +65,7 @@ class FanoutNetnsTest {
         for (int i = 1; i <= 96; i++) addrs.add("127.0.1." + i);
         try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, addrs.stream().map(a -> a + ":22").toList())) {
             Path kh = knownHosts(addrs);
-            List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 80 && exec \"$@\"", "fanout"));
+            List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 88 && exec \"$@\"", "fanout"));
             cmd.addAll(Proc.javaCommand("fanout"));
             cmd.addAll(List.of("-F", "none", "-i", Sshd.clientKey().toString(), "--known-hosts", kh.toString(), "-l", "root",
                     "-c", "500", "--format", "json", "-H", String.join(",", addrs), "--", "echo up"));

@@ -75,6 +75,15 @@ class SmokeTest {
         assertQuiet(r);
     }
 
+    @Test void dnscheckThroughTheCatalog() {
+        var r = jbang("dnscheck@ops", "--format", "json", "--server", "127.0.0.1:1", "--timeout", "500ms", "localhost.");
+        assertEquals(1, r.exit(), r.toString());
+        var row = r.json().get("results").get(0);
+        assertEquals("unresolved", row.get("status").asText(), r.out());
+        assertEquals("unreachable", row.get("stub").get("steps").get(0).get("result").asText(), r.out());
+        assertQuiet(r);
+    }
+
     @Test void inspectRunsTheExamplePlanThroughTheCatalog() throws Exception {
         var r = jbang("inspect@ops", "--format", "json", "examples/inspect.yaml");
         assertTrue(r.exit() == 0 || r.exit() == 1, r.toString());

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Table {
     private Table() {}
 
-    static String cell(Object v) {
+    public static String cell(Object v) {
         if (v == null) return "-";
         if (v instanceof Double d) return String.format(Locale.ROOT, "%.1f", d);
         return String.valueOf(v).replace('\n', ' ').replace('\r', ' ');

@@ -44,6 +44,19 @@ public final class Netns implements AutoCloseable {
         sh("iptables -I INPUT -p tcp --syn -d " + destinations + " -j REJECT --reject-with icmp-host-unreachable");
     }
 
+    /**
+     * Writes this namespace's own /etc/resolv.conf or /etc/hosts ({@code file} is "resolv.conf" or
+     * "hosts"): `ip netns exec` bind-mounts /etc/netns/NAME/FILE over /etc/FILE for what it runs.
+     * Removed with the namespace.
+     */
+    public void etc(String file, String content) {
+        try {
+            Files.writeString(Path.of("/etc/netns", name, file), content);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot write /etc/netns/" + name + "/" + file + ": " + e, e);
+        }
+    }
+
     /** A command line prefix that runs {@code cmd} in the namespace. */
     public List<String> exec(List<String> cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
