@@ -5,7 +5,7 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/Jumps.java ../lib/ssh/KnownHosts.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -61,7 +61,9 @@ import report.Report;
 import run.Limits;
 import run.Runner;
 import ssh.Capture;
+import ssh.Connections;
 import ssh.Endpoints;
+import ssh.Jumps;
 import ssh.KnownHosts;
 import ssh.RemoteCommand;
 import ssh.Ssh;
@@ -125,6 +127,14 @@ public class fanout implements Callable<Integer> {
     String passwordEnv;
     @Option(names = "--password-file", paramLabel = "FILE", description = "Log in with the password on this file's first line (after any keys).")
     Path passwordFile;
+
+    @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
+            description = "Reach every host through these bastions (ProxyJump; 'none' for direct): one login per bastion, shared by the hosts behind it.")
+    String jump;
+
+    @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
+            description = "Hosts tunnelled at once through one bastion login; more wait their turn (default: ${DEFAULT-VALUE}, sshd's MaxSessions default).")
+    int jumpChannels;
 
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
@@ -219,6 +229,7 @@ public class fanout implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
     private Ssh.Login login;
+    private Connections pool;
     private RemoteCommand.Options remote;
     private Views views;
     /** What is left of --max-total-output for every host's captures together. */
@@ -234,6 +245,7 @@ public class fanout implements Callable<Integer> {
         }
         if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
+        if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
         if (maxTotalOutput < 1) throw new InputError("--max-total-output must be at least 1 byte");
@@ -254,6 +266,7 @@ public class fanout implements Callable<Integer> {
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         Endpoints endpoints = new Endpoints(config, user, port, pass, err::println);
         for (Path p : identities) endpoints.identity(existing(p, "-i"));
+        if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
         List<Endpoints.Host> hosts = endpoints.resolve(targets);
         KnownHosts knownHostsFile = loadKnownHosts();
         knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
@@ -274,7 +287,10 @@ public class fanout implements Callable<Integer> {
         int slots = Limits.capConcurrency(Math.min(concurrency, hosts.size()), 1, err);
         long t0 = System.nanoTime();
         List<HostRun> runs;
-        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout")) {
+        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout");
+             Connections pool = new Connections(login, jumpChannels, slots)) {
+            this.pool = pool;
+            hosts.forEach(h -> pool.expect(h.route()));       // a host named twice keeps its connection for its second row
             if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
             runs = fan.run(hosts, this::runOn, HostRun::notRun);
             report(runs, (System.nanoTime() - t0) / 1_000_000, slots);
@@ -317,7 +333,8 @@ public class fanout implements Callable<Integer> {
         HostRun r = new HostRun(host, capture(host, out), capture(host, err));
         try {
             if (host.unsupported() != null) return r.end(Status.ERROR, host.unsupported());
-            try (Ssh.Connection c = Ssh.connect(host.endpoint(), login)) {
+            try (Connections.Lease lease = pool.get(host.route())) {
+                Ssh.Connection c = lease.connection();
                 r.connected(c);
                 if (verbose) err.println(host.label() + ": " + describe(c));
                 String line = remoteLine(c, r);
@@ -362,7 +379,8 @@ public class fanout implements Callable<Integer> {
     private static String describe(Ssh.Connection c) {
         var n = c.negotiated();
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
-                + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth");
+                + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
+                + (n.containsKey("via") ? "; via " + n.get("via") : "");
     }
 
     // ---- output --------------------------------------------------------------------------------

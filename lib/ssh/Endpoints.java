@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES Jumps.java Key.java Keys.java Route.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -23,6 +23,11 @@ import net.Targets;
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
  * warning when they do not load). Each key file is loaded once per run.
  *
+ * Bastions (-J, as {@link #jump}) are resolved like ssh resolves them: each hop by its own name in
+ * the config (HostName, User, Port, IdentityFile), without the command line's user and port; keys
+ * named on the command line are offered to them too. The route of a host is its endpoint and the
+ * chain of hop endpoints in front of it.
+ *
  * <pre>
  *   Endpoints endpoints = new Endpoints(config, user, port, passphrase, err::println);
  *   for (Path p : identities) endpoints.identity(p);
@@ -38,9 +43,13 @@ public final class Endpoints {
     private final List<Key> explicit = new ArrayList<>();
     private final Map<String, Key> cache = new HashMap<>();
     private List<Key> defaults;
+    private List<Jumps.Hop> jump;
 
-    /** One target resolved: its endpoint, and {@code unsupported} (why it cannot be reached directly) or null. */
-    public record Host(Target target, Ssh.Endpoint endpoint, String unsupported) {
+    /**
+     * One target resolved: its endpoint, its route (the endpoint and the bastions in front of it),
+     * and {@code unsupported} (why it cannot be reached as configured) or null.
+     */
+    public record Host(Target target, Ssh.Endpoint endpoint, Route route, String unsupported) {
         /** How the target reads in the input ({@code web01.dc1:2222}). */
         public String label() { return target.spec(); }
     }
@@ -64,25 +73,45 @@ public final class Endpoints {
         explicit.add(key(p, true));
     }
 
+    /** The command line's bastions (-J) for every target, overriding the config's; empty for -J none. */
+    public void jump(List<Jumps.Hop> hops) {
+        this.jump = List.copyOf(hops);
+    }
+
     /** Every target's endpoint, in input order. */
     public List<Host> resolve(List<Target> targets) {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
             SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
-            String u = t.user() != null ? t.user() : user != null ? user : s.user() != null ? s.user() : System.getProperty("user.name");
-            int p = t.port() != Targets.UNSET_PORT ? t.port() : port != null ? port : s.port() != null ? s.port() : 22;
-            List<Key> keys = new ArrayList<>(explicit);
-            for (String f : s.identityFiles()) {
-                if (Files.isRegularFile(Path.of(f))) {
-                    Key k = key(Path.of(f), false);
-                    if (k != null && !keys.contains(k)) keys.add(k);
-                }
-            }
-            if (explicit.isEmpty() && s.identityFiles().isEmpty()) keys.addAll(defaultKeys());
-            String host = s.hostName() != null ? s.hostName() : t.host();
-            hosts.add(new Host(t, new Ssh.Endpoint(host, p, u, List.copyOf(keys)), s.unsupported()));
+            Ssh.Endpoint e = endpoint(t.host(), s, t.user() != null ? t.user() : user,
+                    t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
+            String unsupported = jump != null ? null : s.unsupported();
+            hosts.add(new Host(t, e, new Route(e, jump == null ? null : via(jump), t.spec()), unsupported));
         }
         return hosts;
+    }
+
+    /** The route to the last hop, through the ones before it; null for none. */
+    private Route via(List<Jumps.Hop> hops) {
+        if (hops.isEmpty()) return null;
+        Jumps.Hop last = hops.get(hops.size() - 1);
+        SshConfig.HostSettings s = config.lookup(last.host(), last.user());
+        return new Route(endpoint(last.host(), s, last.user(), last.port()), via(hops.subList(0, hops.size() - 1)), last.spec());
+    }
+
+    /** Where {@code name} is reached as whom with which keys; {@code u} and {@code p} (may be null) beat the config. */
+    private Ssh.Endpoint endpoint(String name, SshConfig.HostSettings s, String u, Integer p) {
+        List<Key> keys = new ArrayList<>(explicit);
+        for (String f : s.identityFiles()) {
+            if (Files.isRegularFile(Path.of(f))) {
+                Key k = key(Path.of(f), false);
+                if (k != null && !keys.contains(k)) keys.add(k);
+            }
+        }
+        if (explicit.isEmpty() && s.identityFiles().isEmpty()) keys.addAll(defaultKeys());
+        String host = s.hostName() != null ? s.hostName() : name;
+        String remoteUser = u != null ? u : s.user() != null ? s.user() : System.getProperty("user.name");
+        return new Ssh.Endpoint(host, p != null ? p : s.port() != null ? s.port() : 22, remoteUser, List.copyOf(keys));
     }
 
     private List<Key> defaultKeys() {

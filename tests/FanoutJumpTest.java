@@ -1,0 +1,237 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fanout through bastions, with real sshd daemons in three network namespaces:
+ * <pre>
+ *   client ns (fanout) --veth-- bastion ns (sshd 10.201.0.2:22) --veth-- targets ns
+ *                                                                 sshd 10.202.1.1..N:22 (AnyIP)
+ *                                                                 sshd 10.202.0.2:2222 (second hop)
+ *                                                                 sshd 127.0.0.1:2200 (only from inside)
+ * </pre>
+ * The bastion namespace does not forward packets, so the targets are unreachable from the client
+ * except through a bastion's direct-tcpip channels (the first test checks that). Everything lives
+ * in the namespaces and goes away with them.
+ */
+class FanoutJumpTest {
+    @TempDir Path tmp;
+
+    static final String BASTION = "10.201.0.2";
+    static final String HOP2 = "10.202.0.2";
+
+    static String target(int i) { return "10.202.1." + i; }
+
+    /** The three namespaces, their links and daemons; closed in reverse, even when a test fails. */
+    static final class Lab implements AutoCloseable {
+        final List<AutoCloseable> open = new ArrayList<>();
+        Netns client, middle, inner;
+        Sshd bastion, targets, hop2, hidden;
+
+        static Lab start(int targetCount, String... bastionConfig) throws Exception {
+            Lab lab = new Lab();
+            try {
+                lab.client = lab.keep(Netns.create());
+                lab.middle = lab.keep(Netns.create());
+                lab.inner = lab.keep(Netns.create());
+                lab.client.veth(lab.middle, "10.201.0.1/30", BASTION + "/30");
+                lab.middle.veth(lab.inner, "10.202.0.1/24", HOP2 + "/24");
+                // The targets' whole /24 is local in the inner namespace (AnyIP); the bastion routes to it.
+                lab.inner.sh("ip route add local 10.202.1.0/24 dev lo");
+                lab.middle.sh("ip route add 10.202.1.0/24 via " + HOP2);
+                lab.bastion = lab.keep(Sshd.fleet(lab.middle.name, List.of(BASTION + ":22"), bastionConfig));
+                List<String> listen = new ArrayList<>();
+                for (int i = 1; i <= targetCount; i++) listen.add(target(i) + ":22");
+                lab.targets = lab.keep(Sshd.fleet(lab.inner.name, listen));
+            } catch (Exception | Error e) {
+                lab.close();
+                throw e;
+            }
+            return lab;
+        }
+
+        /** A second bastion in the targets' namespace, and a host only it can reach (its own loopback). */
+        void secondHop() throws Exception {
+            hop2 = keep(Sshd.fleet(inner.name, List.of(HOP2 + ":2222")));
+            hidden = keep(Sshd.fleet(inner.name, List.of("127.0.0.1:2200")));
+        }
+
+        <T extends AutoCloseable> T keep(T t) {
+            open.add(0, t);
+            return t;
+        }
+
+        @Override public void close() {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("warning: cleanup: " + e);
+                }
+            }
+        }
+    }
+
+    /** known_hosts naming these hosts ("10.202.1.1", "[10.202.0.2]:2222") with the shared host key. */
+    Path knownHosts(List<String> names) throws Exception {
+        Path kh = tmp.resolve("known_hosts");
+        StringBuilder sb = new StringBuilder();
+        for (String h : names) sb.append(h).append(' ').append(Sshd.hostPublicKey()).append('\n');
+        Files.writeString(kh, sb);
+        return kh;
+    }
+
+    Path knownHostsFor(int targets, String... more) throws Exception {
+        List<String> names = new ArrayList<>(List.of(BASTION));
+        for (int i = 1; i <= targets; i++) names.add(target(i));
+        names.addAll(List.of(more));
+        return knownHosts(names);
+    }
+
+    static List<String> hosts(int from, int to) {
+        List<String> h = new ArrayList<>();
+        for (int i = from; i <= to; i++) h.add(target(i));
+        return h;
+    }
+
+    ScriptRun.Result fanout(Lab lab, Path knownHosts, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("fanout"));
+        if (!List.of(args).contains("-F")) cmd.addAll(List.of("-F", "none"));
+        if (!List.of(args).contains("--format")) cmd.addAll(List.of("--format", "json"));
+        cmd.addAll(List.of("-i", Sshd.clientKey().toString(), "--known-hosts", knownHosts.toString(), "-l", "root",
+                "--connect-timeout", "5s"));
+        cmd.addAll(List.of(args));
+        return Proc.run(lab.client.exec(cmd), Duration.ofMinutes(2));
+    }
+
+    static List<JsonNode> results(ScriptRun.Result r) {
+        List<JsonNode> rows = new ArrayList<>();
+        r.json().get("results").forEach(rows::add);
+        return rows;
+    }
+
+    /** sshd logs a login a moment after it happens; waits up to 3 s for the count to settle at {@code expected}. */
+    static long loginsSettled(Sshd sshd, long expected) throws InterruptedException {
+        long until = System.nanoTime() + 3_000_000_000L;
+        while (sshd.logins() < expected && System.nanoTime() < until) Thread.sleep(50);
+        Thread.sleep(200);
+        return sshd.logins();
+    }
+
+    @Test void theTargetsAreUnreachableDirectlyAndReachedThroughOneBastion() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHostsFor(3);
+            var direct = fanout(lab, kh, "-H", String.join(",", hosts(1, 3)), "--", "true");
+            assertEquals(1, direct.exit(), direct.toString());
+            for (JsonNode row : results(direct)) {
+                assertEquals("unreachable", row.get("status").asText(), "reached a target without the bastion: " + direct.out());
+            }
+            var r = fanout(lab, kh, "-J", BASTION, "-H", String.join(",", hosts(1, 3)), "--", "echo $SSH_CONNECTION");
+            assertEquals(0, r.exit(), r.toString());
+            Map<String, JsonNode> rows = r.rows();
+            for (String h : hosts(1, 3)) {
+                // The target sees the bastion's inner address as its client: the connection came through it.
+                assertTrue(rows.get(h).get("stdout").asText().startsWith("10.202.0.1 "), r.out());
+                assertEquals(BASTION, rows.get(h).get("ssh").get("via").asText(), r.out());
+            }
+            assertEquals(1, loginsSettled(lab.bastion, 1), "one bastion login for 3 hosts: " + lab.bastion.log());
+        }
+    }
+
+    @Test void moreTargetsThanTheChannelBoundAllSucceedOverOneBastionLogin() throws Exception {
+        int n = 24;
+        try (Lab lab = Lab.start(n)) {
+            Path kh = knownHostsFor(n);
+            var r = fanout(lab, kh, "-J", "root@" + BASTION + ":22", "--jump-channels", "3", "-c", "24",
+                    "-H", String.join(",", hosts(1, n)), "--", "sleep 0.2; echo up");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(n, r.json().get("summary").get("ok").asInt(), r.out());
+            assertEquals(1, loginsSettled(lab.bastion, 1), "one bastion login for " + n + " hosts: " + lab.bastion.log());
+            assertEquals(n, loginsSettled(lab.targets, n));
+            // 24 hosts of 0.2 s each, 3 at a time: at least 8 rounds.
+            assertTrue(r.json().get("summary").get("elapsed_ms").asLong() >= 1600, "the channel bound was not kept: " + r.out());
+        }
+    }
+
+    @Test void aChainOfTwoBastionsReachesAHostOnlyTheSecondCanReach() throws Exception {
+        try (Lab lab = Lab.start(1)) {
+            lab.secondHop();
+            Path kh = knownHostsFor(0, "[" + HOP2 + "]:2222", "[127.0.0.1]:2200");
+            var one = fanout(lab, kh, "-J", BASTION, "-H", "127.0.0.1:2200", "--", "true");
+            assertEquals("refused", results(one).get(0).get("status").asText(), "the first bastion has no such host: " + one.out());
+            assertEquals(1, loginsSettled(lab.bastion, 1));
+            var r = fanout(lab, kh, "-J", BASTION + "," + HOP2 + ":2222", "-H", "127.0.0.1:2200", "--", "echo $SSH_CONNECTION");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode row = results(r).get(0);
+            assertTrue(row.get("stdout").asText().startsWith("127.0.0.1 "), "came from the second hop's loopback: " + r.out());
+            assertEquals(BASTION + "," + HOP2 + ":2222", row.get("ssh").get("via").asText());
+            assertEquals(2, loginsSettled(lab.bastion, 2));
+            assertEquals(1, loginsSettled(lab.hop2, 1));
+        }
+    }
+
+    @Test void aBastionWithAnUnknownHostKeyFailsEveryHostBehindItNamingTheBastion() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHosts(hosts(1, 3));                // the targets are known, the bastion is not
+            var r = fanout(lab, kh, "-J", BASTION, "-H", String.join(",", hosts(1, 3)), "--", "true");
+            assertEquals(1, r.exit(), r.toString());
+            for (JsonNode row : results(r)) {
+                assertEquals("jump-failed", row.get("status").asText(), r.out());
+                assertTrue(row.get("error").asText().startsWith("via " + BASTION + ": hostkey-unknown: " + BASTION + " is not in"),
+                        row.get("error").asText());
+            }
+            assertEquals(0, loginsSettled(lab.targets, 0), "no target was tried");
+            var text = fanout(lab, kh, "-J", BASTION, "--format", "text", "-H", String.join(",", hosts(1, 3)), "--", "true");
+            assertTrue(text.out().contains("3 failed (3 jump-failed)"), text.toString());
+        }
+    }
+
+    @Test void aTargetThatRefusesOrCannotBeRoutedBehindTheBastionGetsItsOwnStatus() throws Exception {
+        try (Lab lab = Lab.start(1)) {
+            Path kh = knownHostsFor(1);
+            var r = fanout(lab, kh, "-J", BASTION, "-H", target(1) + "," + target(99) + ",10.203.0.1", "--", "echo ok");
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = r.rows();
+            assertEquals("ok", rows.get(target(1)).get("status").asText(), r.out());
+            assertEquals("refused", rows.get(target(99)).get("status").asText(), r.out());
+            assertEquals("via " + BASTION + ": the bastion could not connect to " + target(99) + ":22 (Connection refused)",
+                    rows.get(target(99)).get("error").asText());
+            assertEquals("unreachable", rows.get("10.203.0.1").get("status").asText(), r.out());
+            assertTrue(rows.get("10.203.0.1").get("error").asText().contains("via " + BASTION), r.out());
+        }
+    }
+
+    @Test void oneHostNamedThreeWaysIsOneLoginAndThreeRows() throws Exception {
+        try (Lab lab = Lab.start(2)) {
+            Path kh = knownHostsFor(2);
+            // With -l root all three are root@10.202.1.1:22; -c 1 runs them one after the other.
+            String same = target(1) + ",root@" + target(1) + "," + target(1) + ":22";
+            var r = fanout(lab, kh, "-J", BASTION, "-c", "1", "-H", same + "," + target(2), "--", "echo hi");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(4, results(r).size(), r.out());
+            for (JsonNode row : results(r)) assertEquals("hi\n", row.get("stdout").asText(), r.out());
+            assertEquals(2, loginsSettled(lab.targets, 2), "10.202.1.1's other rows reuse its login: " + lab.targets.log());
+        }
+    }
+
+    @Test void badJumpSpecsAreOneLineExit2() throws Exception {
+        try (Lab lab = Lab.start(0)) {
+            Path kh = knownHostsFor(0);
+            for (String bad : List.of("", "a,,b", "host:0", "host:99999", "us er@host", "[::1")) {
+                var r = fanout(lab, kh, "-J", bad, "-H", target(1), "--", "true");
+                assertEquals(2, r.exit(), bad + ": " + r);
+                assertTrue(r.err().startsWith("fanout: -J: "), bad + ": " + r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+            }
+        }
+    }
+}
