@@ -107,8 +107,8 @@ class FanoutJumpTest {
         List<String> cmd = new ArrayList<>(Proc.javaCommand("fanout"));
         if (!List.of(args).contains("-F")) cmd.addAll(List.of("-F", "none"));
         if (!List.of(args).contains("--format")) cmd.addAll(List.of("--format", "json"));
-        cmd.addAll(List.of("-i", Sshd.clientKey().toString(), "--known-hosts", knownHosts.toString(), "-l", "root",
-                "--connect-timeout", "5s"));
+        if (!List.of(args).contains("--connect-timeout")) cmd.addAll(List.of("--connect-timeout", "5s"));
+        cmd.addAll(List.of("-i", Sshd.clientKey().toString(), "--known-hosts", knownHosts.toString(), "-l", "root"));
         cmd.addAll(List.of(args));
         return Proc.run(lab.client.exec(cmd), Duration.ofMinutes(2));
     }
@@ -198,7 +198,9 @@ class FanoutJumpTest {
     @Test void aTargetThatRefusesOrCannotBeRoutedBehindTheBastionGetsItsOwnStatus() throws Exception {
         try (Lab lab = Lab.start(1)) {
             Path kh = knownHostsFor(1);
-            var r = fanout(lab, kh, "-J", BASTION, "-H", target(1) + "," + target(99) + ",10.203.0.1", "--", "echo ok");
+            lab.inner.dropSyn(target(77));
+            var r = fanout(lab, kh, "-J", BASTION, "--connect-timeout", "2s",
+                    "-H", target(1) + "," + target(99) + ",10.203.0.1," + target(77), "--", "echo ok");
             assertEquals(1, r.exit(), r.toString());
             Map<String, JsonNode> rows = r.rows();
             assertEquals("ok", rows.get(target(1)).get("status").asText(), r.out());
@@ -207,6 +209,9 @@ class FanoutJumpTest {
                     rows.get(target(99)).get("error").asText());
             assertEquals("unreachable", rows.get("10.203.0.1").get("status").asText(), r.out());
             assertTrue(rows.get("10.203.0.1").get("error").asText().contains("via " + BASTION), r.out());
+            assertEquals("timeout", rows.get(target(77)).get("status").asText(), r.out());
+            assertTrue(rows.get(target(77)).get("error").asText().startsWith("via " + BASTION + ": the bastion did not connect to "
+                    + target(77) + ":22"), r.out());
         }
     }
 
