@@ -18,14 +18,15 @@
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
  * Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,
- * unresolved, auth-failed, hostkey-mismatch, hostkey-revoked, hostkey-unknown, kex-failed, error, interrupted or
- * not-run. `--format md|json` for chats and jq.
+ * unresolved, auth-failed, hostkey-mismatch, hostkey-revoked, hostkey-unknown, kex-failed, jump-failed,
+ * error, interrupted or not-run. `--format md|json` for chats and jq.
  *
  * When to use it: the pssh / clush / `ansible -m shell` job in an incident: "what does `df -h /`
  * say everywhere?", "which hosts still run the old package?", "restart this on the canaries".
  *
  * What it costs the target: one SSH login (one session; two with --script), the command itself,
- * and an sshd log line per login. Nothing is installed. --script leaves a file in $TMPDIR only if
+ * and an sshd log line per login; a bastion (-J, ProxyJump): one login per run, one tunnel per host
+ * behind it. Nothing is installed. --script leaves a file in $TMPDIR only if
  * the command is killed. On timeout or Ctrl-C the remote command gets SIGTERM (OpenSSH 7.9+ honours
  * signal requests) and the session is closed.
  */
@@ -78,14 +79,16 @@ import ssh.Sudo;
             "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]  (the -- is required)",
             "Every host ends with one status: ok, exit N, signal NAME, timeout, refused,",
             "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-revoked,",
-            "hostkey-unknown, kex-failed, error, interrupted, not-run.",
+            "hostkey-unknown, kex-failed, jump-failed (a bastion on the way failed: the",
+            "message names it), error, interrupted, not-run.",
             "",
             "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
             "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
             "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
-            "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
-            "directly), ssh-agent, certificates, and every other keyword (e.g.",
+            "ssh-agent, certificates, and every other keyword (e.g.",
             "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new).",
+            "Bastions: -J or ProxyJump (chains too, each hop resolved by its own name in the config, as ssh -J does), or ProxyCommand "
+                + "'ssh -W %%h:%%p [user@]bastion'; any other ProxyCommand leaves its host not-run. -i keys are offered to bastions, -l/-p are not applied.",
             "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
             "then $USER and 22.",
             ""},
@@ -95,6 +98,7 @@ import ssh.Sudo;
             "  fanout -b hosts.txt -- uname -r               # gathered: hosts with equal output share a block",
             "  fanout -P -c 100 -H web[01-40] -- 'tail -n1 /var/log/syslog'",
             "  fanout --sudo --sudo-password-env SUDO_PW hosts.txt -- systemctl restart nginx",
+            "  fanout -J admin@bastion.dc1 -H 'web[01-40].dc1' -- uptime   # one bastion login for 40 hosts",
             "  fanout --script fix.sh hosts.txt -- --dry-run # upload fix.sh and run it with --dry-run",
             "  fanout --format md -b hosts.txt -- cat /etc/debian_version   # paste into the incident chat",
             "%nExit codes:%n"
@@ -131,7 +135,6 @@ public class fanout implements Callable<Integer> {
     @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
             description = "Reach every host through these bastions (ProxyJump; 'none' for direct): one login per bastion, shared by the hosts behind it.")
     String jump;
-
     @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
             description = "Hosts tunnelled at once through one bastion login; more wait their turn (default: ${DEFAULT-VALUE}, sshd's MaxSessions default).")
     int jumpChannels;
@@ -332,7 +335,7 @@ public class fanout implements Callable<Integer> {
         long t0 = System.nanoTime();
         HostRun r = new HostRun(host, capture(host, out), capture(host, err));
         try {
-            if (host.unsupported() != null) return r.end(Status.ERROR, host.unsupported());
+            if (host.unsupported() != null) return r.end(Status.NOT_RUN, host.unsupported());
             try (Connections.Lease lease = pool.get(host.route())) {
                 Ssh.Connection c = lease.connection();
                 r.connected(c);

@@ -228,6 +228,55 @@ class FanoutJumpTest {
         }
     }
 
+    Path config(String... lines) throws Exception {
+        Path f = tmp.resolve("ssh_config");
+        Files.writeString(f, String.join("\n", lines) + "\n");
+        return f;
+    }
+
+    @Test void proxyJumpFromTheConfigSharesOneBastionAndMinusJNoneGoesDirect() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHostsFor(3);
+            Path cfg = config("Host bastion", "    HostName " + BASTION, "    User root", "Host 10.202.1.*", "    ProxyJump bastion");
+            var r = fanout(lab, kh, "-F", cfg.toString(), "-H", String.join(",", hosts(1, 3)), "--", "echo $SSH_CONNECTION");
+            assertEquals(0, r.exit(), r.toString());
+            for (JsonNode row : results(r)) {
+                assertTrue(row.get("stdout").asText().startsWith("10.202.0.1 "), r.out());
+                assertEquals("bastion", row.get("ssh").get("via").asText(), r.out());
+            }
+            assertEquals(1, loginsSettled(lab.bastion, 1), lab.bastion.log().toString());
+            var direct = fanout(lab, kh, "-F", cfg.toString(), "-J", "none", "-H", target(1), "--", "true");
+            assertEquals("unreachable", results(direct).get(0).get("status").asText(), "-J none overrides ProxyJump: " + direct.out());
+            Path loop = config("Host *", "    ProxyJump root@" + BASTION);     // the bastion would go through itself
+            var looping = fanout(lab, kh, "-F", loop.toString(), "-H", target(1), "--", "true");
+            assertEquals(2, looping.exit(), looping.toString());
+            assertTrue(looping.err().contains("ProxyJump loop?"), looping.err());
+        }
+    }
+
+    @Test void proxyCommandSshDashWIsAJumpAndAnyOtherIsRefusedForItsHostOnly() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHostsFor(3);
+            Path cfg = config(
+                    "Host " + target(1), "    ProxyCommand ssh -W %h:%p -q root@" + BASTION,
+                    "Host " + target(2), "    ProxyCommand exec ssh -l root -p 22 -W [%h]:%p " + BASTION,
+                    "Host " + target(3), "    ProxyCommand nc -X connect -x proxy.example:3128 %h %p");
+            var r = fanout(lab, kh, "-F", cfg.toString(), "-H", String.join(",", hosts(1, 3)), "--", "echo $SSH_CONNECTION");
+            assertEquals(1, r.exit(), r.toString());
+            Map<String, JsonNode> rows = r.rows();
+            assertEquals(3, rows.size(), "every host gets a row");
+            for (String h : hosts(1, 2)) {
+                assertEquals("ok", rows.get(h).get("status").asText(), r.out());
+                assertTrue(rows.get(h).get("stdout").asText().startsWith("10.202.0.1 "), r.out());
+            }
+            assertEquals("not-run", rows.get(target(3)).get("status").asText(), r.out());
+            assertEquals("unsupported: ssh config gives " + target(3) + " ProxyCommand 'nc -X connect -x proxy.example:3128 %h %p'; "
+                    + "ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)",
+                    rows.get(target(3)).get("error").asText());
+            assertEquals(1, loginsSettled(lab.bastion, 1), "both ProxyCommands name the same bastion: " + lab.bastion.log());
+        }
+    }
+
     @Test void badJumpSpecsAreOneLineExit2() throws Exception {
         try (Lab lab = Lab.start(0)) {
             Path kh = knownHostsFor(0);

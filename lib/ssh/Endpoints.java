@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES Jumps.java Key.java Keys.java Route.java Ssh.java SshConfig.java
+//SOURCES HostConfig.java Jumps.java Key.java Keys.java Route.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -18,15 +18,17 @@ import net.Targets;
 
 /**
  * Where and as whom to log in to each target, as ssh decides it: user@host:port in the hosts file,
- * then the command line's user and port, then ~/.ssh/config (HostName, User, Port, IdentityFile),
- * then $USER and 22. Keys: those named on the command line (they must load), then the host's
+ * then the command line's user and port, then ~/.ssh/config (resolved by {@link SshConfig} into a
+ * {@link HostConfig}, as ssh -G shows it), then $USER and 22. Keys: those named on the command line (they must load), then the host's
  * IdentityFiles, else the default ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those are skipped with a
  * warning when they do not load). Each key file is loaded once per run.
  *
- * Bastions (-J, as {@link #jump}) are resolved like ssh resolves them: each hop by its own name in
- * the config (HostName, User, Port, IdentityFile), without the command line's user and port; keys
- * named on the command line are offered to them too. The route of a host is its endpoint and the
- * chain of hop endpoints in front of it.
+ * Bastions come from -J ({@link #jump}, which overrides the config, as in ssh), else from the
+ * host's ProxyJump, or its ProxyCommand when that is {@code ssh -W %h:%p bastion} ({@link Jumps}).
+ * Each hop is resolved as ssh resolves it: by its own name in the config (HostName, User, Port,
+ * IdentityFile, and its own ProxyJump for the first hop), without the command line's user and
+ * port; keys named on the command line are offered to it too. Any other ProxyCommand leaves the
+ * host {@code unsupported}: it is reported, never reached directly behind the config's back.
  *
  * <pre>
  *   Endpoints endpoints = new Endpoints(config, user, port, passphrase, err::println);
@@ -46,10 +48,10 @@ public final class Endpoints {
     private List<Jumps.Hop> jump;
 
     /**
-     * One target resolved: its endpoint, its route (the endpoint and the bastions in front of it),
-     * and {@code unsupported} (why it cannot be reached as configured) or null.
+     * One target resolved: its endpoint, everything ssh_config says about it, its route (the
+     * endpoint and the bastions in front of it), and {@code unsupported} (why it is not run) or null.
      */
-    public record Host(Target target, Ssh.Endpoint endpoint, Route route, String unsupported) {
+    public record Host(Target target, Ssh.Endpoint endpoint, HostConfig config, Route route, String unsupported) {
         /** How the target reads in the input ({@code web01.dc1:2222}). */
         public String label() { return target.spec(); }
     }
@@ -82,25 +84,56 @@ public final class Endpoints {
     public List<Host> resolve(List<Target> targets) {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
-            SshConfig.HostSettings s = config.lookup(t.host(), t.user() != null ? t.user() : user);
-            Ssh.Endpoint e = endpoint(t.host(), s, t.user() != null ? t.user() : user,
-                    t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
-            String unsupported = jump != null ? null : s.unsupported();
-            hosts.add(new Host(t, e, new Route(e, jump == null ? null : via(jump), t.spec()), unsupported));
+            HostConfig s = config.resolve(t.host(), t.user() != null ? t.user() : user, t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
+            Ssh.Endpoint e = endpoint(s);
+            Route via = null;
+            String unsupported = null;
+            try {
+                via = jump != null ? chain(jump, 0) : routeOf(s, 0);
+            } catch (Unsupported u) {
+                unsupported = u.getMessage();
+            }
+            hosts.add(new Host(t, e, s, new Route(e, s, via, t.spec()), unsupported));
         }
         return hosts;
     }
 
-    /** The route to the last hop, through the ones before it; null for none. */
-    private Route via(List<Jumps.Hop> hops) {
-        if (hops.isEmpty()) return null;
-        Jumps.Hop last = hops.get(hops.size() - 1);
-        SshConfig.HostSettings s = config.lookup(last.host(), last.user());
-        return new Route(endpoint(last.host(), s, last.user(), last.port()), via(hops.subList(0, hops.size() - 1)), last.spec());
+    /** A ProxyCommand ops cannot run as a jump; the host's row says so. */
+    private static final class Unsupported extends Exception {
+        Unsupported(String why) { super(why, null, false, false); }
     }
 
-    /** Where {@code name} is reached as whom with which keys; {@code u} and {@code p} (may be null) beat the config. */
-    private Ssh.Endpoint endpoint(String name, SshConfig.HostSettings s, String u, Integer p) {
+    /** ssh refuses deeper ProxyJump nesting than this as a loop; so do we. */
+    private static final int MAX_HOPS = 16;
+
+    /** The bastions in front of {@code s}'s host by its config: ProxyJump, or ProxyCommand ssh -W; null for none. */
+    private Route routeOf(HostConfig s, int depth) throws Unsupported {
+        if (s.proxyJump() != null) return chain(Jumps.parse(s.proxyJump(), "ssh config: ProxyJump of " + s.host()), depth);
+        if (s.proxyCommand() == null) return null;
+        Jumps.Hop hop = Jumps.fromProxyCommand(s.proxyCommand());
+        if (hop == null) {
+            throw new Unsupported("unsupported: ssh config gives " + s.host() + " ProxyCommand '" + s.proxyCommand()
+                    + "'; ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)");
+        }
+        return chain(List.of(hop), depth);
+    }
+
+    /** The route to the last hop, through the ones before it (the first through its own config's). */
+    private Route chain(List<Jumps.Hop> hops, int depth) throws Unsupported {
+        if (hops.isEmpty()) return null;
+        Jumps.Hop last = hops.get(hops.size() - 1);
+        if (depth + hops.size() > MAX_HOPS) {
+            throw new InputError("ssh config: more than " + MAX_HOPS + " jump hosts in a row before " + last.spec()
+                    + " (a ProxyJump loop? give the bastion 'ProxyJump none')");
+        }
+        HostConfig s = config.resolve(last.host(), last.user(), last.port());
+        Route before = hops.size() > 1 ? chain(hops.subList(0, hops.size() - 1), depth + 1) : routeOf(s, depth + 1);
+        Ssh.Endpoint e = endpoint(s);
+        return new Route(e, s, before, last.spec());
+    }
+
+    /** The endpoint of a resolved host: its HostName, port and user, and the keys to offer it. */
+    private Ssh.Endpoint endpoint(HostConfig s) {
         List<Key> keys = new ArrayList<>(explicit);
         for (String f : s.identityFiles()) {
             if (Files.isRegularFile(Path.of(f))) {
@@ -109,9 +142,7 @@ public final class Endpoints {
             }
         }
         if (explicit.isEmpty() && s.identityFiles().isEmpty()) keys.addAll(defaultKeys());
-        String host = s.hostName() != null ? s.hostName() : name;
-        String remoteUser = u != null ? u : s.user() != null ? s.user() : System.getProperty("user.name");
-        return new Ssh.Endpoint(host, p != null ? p : s.port() != null ? s.port() : 22, remoteUser, List.copyOf(keys));
+        return new Ssh.Endpoint(s.hostName(), s.port(), s.user(), List.copyOf(keys));
     }
 
     private List<Key> defaultKeys() {

@@ -1,18 +1,17 @@
 package ssh;
 
-//SOURCES Ssh.java
+//SOURCES HostConfig.java Ssh.java
 
 import java.util.Objects;
 
 /**
  * How to reach one endpoint: directly ({@code via} null), or through the connection of another
- * route (a bastion, itself direct or behind further bastions). Two routes are the same connection
- * when their endpoints (host, port, user, keys) and their whole chain are equal; {@code name}, how
- * the user wrote the host ("bastion1", "admin@b1:2222"), only labels messages.
+ * route (a bastion, itself direct or behind further bastions). {@code config} is what ssh_config
+ * says about that host (null where there is none). Two routes are the same connection when their
+ * endpoints (host, port, user, keys), settings and whole chains are equal; {@code name}, how the
+ * user wrote the host ("bastion1", "admin@b1:2222"), only labels messages.
  */
-public record Route(Ssh.Endpoint endpoint, Route via, String name) {
-
-    public static Route direct(Ssh.Endpoint endpoint, String name) { return new Route(endpoint, null, name); }
+public record Route(Ssh.Endpoint endpoint, HostConfig config, Route via, String name) {
 
     /** The bastions, nearest to us first ("b1,b2"), or "" for a direct route. */
     public String chain() {
@@ -25,8 +24,8 @@ public record Route(Ssh.Endpoint endpoint, Route via, String name) {
     public int depth() { return via == null ? 0 : 1 + via.depth(); }
 
     @Override public boolean equals(Object o) {
-        return o instanceof Route r && endpoint.equals(r.endpoint) && Objects.equals(via, r.via);
+        return o instanceof Route r && endpoint.equals(r.endpoint) && Objects.equals(config, r.config) && Objects.equals(via, r.via);
     }
 
-    @Override public int hashCode() { return Objects.hash(endpoint, via); }
+    @Override public int hashCode() { return Objects.hash(endpoint, config, via); }
 }

@@ -1,6 +1,6 @@
 package ssh;
 
-//SOURCES ../cli/InputError.java
+//SOURCES ../cli/InputError.java Algorithms.java ConfigLines.java HostConfig.java Patterns.java Tokens.java
 
 import cli.InputError;
 import java.io.IOException;
@@ -9,57 +9,63 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
- * The part of OpenSSH's client config (~/.ssh/config, ssh_config(5)) an operator relies on to name
- * hosts: {@code Host} patterns (with * ? and !negation), {@code HostName} (%h), {@code User},
- * {@code Port}, {@code IdentityFile} (~, %d %u %r %h), and {@code Include}. Like ssh, the first
- * value found for a keyword wins and IdentityFile accumulates. sshj has no config reader, and
- * pulling in a second SSH library (JSch, MINA) for these five keywords would be the larger cost.
+ * ~/.ssh/config (ssh_config(5)) read the way OpenSSH 9.2's ssh reads it, resolved per host into a
+ * {@link HostConfig}: the first value found wins (IdentityFile and CertificateFile accumulate),
+ * values from the command line (-l, -p) come before any in the file; {@code Host} patterns with
+ * {@code !}negation; {@code Match} with host, originalhost, user, localuser, exec, all, canonical
+ * and final, each negatable; {@code Include} (relative to ~/.ssh, glob patterns, conditional
+ * inside Host/Match); the %-tokens and ~ of ssh_config's TOKENS where ssh expands them. Like ssh,
+ * when a {@code Match final} is seen the file is read a second time with {@code Host} lines
+ * compared with the resolved HostName and {@code Match final}/{@code canonical} true.
  *
- * Not supported: {@code Match} blocks (skipped, with a warning) and every other keyword. Hosts that
- * a config sends through {@code ProxyJump}/{@code ProxyCommand} are flagged, so a caller can refuse
- * them rather than connect directly behind the user's back.
+ * Not done: CanonicalizeHostname (a warning; names are used as written), the system-wide
+ * /etc/ssh/ssh_config (ssh -F skips it too), and keywords ops does not use (ignored).
+ *
+ * <pre>
+ *   SshConfig c = SshConfig.userDefault(err::println);
+ *   HostConfig h = c.resolve("web1", null, null);      // like `ssh -G web1`
+ * </pre>
  */
 public final class SshConfig {
-    /** What the config says about one host; null fields mean "the config does not say". */
-    public record HostSettings(String hostName, String user, Integer port, List<String> identityFiles, String unsupported) {}
+    /** A line, or an Include's files (each a list of items), in file order. */
+    private sealed interface Item permits LineItem, IncludeItem {}
+    private record LineItem(ConfigLines.Line line, List<Criterion> match) implements Item {}
+    private record IncludeItem(List<List<Item>> files) implements Item {}
+    /** One Match criterion: {@code !attribute argument}; argument null for all/canonical/final. */
+    private record Criterion(boolean negated, String attribute, String argument) {}
 
-    /** Keywords that change how a host is reached; we can't honour them, so we don't pretend to. */
-    private static final List<String> ROUTING = List.of("proxyjump", "proxycommand");
+    private final List<Item> items;
+    private final Consumer<String> warn;
 
-    private record Block(List<String> patterns, Map<String, List<String>> values) {}
-
-    private final List<Block> blocks = new ArrayList<>();
-
-    private SshConfig() {}
+    private SshConfig(List<Item> items, Consumer<String> warn) { this.items = items; this.warn = warn; }
 
     /** No config at all (-F none, or no ~/.ssh/config). */
-    public static SshConfig none() { return new SshConfig(); }
+    public static SshConfig none() { return new SshConfig(List.of(), w -> { }); }
 
-    /** Parses {@code file} (and what it includes); bad lines are input errors naming file:line. */
+    /** Parses {@code file} and what it includes; a bad line is an InputError naming file:line. */
     public static SshConfig load(Path file, Consumer<String> warn) {
-        SshConfig c = new SshConfig();
-        Block global = new Block(List.of("*"), new LinkedHashMap<>());
-        c.blocks.add(global);
-        c.parse(file, global, warn, 0);
-        return c;
+        return new SshConfig(read(file, 0, warn), warn);
     }
 
     /** The default: ~/.ssh/config when it exists. */
     public static SshConfig userDefault(Consumer<String> warn) {
-        Path p = Path.of(System.getProperty("user.home"), ".ssh", "config");
+        Path p = Path.of(Tokens.home(), ".ssh", "config");
         return Files.isRegularFile(p) ? load(p, warn) : none();
     }
 
-    private void parse(Path file, Block context, Consumer<String> warn, int depth) {
+    // ---- reading -------------------------------------------------------------------------------
+
+    private static List<Item> read(Path file, int depth, Consumer<String> warn) {
         if (depth > 16) throw new InputError(file + ": Include nested too deeply (a loop?)");
         List<String> lines;
         try {
@@ -67,163 +73,275 @@ public final class SshConfig {
         } catch (IOException e) {
             throw new InputError(file + ": cannot read ssh config: " + e.getMessage());
         }
-        Block current = context;
-        boolean skipping = false;   // inside a Match block
+        List<Item> items = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String where = file + ":" + (i + 1);
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            List<String> args = words(line, where);
-            String keyword = args.remove(0);
-            int eq = keyword.indexOf('=');                     // "User=dba"
-            if (eq >= 0) {
-                if (eq + 1 < keyword.length()) args.add(0, keyword.substring(eq + 1));
-                keyword = keyword.substring(0, eq);
-            } else if (!args.isEmpty() && args.get(0).startsWith("=")) {   // "User = dba", "User =dba"
-                String rest = args.remove(0).substring(1);
-                if (!rest.isEmpty()) args.add(0, rest);
-            }
-            if (!keyword.matches("[A-Za-z]+")) throw new InputError(where + ": expected 'Keyword value', got '" + line + "'");
-            String key = keyword.toLowerCase(Locale.ROOT);
-            if (args.isEmpty()) throw new InputError(where + ": " + keyword + " needs a value");
-            switch (key) {
-                case "host" -> {
-                    current = new Block(args, new LinkedHashMap<>());
-                    blocks.add(current);
-                    skipping = false;
-                }
-                case "match" -> {
-                    warn.accept("warning: " + where + ": Match blocks are not supported by ops; ignoring this block");
-                    skipping = true;
-                }
+            ConfigLines.Line l = ConfigLines.parse(lines.get(i), where);
+            if (l == null) continue;
+            switch (l.key()) {
                 case "include" -> {
-                    if (!skipping) for (String pattern : args) include(pattern, current, warn, depth);
+                    List<List<Item>> files = new ArrayList<>();
+                    for (String pattern : l.args()) {
+                        for (Path f : glob(pattern, where)) files.add(read(f, depth + 1, warn));
+                    }
+                    items.add(new IncludeItem(files));
                 }
-                default -> {
-                    if (skipping) continue;
-                    if (key.equals("port")) checkPort(where, args.get(0));
-                    current.values().computeIfAbsent(key, k -> new ArrayList<>()).add(args.get(0));
+                case "match" -> items.add(new LineItem(l, criteria(l)));
+                case "canonicalizehostname" -> {
+                    if (!List.of("no", "false").contains(String.valueOf(l.value()).toLowerCase(Locale.ROOT))) {
+                        warn.accept("warning: " + where + ": CanonicalizeHostname is not supported by ops; host names are used as written");
+                    }
                 }
+                default -> items.add(new LineItem(l, null));
             }
         }
+        return items;
     }
 
-    private void include(String pattern, Block context, Consumer<String> warn, int depth) {
-        String expanded = pattern.startsWith("~/") ? System.getProperty("user.home") + pattern.substring(1) : pattern;
+    /** Include's files: ~ expanded, relative to ~/.ssh, glob patterns in sorted order; none is fine. */
+    private static List<Path> glob(String pattern, String where) {
+        String expanded = pattern.startsWith("~/") ? Tokens.home() + pattern.substring(1) : pattern;
         Path p = Path.of(expanded);
-        if (!p.isAbsolute()) p = Path.of(System.getProperty("user.home"), ".ssh").resolve(p);
-        Path dir = p.getParent();
-        PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + p);
-        if (!Files.isDirectory(dir)) return;   // like ssh: an Include that matches nothing is fine
-        try (var files = Files.list(dir)) {
-            for (Path f : files.filter(glob::matches).sorted().toList()) {
-                if (Files.isRegularFile(f)) parse(f, context, warn, depth + 1);
-            }
-        } catch (IOException e) {
-            throw new InputError(dir + ": cannot list for Include: " + e.getMessage());
+        if (!p.isAbsolute()) p = Path.of(Tokens.home(), ".ssh").resolve(p);
+        if (!expanded.contains("*") && !expanded.contains("?") && !expanded.contains("[")) {
+            return Files.isRegularFile(p) ? List.of(p) : List.of();
         }
+        // Patterns may sit in directory names too (conf.d/*/ssh.conf): walk the parts.
+        List<Path> found = List.of(p.getRoot());
+        for (Path part : p.getRoot().relativize(p)) {
+            List<Path> next = new ArrayList<>();
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + part);
+            for (Path dir : found) {
+                if (!Files.isDirectory(dir)) continue;
+                try (var list = Files.list(dir)) {
+                    list.filter(f -> m.matches(f.getFileName()) && !f.getFileName().toString().startsWith(".")).sorted().forEach(next::add);
+                } catch (IOException e) {
+                    throw new InputError(where + ": Include " + pattern + ": cannot list " + dir + ": " + e.getMessage());
+                }
+            }
+            found = next;
+        }
+        return found.stream().filter(Files::isRegularFile).toList();
     }
 
-    private static void checkPort(String where, String value) {
-        try {
-            int p = Integer.parseInt(value);
-            if (p >= 1 && p <= 65535) return;
-        } catch (NumberFormatException ignored) { }
-        throw new InputError(where + ": bad Port '" + value + "' (expected 1-65535)");
-    }
-
-    /** Splits on whitespace, honouring double quotes (as ssh does). */
-    private static List<String> words(String text, String where) {
-        List<String> out = new ArrayList<>();
-        StringBuilder w = new StringBuilder();
-        boolean quoted = false, any = false;
-        for (char ch : text.toCharArray()) {
-            if (ch == '"') { quoted = !quoted; any = true; continue; }
-            if (!quoted && Character.isWhitespace(ch)) {
-                if (any) out.add(w.toString());
-                w.setLength(0);
-                any = false;
-                continue;
+    private static List<Criterion> criteria(ConfigLines.Line l) {
+        List<Criterion> out = new ArrayList<>();
+        List<String> a = l.args();
+        for (int i = 0; i < a.size(); i++) {
+            String word = a.get(i);
+            boolean negated = word.startsWith("!");
+            String attr = (negated ? word.substring(1) : word).toLowerCase(Locale.ROOT);
+            switch (attr) {
+                case "all", "canonical", "final" -> {
+                    if (attr.equals("all") && (a.size() > (i + 1) || out.stream().anyMatch(c -> !c.attribute().equals("canonical") && !c.attribute().equals("final")))) {
+                        throw new InputError(l.where() + ": Match all must stand alone (or after canonical/final)");
+                    }
+                    out.add(new Criterion(negated, attr, null));
+                }
+                case "host", "originalhost", "user", "localuser", "exec" -> {
+                    if (i + 1 == a.size()) throw new InputError(l.where() + ": Match " + attr + " needs an argument");
+                    out.add(new Criterion(negated, attr, a.get(++i)));
+                }
+                default -> throw new InputError(l.where() + ": unsupported Match attribute '" + word
+                        + "' (ops knows all, canonical, final, exec, host, originalhost, user, localuser)");
             }
-            if (!quoted && ch == '#' && !any) break;   // a trailing comment
-            w.append(ch);
-            any = true;
         }
-        if (quoted) throw new InputError(where + ": unterminated quote");
-        if (any) out.add(w.toString());
         return out;
     }
 
-    /** What applies to {@code host} (the name as the user wrote it), first match winning. */
-    public HostSettings lookup(String host, String remoteUserIfKnown) {
-        String hostName = null, user = null, unsupported = null;
-        Integer port = null;
-        List<String> identities = new ArrayList<>();
-        for (Block b : blocks) {
-            if (!matches(b.patterns(), host)) continue;
-            var v = b.values();
-            if (hostName == null && v.containsKey("hostname")) hostName = v.get("hostname").get(0);
-            if (user == null && v.containsKey("user")) user = v.get("user").get(0);
-            if (port == null && v.containsKey("port")) port = Integer.parseInt(v.get("port").get(0));
-            identities.addAll(v.getOrDefault("identityfile", List.of()));
-            for (String k : ROUTING) {
-                if (unsupported == null && v.containsKey(k) && !v.get(k).get(0).equalsIgnoreCase("none")) {
-                    unsupported = "~/.ssh/config routes this host through " + (k.equals("proxyjump") ? "ProxyJump" : "ProxyCommand")
-                            + " (" + v.get(k).get(0) + "), which ops does not support";
+    // ---- resolving -----------------------------------------------------------------------------
+
+    /** The values set so far in one resolution (ssh's Options), first value winning. */
+    private static final class State {
+        final String original;
+        final Map<String, Object> first = new HashMap<>();
+        final Map<String, String> where = new HashMap<>();
+        final Map<String, List<String[]>> accumulated = new HashMap<>();   // value, where
+        boolean finalPass, wantFinal;
+        String hostForHostLines;
+
+        State(String original) { this.original = original; this.hostForHostLines = original; }
+    }
+
+    /**
+     * What applies to {@code host} (the name as the user wrote it), as {@code ssh -G [-l user]
+     * [-p port] host} resolves it. A user or port from the command line (or the hosts file) wins
+     * over the config, and Match user sees it. Bad tokens are InputErrors naming file:line.
+     */
+    public HostConfig resolve(String host, String user, Integer port) {
+        State s = new State(host);
+        if (user != null) s.first.put("user", user);
+        if (port != null) s.first.put("port", port);
+        apply(items, s, new boolean[] {true}, false);
+        if (s.wantFinal) {
+            s.finalPass = true;
+            String name = hostName(s);
+            s.first.put("hostname", name);            // as ssh: the resolved name now, Host lines compare with it
+            s.where.put("hostname", "final pass");
+            s.hostForHostLines = name;
+            apply(items, s, new boolean[] {true}, false);
+        }
+        return build(s);
+    }
+
+    private void apply(List<Item> list, State s, boolean[] active, boolean neverMatch) {
+        for (Item item : list) {
+            if (item instanceof IncludeItem inc) {
+                boolean outer = active[0];
+                for (List<Item> file : inc.files()) {
+                    apply(file, s, active, neverMatch || !outer);
+                    active[0] = outer;
+                }
+                continue;
+            }
+            LineItem li = (LineItem) item;
+            ConfigLines.Line l = li.line();
+            switch (l.key()) {
+                case "host" -> active[0] = !neverMatch && Patterns.hostLine(l.args(), s.hostForHostLines);
+                case "match" -> active[0] = !neverMatch & match(li.match(), l.where(), s);
+                default -> {
+                    if (!active[0] || l.value() == null) continue;
+                    if (ConfigLines.ACCUMULATE.contains(l.key())) {
+                        s.accumulated.computeIfAbsent(l.key(), k -> new ArrayList<>()).add(new String[] {(String) l.value(), l.where()});
+                    } else if (isProxy(l.key()) && (s.first.containsKey("proxyjump") || s.first.containsKey("proxycommand"))) {
+                        continue;                      // ProxyJump and ProxyCommand: whichever comes first wins
+                    } else if (!s.first.containsKey(l.key())) {
+                        s.first.put(l.key(), l.value());
+                        s.where.put(l.key(), l.where());
+                    }
                 }
             }
         }
-        String remoteUser = remoteUserIfKnown != null ? remoteUserIfKnown : user != null ? user : System.getProperty("user.name");
-        List<String> files = new ArrayList<>();
-        for (String f : identities) {
-            if (!f.equalsIgnoreCase("none")) files.add(expandTokens(f, host, remoteUser));
-        }
-        if (hostName != null) hostName = hostName.replace("%h", host).replace("%%", "%");
-        return new HostSettings(hostName, user, port, files, unsupported);
     }
 
-    private static String expandTokens(String path, String host, String remoteUser) {
-        String home = System.getProperty("user.home");
-        if (path.startsWith("~/")) path = home + path.substring(1);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c != '%' || i + 1 == path.length()) { sb.append(c); continue; }
-            char t = path.charAt(++i);
-            switch (t) {
-                case 'd' -> sb.append(home);
-                case 'u' -> sb.append(System.getProperty("user.name"));
-                case 'r' -> sb.append(remoteUser);
-                case 'h' -> sb.append(host);
-                case '%' -> sb.append('%');
-                default -> sb.append('%').append(t);
+    private static boolean isProxy(String key) { return key.equals("proxyjump") || key.equals("proxycommand"); }
+
+    /** Every criterion must hold; exec is not run once an earlier one failed (as ssh). */
+    private boolean match(List<Criterion> criteria, String where, State s) {
+        boolean result = true;
+        String remoteUser = (String) s.first.getOrDefault("user", Tokens.localUser());
+        for (Criterion c : criteria) {
+            boolean r = switch (c.attribute()) {
+                case "all" -> true;
+                case "canonical" -> s.finalPass;
+                case "final" -> {
+                    s.wantFinal = true;
+                    yield s.finalPass;
+                }
+                case "host" -> Patterns.list(c.argument(), matchHost(s, where), true);
+                case "originalhost" -> Patterns.list(c.argument(), s.original, true);
+                case "user" -> Patterns.list(c.argument(), remoteUser, false);
+                case "localuser" -> Patterns.list(c.argument(), Tokens.localUser(), false);
+                case "exec" -> {
+                    if (!result) yield false;
+                    yield exec(c.argument(), where, s, remoteUser);
+                }
+                default -> throw new IllegalStateException(c.attribute());
+            };
+            if (r == c.negated()) result = false;
+        }
+        return result;
+    }
+
+    /** What Match host compares: the HostName so far (%h expanded), else the name as written. */
+    private static String matchHost(State s, String where) {
+        Object h = s.first.get("hostname");
+        if (h == null) return s.original;
+        if (s.finalPass) return (String) h;
+        try {
+            return Tokens.hostName((String) h, s.original);
+        } catch (Tokens.BadToken e) {
+            throw new InputError(s.where.get("hostname") + ": " + e.getMessage());
+        }
+    }
+
+    /** Match exec: the command through /bin/sh -c, tokens expanded; true when it exits 0. */
+    private boolean exec(String command, String where, State s, String remoteUser) {
+        String cmd;
+        try {
+            cmd = Tokens.forHost(s.original, matchHost(s, where), (Integer) s.first.getOrDefault("port", 22), remoteUser, null).percent(command);
+        } catch (Tokens.BadToken e) {
+            throw new InputError(where + ": Match exec: " + e.getMessage());
+        }
+        try {
+            Process p = new ProcessBuilder("/bin/sh", "-c", cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new InputError(where + ": Match exec \"" + cmd + "\" did not finish within 30s");
             }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            throw new InputError(where + ": Match exec \"" + cmd + "\": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InputError(where + ": Match exec \"" + cmd + "\": interrupted");
         }
-        return sb.toString();
     }
 
-    static boolean matches(List<String> patterns, String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        boolean positive = false;
-        for (String p : patterns) {
-            boolean negated = p.startsWith("!");
-            String glob = (negated ? p.substring(1) : p).toLowerCase(Locale.ROOT);
-            if (wildcard(glob, h)) {
-                if (negated) return false;
-                positive = true;
-            }
+    private static String hostName(State s) {
+        Object h = s.first.get("hostname");
+        String name;
+        try {
+            name = h == null ? s.original : s.finalPass ? (String) h : Tokens.hostName((String) h, s.original);
+        } catch (Tokens.BadToken e) {
+            throw new InputError(s.where.get("hostname") + ": " + e.getMessage());
         }
-        return positive;
+        return name.toLowerCase(Locale.ROOT);
     }
 
-    /** ssh's pattern syntax: * any run, ? one character, nothing else special. */
-    private static boolean wildcard(String glob, String s) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*') re.append(".*");
-            else if (c == '?') re.append('.');
-            else re.append(Pattern.quote(String.valueOf(c)));
+    private HostConfig build(State s) {
+        String hostName = hostName(s);
+        String user = (String) s.first.getOrDefault("user", Tokens.localUser());
+        int port = (Integer) s.first.getOrDefault("port", 22);
+        String alias = (String) s.first.get("hostkeyalias");
+        Tokens t = Tokens.forHost(s.original, hostName, port, user, alias);
+        List<String> identities = new ArrayList<>(), certificates = new ArrayList<>();
+        for (String[] v : s.accumulated.getOrDefault("identityfile", List.of())) {
+            if (!v[0].equalsIgnoreCase("none")) identities.add(expand(t, v[0], v[1]));
         }
-        return s.matches(re.toString());
+        for (String[] v : s.accumulated.getOrDefault("certificatefile", List.of())) {
+            if (!v[0].equalsIgnoreCase("none")) certificates.add(expand(t, v[0], v[1]));
+        }
+        String agent = (String) s.first.getOrDefault("identityagent", "SSH_AUTH_SOCK");
+        if (!agent.equals("SSH_AUTH_SOCK") && !agent.equalsIgnoreCase("none") && !agent.startsWith("$")) agent = expand(t, agent, s.where.get("identityagent"));
+        return new HostConfig(s.original, hostName, user, port, List.copyOf(identities), List.copyOf(certificates),
+                (Boolean) s.first.getOrDefault("identitiesonly", false), agent,
+                notNone((String) s.first.get("proxyjump")), notNone((String) s.first.get("proxycommand")),
+                files(s, t, "userknownhostsfile", List.of("~/.ssh/known_hosts", "~/.ssh/known_hosts2")),
+                files(s, t, "globalknownhostsfile", List.of("/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2")),
+                (HostConfig.StrictHostKeyChecking) s.first.getOrDefault("stricthostkeychecking", HostConfig.StrictHostKeyChecking.ASK),
+                alias, positive((Duration) s.first.get("connecttimeout")),
+                (Duration) s.first.getOrDefault("serveraliveinterval", Duration.ZERO), (Integer) s.first.getOrDefault("serveralivecountmax", 3),
+                algorithms(s, Algorithms.Kind.KEX, "kexalgorithms"), algorithms(s, Algorithms.Kind.HOST_KEY, "hostkeyalgorithms"),
+                algorithms(s, Algorithms.Kind.CIPHER, "ciphers"), algorithms(s, Algorithms.Kind.MAC, "macs"));
+    }
+
+    private static String notNone(String v) { return v == null || v.equalsIgnoreCase("none") ? null : v; }
+
+    /** ConnectTimeout none or 0: the caller's default (ssh would wait for the kernel's). */
+    private static Duration positive(Duration d) { return d == null || d.isZero() ? null : d; }
+
+    private static String expand(Tokens t, String value, String where) {
+        try {
+            return t.path(value);
+        } catch (Tokens.BadToken e) {
+            throw new InputError(where + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> files(State s, Tokens t, String key, List<String> defaults) {
+        List<String> raw = (List<String>) s.first.getOrDefault(key, defaults);
+        String where = s.where.getOrDefault(key, "the default " + key);
+        List<String> out = new ArrayList<>();
+        for (String f : raw) {
+            if (!f.equalsIgnoreCase("none")) out.add(expand(t, f, where));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> algorithms(State s, Algorithms.Kind kind, String key) {
+        return Algorithms.assemble(kind, (String) s.first.get(key));    // checked when read: cannot fail here
     }
 }
