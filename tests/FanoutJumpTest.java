@@ -162,6 +162,21 @@ class FanoutJumpTest {
         }
     }
 
+    @Test void theDeadlineCutsHostsQueuedForAChannelAndEveryOneGetsARow() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHostsFor(3);
+            long t0 = System.nanoTime();
+            var r = fanout(lab, kh, "-J", BASTION, "--jump-channels", "1", "--deadline", "3s",
+                    "-H", String.join(",", hosts(1, 3)), "--", "sleep 30");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals(3, results(r).size(), r.out());
+            for (JsonNode row : results(r)) assertTrue(List.of("timeout", "not-run").contains(row.get("status").asText()), r.out());
+            assertTrue(ms < 15_000, "a 3 s deadline took " + ms + " ms");
+            assertEquals(1, loginsSettled(lab.targets, 1), "the other two waited for the one channel: " + lab.targets.log());
+        }
+    }
+
     @Test void aChainOfTwoBastionsReachesAHostOnlyTheSecondCanReach() throws Exception {
         try (Lab lab = Lab.start(1)) {
             lab.secondHop();
@@ -192,6 +207,18 @@ class FanoutJumpTest {
             assertEquals(0, loginsSettled(lab.targets, 0), "no target was tried");
             var text = fanout(lab, kh, "-J", BASTION, "--format", "text", "-H", String.join(",", hosts(1, 3)), "--", "true");
             assertTrue(text.out().contains("3 failed (3 jump-failed)"), text.toString());
+            // A bastion that refuses, or does not let us in, is named the same way.
+            Path known = knownHostsFor(3);
+            var refused = fanout(lab, known, "-J", BASTION + ":2299", "-H", String.join(",", hosts(1, 2)), "--", "true");
+            for (JsonNode row : results(refused)) {
+                assertEquals("via " + BASTION + ":2299: refused: connection refused", row.get("error").asText(), refused.out());
+            }
+            var auth = fanout(lab, known, "-J", "nobody-here@" + BASTION, "-H", String.join(",", hosts(1, 2)), "--", "true");
+            for (JsonNode row : results(auth)) {
+                assertEquals("jump-failed", row.get("status").asText(), auth.out());
+                assertTrue(row.get("error").asText().startsWith("via nobody-here@" + BASTION + ": auth-failed: as nobody-here: "), auth.out());
+            }
+            assertEquals(0, loginsSettled(lab.targets, 0), "no target was tried");
         }
     }
 
