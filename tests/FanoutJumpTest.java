@@ -149,7 +149,8 @@ class FanoutJumpTest {
 
     @Test void moreTargetsThanTheChannelBoundAllSucceedOverOneBastionLogin() throws Exception {
         int n = 24;
-        try (Lab lab = Lab.start(n)) {
+        // MaxSessions counts shell/exec sessions, not direct-tcpip channels: 2 here does not limit the 3 tunnels.
+        try (Lab lab = Lab.start(n, "MaxSessions 2")) {
             Path kh = knownHostsFor(n);
             var r = fanout(lab, kh, "-J", "root@" + BASTION + ":22", "--jump-channels", "3", "-c", "24",
                     "-H", String.join(",", hosts(1, n)), "--", "sleep 0.2; echo up");
