@@ -228,7 +228,7 @@ class FanoutJumpTest {
             Path kh = knownHostsFor(1);
             lab.inner.dropSyn(target(77));
             var r = fanout(lab, kh, "-J", BASTION, "--connect-timeout", "2s",
-                    "-H", target(1) + "," + target(99) + ",10.203.0.1," + target(77), "--", "echo ok");
+                    "-H", target(1) + "," + target(99) + ",10.203.0.1," + target(77) + ",db01.invalid", "--", "echo ok");
             assertEquals(1, r.exit(), r.toString());
             Map<String, JsonNode> rows = r.rows();
             assertEquals("ok", rows.get(target(1)).get("status").asText(), r.out());
@@ -237,9 +237,21 @@ class FanoutJumpTest {
                     rows.get(target(99)).get("error").asText());
             assertEquals("unreachable", rows.get("10.203.0.1").get("status").asText(), r.out());
             assertTrue(rows.get("10.203.0.1").get("error").asText().contains("via " + BASTION), r.out());
+            assertEquals("unresolved", rows.get("db01.invalid").get("status").asText(), r.out());
+            assertTrue(rows.get("db01.invalid").get("error").asText().startsWith("via " + BASTION + ": the bastion cannot resolve db01.invalid:22 ("), r.out());
             assertEquals("timeout", rows.get(target(77)).get("status").asText(), r.out());
             assertTrue(rows.get(target(77)).get("error").asText().startsWith("via " + BASTION + ": the bastion did not connect to "
                     + target(77) + ":22"), r.out());
+        }
+    }
+
+    @Test void aBastionThatForbidsForwardingSaysSo() throws Exception {
+        try (Lab lab = Lab.start(1, "AllowTcpForwarding no")) {
+            var r = fanout(lab, knownHostsFor(1), "-J", BASTION, "-H", target(1), "--", "true");
+            JsonNode row = results(r).get(0);
+            assertEquals("error", row.get("status").asText(), r.out());
+            assertTrue(row.get("error").asText().startsWith("via " + BASTION + ": the bastion refuses to forward to " + target(1) + ":22 ("), r.out());
+            assertTrue(row.get("error").asText().endsWith("; AllowTcpForwarding or PermitOpen in its sshd_config?)"), r.out());
         }
     }
 
