@@ -5,7 +5,8 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/Jumps.java ../lib/ssh/KnownHosts.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/Jumps.java
+//SOURCES ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -13,7 +14,8 @@
  * fanout -- run one command on many hosts over SSH, and show who differs.
  *
  * What it does: logs in to every target with sshj (keys from -i or ~/.ssh/id_*, or a password you
- * name by environment variable or file), checks host keys against ~/.ssh/known_hosts, runs the
+ * name by environment variable or file), with each host's settings from ~/.ssh/config resolved as
+ * `ssh -G` would (known_hosts files, host key alias, timeouts, algorithms), checks host keys, runs the
  * command (or uploads and runs --script), and prints each host's output: as blocks (default),
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
@@ -64,11 +66,12 @@ import run.Runner;
 import ssh.Capture;
 import ssh.Connections;
 import ssh.Endpoints;
+import ssh.HostLogins;
 import ssh.Jumps;
-import ssh.KnownHosts;
 import ssh.RemoteCommand;
 import ssh.Ssh;
 import ssh.SshConfig;
+import ssh.SshjConfigs;
 import ssh.Status;
 import ssh.Sudo;
 
@@ -82,15 +85,22 @@ import ssh.Sudo;
             "hostkey-unknown, kex-failed, jump-failed (a bastion on the way failed: the",
             "message names it), error, interrupted, not-run.",
             "",
-            "~/.ssh/config: Host patterns (* ? !), HostName (%%h), User, Port,",
-            "IdentityFile (~ %%d %%u %%r %%h) and Include are honoured; the first value found",
-            "wins, as in ssh. Not supported: Match blocks (skipped with a warning),",
-            "ssh-agent, certificates, and every other keyword (e.g.",
-            "UserKnownHostsFile, StrictHostKeyChecking: use --known-hosts, --accept-new).",
+            "~/.ssh/config is read as OpenSSH's ssh reads it (ssh -G HOST shows the same):",
+            "first value wins; Host (* ? !), Match host/originalhost/user/localuser/exec/",
+            "all/final, Include, tokens (%%h %%p %%r %%u %%d %%n %%C ~ $${ENV}). Honoured:",
+            "HostName, User, Port, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile,",
+            "HostKeyAlias, StrictHostKeyChecking (ask = yes, no = accept-new),",
+            "ConnectTimeout, ServerAliveInterval/CountMax, KexAlgorithms, HostKeyAlgorithms,",
+            "Ciphers, MACs (+ - ^ as in ssh), ProxyJump, ProxyCommand (see Bastions). Other",
+            "keywords are ignored. Not supported: ssh-agent, certificates.",
             "Bastions: -J or ProxyJump (chains too, each hop resolved by its own name in the config, as ssh -J does), or ProxyCommand "
                 + "'ssh -W %%h:%%p [user@]bastion'; any other ProxyCommand leaves its host not-run. -i keys are offered to bastions, -l/-p are not applied.",
-            "Precedence: user@host:port in the hosts file, then -l/-p, then ~/.ssh/config,",
-            "then $USER and 22.",
+            "Precedence: user@host:port in the hosts file, then -l/-p (and --known-hosts,",
+            "--accept-new, --no-host-key-check, --connect-timeout), then ~/.ssh/config,",
+            "then OpenSSH's defaults ($USER, 22, ~/.ssh/known_hosts ...).",
+            "Algorithms: what OpenSSH's client offers by default (no SHA-1 key exchange, CBC",
+            "or ssh-rsa) unless the config adds them (KexAlgorithms +NAME, as in ssh);",
+            "-v says WEAK when such an algorithm was negotiated.",
             ""},
         footer = {
             "%nExamples:",
@@ -142,10 +152,10 @@ public class fanout implements Callable<Integer> {
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts; /etc/ssh/ssh_known_hosts is read too).")
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to use for every host, instead of its UserKnownHostsFile and GlobalKnownHostsFile from ssh_config (by default known_hosts and known_hosts2 in ~/.ssh, ssh_known_hosts and ssh_known_hosts2 in /etc/ssh).")
     Path knownHosts;
 
-    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new.")
+    @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new, for every host.")
     boolean acceptNew;
 
     @Option(names = "--no-host-key-check", description = "Do not verify host keys at all (explicit opt-out; man-in-the-middle attacks go unnoticed).")
@@ -155,8 +165,8 @@ public class fanout implements Callable<Integer> {
             description = "How long the command may run on each host; 0 for no limit (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
-            description = "Time for TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Time for TCP connect, SSH handshake and login per host (default: ConnectTimeout from ssh_config, else 10s).")
     Duration connectTimeout;
 
     @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "0", converter = Durations.Converter.class,
@@ -210,7 +220,7 @@ public class fanout implements Callable<Integer> {
                     + "and every host still gets its row (default: ${DEFAULT-VALUE}).")
     long maxTotalOutput;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC, and how the login succeeded.")
+    @Option(names = {"-v", "--verbose"}, description = "Show, per host, the negotiated key exchange, host key, cipher and MAC (WEAK: ... when one is), and how the login succeeded.")
     boolean verbose;
 
     /** The words after "--": the command, or the script's arguments. */
@@ -231,8 +241,9 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    private Ssh.Login login;
+    /** The run's connections: each host's and bastion's login (known_hosts, policy, timeouts, algorithms), shared bastions. */
     private Connections pool;
+    private HostLogins logins;
     private RemoteCommand.Options remote;
     private Views views;
     /** What is left of --max-total-output for every host's captures together. */
@@ -249,7 +260,8 @@ public class fanout implements Callable<Integer> {
         if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
         if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
-        if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        if (connectTimeout != null && connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        Duration channelTimeout = connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
         if (maxTotalOutput < 1) throw new InputError("--max-total-output must be at least 1 byte");
         outputBudget = new AtomicLong(maxTotalOutput);
@@ -271,14 +283,15 @@ public class fanout implements Callable<Integer> {
         for (Path p : identities) endpoints.identity(existing(p, "-i"));
         if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
         List<Endpoints.Host> hosts = endpoints.resolve(targets);
-        KnownHosts knownHostsFile = loadKnownHosts();
-        knownHostsFile.onRecord(key -> err.println("fanout: --accept-new: recorded " + key + " in " + knownHostsFile.userFile()));
-        login = new Ssh.Login(knownHostsFile, noHostKeyCheck ? Ssh.HostKeyPolicy.OFF : acceptNew ? Ssh.HostKeyPolicy.ACCEPT_NEW : Ssh.HostKeyPolicy.STRICT,
-                loginPassword, connectTimeout);
+        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
+        logins = new HostLogins(new HostLogins.Overrides(knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT), loginPassword,
+                (kh, key) -> err.println("fanout: " + (acceptNew ? "--accept-new" : "accept-new") + ": recorded " + key + " in " + kh.userFile()));
+        pool = new Connections(logins::login, jumpChannels, concurrency);
+        hosts.forEach(h -> pool.expect(h.route()));     // every login made now (bad known_hosts: exit 2); a host named twice keeps its connection
         if (script != null) readScript();
         byte[] stdinBytes = forwardStdin ? System.in.readAllBytes() : new byte[0];
         Sudo asRoot = !sudo ? null : sudoSecret != null ? Sudo.withPassword(sudoSecret) : Sudo.nonInteractive();
-        remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", connectTimeout);
+        remote = new RemoteCommand.Options(stdinBytes, asRoot, timeout, "-t", channelTimeout);
         views = new Views(out, String.join(" ", command), script);
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
         if (hosts.stream().allMatch(h -> h.endpoint().keys().isEmpty()) && loginPassword == null) {
@@ -290,10 +303,7 @@ public class fanout implements Callable<Integer> {
         int slots = Limits.capConcurrency(Math.min(concurrency, hosts.size()), 1, err);
         long t0 = System.nanoTime();
         List<HostRun> runs;
-        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout");
-             Connections pool = new Connections(login, jumpChannels, slots)) {
-            this.pool = pool;
-            hosts.forEach(h -> pool.expect(h.route()));       // a host named twice keeps its connection for its second row
+        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout"); Connections connections = pool) {
             if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
             runs = fan.run(hosts, this::runOn, HostRun::notRun);
             report(runs, (System.nanoTime() - t0) / 1_000_000, slots);
@@ -305,15 +315,7 @@ public class fanout implements Callable<Integer> {
         return runs.stream().allMatch(HostRun::ok) ? Exit.OK : Exit.FAILED;
     }
 
-    private KnownHosts loadKnownHosts() {
-        Path user = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
-        try {
-            return KnownHosts.load(user, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
-        } catch (IOException e) {
-            throw new InputError(user + ": cannot read known_hosts: " + e.getMessage());
-        }
-    }
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private static Path existing(Path p, String option) {
         if (!Files.exists(p)) throw new InputError(option + " " + p + ": no such file");
@@ -368,7 +370,7 @@ public class fanout implements Callable<Integer> {
         }
         String path;
         try {
-            path = RemoteCommand.upload(c, scriptBytes, "ops-fanout", connectTimeout);
+            path = RemoteCommand.upload(c, scriptBytes, "ops-fanout", remote.replyTimeout());
         } catch (RemoteCommand.Failed f) {
             r.end(f.status, "could not upload --script: " + f.detail);
             return null;
@@ -379,11 +381,13 @@ public class fanout implements Callable<Integer> {
         return (asRoot != null ? asRoot.wrap(run.toString()) : run) + "; rc=$?; rm -f " + quote(path) + "; exit $rc";
     }
 
+    /** -v: what was negotiated, and a WEAK note naming each weak algorithm (allowed by the user's ssh_config). */
     private static String describe(Ssh.Connection c) {
         var n = c.negotiated();
+        List<String> weak = SshjConfigs.weak(n);
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
-                + (n.containsKey("via") ? "; via " + n.get("via") : "");
+                + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak)) + (n.containsKey("via") ? "; via " + n.get("via") : "");
     }
 
     // ---- output --------------------------------------------------------------------------------
@@ -391,7 +395,7 @@ public class fanout implements Callable<Integer> {
     private void report(List<HostRun> runs, long ms, int slots) {
         Report summary = Views.summary(runs, ms);
         switch (format) {
-            case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", login.knownHosts().recorded()));
+            case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", logins.recorded()));
             case md -> views.markdown(runs, summary);
             case slack -> views.slack(runs, summary);
             case hosts -> views.hosts(runs, summary, this::wanted, err);

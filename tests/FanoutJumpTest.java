@@ -108,7 +108,8 @@ class FanoutJumpTest {
         if (!List.of(args).contains("-F")) cmd.addAll(List.of("-F", "none"));
         if (!List.of(args).contains("--format")) cmd.addAll(List.of("--format", "json"));
         if (!List.of(args).contains("--connect-timeout")) cmd.addAll(List.of("--connect-timeout", "5s"));
-        cmd.addAll(List.of("-i", Sshd.clientKey().toString(), "--known-hosts", knownHosts.toString(), "-l", "root"));
+        cmd.addAll(List.of("-i", Sshd.clientKey().toString(), "-l", "root"));
+        if (knownHosts != null) cmd.addAll(List.of("--known-hosts", knownHosts.toString()));
         cmd.addAll(List.of(args));
         return Proc.run(lab.client.exec(cmd), Duration.ofMinutes(2));
     }
@@ -291,6 +292,23 @@ class FanoutJumpTest {
             var looping = fanout(lab, kh, "-F", loop.toString(), "-H", target(1), "--", "true");
             assertEquals(2, looping.exit(), looping.toString());
             assertTrue(looping.err().contains("ProxyJump loop?"), looping.err());
+        }
+    }
+
+    @Test void eachBastionLogsInWithItsOwnSettingsFromTheConfig() throws Exception {
+        try (Lab lab = Lab.start(2)) {
+            Path bastionKnown = tmp.resolve("bastion_known_hosts");
+            Files.writeString(bastionKnown, "");
+            Path targetsKnown = knownHosts(hosts(1, 2));
+            Path cfg = config("Host bastion", "    HostName " + BASTION, "    User root",
+                    "    UserKnownHostsFile " + bastionKnown, "    StrictHostKeyChecking accept-new",
+                    "Host 10.202.1.*", "    ProxyJump bastion", "    UserKnownHostsFile " + targetsKnown,
+                    "Host *", "    GlobalKnownHostsFile /dev/null");
+            var r = fanout(lab, null, "-F", cfg.toString(), "-H", String.join(",", hosts(1, 2)), "--", "true");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(Files.readString(bastionKnown).startsWith(BASTION + " ssh-ed25519 "), "the bastion's key went to its own file");
+            assertTrue(r.err().contains("accept-new: recorded " + BASTION + " ssh-ed25519"), r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.contains("recorded")).count(), "the targets are strict, and known: " + r.err());
         }
     }
 

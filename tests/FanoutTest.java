@@ -482,8 +482,10 @@ class FanoutTest {
         var r = ScriptRun.run(fanout::main, "--help");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.err(), "picocli must not warn about the help text");
-        assertTrue(r.out().contains("IdentityFile (~ %d %u %r %h)"), r.out());
-        assertTrue(r.out().contains("Not supported: Match blocks"), r.out());
+        assertTrue(r.out().contains("Match host/originalhost/user/localuser/exec/"), r.out());
+        assertTrue(r.out().contains("tokens (%h %p %r %u %d %n %C ~ ${ENV})"), r.out());
+        assertTrue(r.out().contains("ProxyJump, ProxyCommand (see Bastions)"), r.out());
+        assertTrue(r.out().contains("any\nother ProxyCommand leaves its host not-run"), r.out());
         assertTrue(r.out().contains("130/143  interrupted"), r.out());
     }
 

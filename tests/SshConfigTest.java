@@ -158,6 +158,48 @@ class SshConfigTest {
         assertEquals("db.internal", db.hostName(), "after the Include, back in the outer Host block");
     }
 
+    /**
+     * Include without an absolute path is relative to ~/.ssh. ssh takes ~ from the password
+     * database, so it runs in a private mount namespace with a scratch directory bind-mounted over
+     * the real home; our side reads the same scratch home through user.home.
+     */
+    @Test void includeRelativeToDotSshAgreesWithSsh() throws Exception {
+        Prereq.requireRoot();
+        Prereq.requireExecutable("/usr/bin/unshare", "util-linux");
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        write("home/.ssh/conf.d/web.conf", "Host web*", "  Port 2201", "  User www");
+        write("home/.ssh/conf.d/skip.txt", "Port 1");
+        write("home/.ssh/common", "Host *", "  ServerAliveCountMax 4", "  UserKnownHostsFile ~/.ssh/fleet_hosts");
+        Path f = write("config", "Include conf.d/*.conf", "Host db*", "  Include ~/.ssh/common", "Host *", "  Port 22");
+        for (String host : List.of("web1", "db1", "other")) {
+            List<String> cmd = List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                    "mount --bind \"$0\" \"$1\" && exec ssh -G -F \"$2\" \"$3\"", home.toString(), HOME, f.toString(), host);
+            var r = Proc.run(cmd, Duration.ofSeconds(30));
+            assertEquals(0, r.exit(), r.toString());
+            String old = System.getProperty("user.home");
+            HostConfig h;
+            System.setProperty("user.home", home.toString());
+            try {
+                h = SshConfig.load(f, warnings::add).resolve(host, null, null);
+            } finally {
+                System.setProperty("user.home", old);
+            }
+            String g = "\n" + r.out();
+            assertTrue(g.contains("\nport " + h.port() + "\n"), host + ": port " + h.port() + " but ssh -G says\n" + r);
+            assertTrue(g.contains("\nuser " + h.user() + "\n"), host + ": user " + h.user() + "\n" + r.out());
+            assertTrue(g.contains("\nserveralivecountmax " + h.serverAliveCountMax() + "\n"), host + "\n" + r.out());
+            String files = String.join(" ", h.userKnownHostsFiles()).replace(home.toString(), HOME);
+            assertTrue(g.contains("\nuserknownhostsfile " + files + "\n"), host + ": " + files + "\n" + r.out());
+        }
+        System.setProperty("user.home", home.toString());
+        try {
+            assertEquals(2201, SshConfig.load(f, warnings::add).resolve("web1", null, null).port(), "conf.d/web.conf found under ~/.ssh");
+            assertEquals(4, SshConfig.load(f, warnings::add).resolve("db1", null, null).serverAliveCountMax());
+        } finally {
+            System.setProperty("user.home", HOME);
+        }
+    }
+
     @Test void quotesEqualsAndCommentsAgreeWithSsh() throws Exception {
         Path f = write("config",
                 "Host \"quoted host\" q1",

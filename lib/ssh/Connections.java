@@ -1,6 +1,6 @@
 package ssh;
 
-//SOURCES Route.java Ssh.java
+//SOURCES HostConfig.java Route.java Ssh.java
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A run's authenticated SSH connections, one per route (endpoint and bastion chain), shared:
@@ -25,9 +26,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *     closed when its last lease is.</li>
  * </ul>
  *
+ * Each host and bastion logs in with the Login its own settings give ({@code logins}, e.g.
+ * HostLogins::login: its known_hosts, host key policy, timeouts, algorithms), made when its route
+ * is first expected or asked for.
+ *
  * <pre>
- *   try (Connections pool = new Connections(login, Connections.DEFAULT_CHANNELS, 16)) {
- *       routes.forEach(pool::expect);
+ *   try (Connections pool = new Connections(hostLogins::login, Connections.DEFAULT_CHANNELS, 16)) {
+ *       routes.forEach(pool::expect);                  // also makes every login: bad settings fail here
  *       try (Connections.Lease l = pool.get(route)) { RemoteCommand.run(l.connection(), ...); }
  *   }
  * </pre>
@@ -42,16 +47,16 @@ public final class Connections implements AutoCloseable {
      */
     public static final int DEFAULT_CHANNELS = 10;
 
-    private final Ssh.Login login;
+    private final Function<HostConfig, Ssh.Login> logins;
     private final int channelsPerBastion;
     private final int maxIdle;
     private final Map<Route, Entry> entries = new HashMap<>();      // guarded by this
     private final LinkedHashSet<Live> idle = new LinkedHashSet<>();  // guarded by this, oldest first
     private boolean closed;
 
-    public Connections(Ssh.Login login, int channelsPerBastion, int maxIdle) {
+    public Connections(Function<HostConfig, Ssh.Login> logins, int channelsPerBastion, int maxIdle) {
         if (channelsPerBastion < 1) throw new IllegalArgumentException("channelsPerBastion " + channelsPerBastion);
-        this.login = login;
+        this.logins = logins;
         this.channelsPerBastion = channelsPerBastion;
         this.maxIdle = maxIdle;
     }
@@ -59,13 +64,17 @@ public final class Connections implements AutoCloseable {
     /** One route's state; its lock makes concurrent first users wait for one connect. */
     private final class Entry {
         final Route route;
+        final Ssh.Login login;
         final ReentrantLock connecting = new ReentrantLock();
         final Semaphore channels = new Semaphore(channelsPerBastion, true);
         int planned;            // uses announced by expect() and not yet ended
         Live live;              // the open connection, or null
         Ssh.Failure failed;     // this route failed as a bastion: every later user gets it
 
-        Entry(Route route) { this.route = route; }
+        Entry(Route route) {
+            this.route = route;
+            this.login = logins.apply(route.config());
+        }
     }
 
     /** One open connection; {@code parent} is the lease on the bastion its tunnel goes through. */
@@ -170,7 +179,7 @@ public final class Connections implements AutoCloseable {
     /** Connects {@code e}'s route: directly, or through a channel of its bastion's connection. */
     private Live open(Entry e) throws Ssh.Failure {
         Route r = e.route;
-        if (r.via() == null) return new Live(e, Ssh.connect(r.endpoint(), login), null);
+        if (r.via() == null) return new Live(e, Ssh.connect(r.endpoint(), e.login), null);
         Lease parent;
         try {
             parent = get(r.via(), false);
@@ -187,7 +196,7 @@ public final class Connections implements AutoCloseable {
             throw new Ssh.Failure("interrupted", "interrupted while waiting for a channel on " + r.via().name(), null);
         }
         try {
-            Ssh.Connection c = Ssh.connect(r.endpoint(), login, parent.connection(), r.via().name());
+            Ssh.Connection c = Ssh.connect(r.endpoint(), e.login, parent.connection(), r.via().name());
             c.negotiated().put("via", r.chain());
             return new Live(e, c, parent);
         } catch (Ssh.Failure | RuntimeException f) {

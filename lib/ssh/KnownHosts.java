@@ -18,8 +18,9 @@ import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 /**
- * known_hosts as OpenSSH keeps it: the user's file (hashed entries too, appended to by
- * --accept-new) and the system-wide /etc/ssh/ssh_known_hosts (read only). Thread-safe.
+ * known_hosts as OpenSSH keeps it: the user's files (UserKnownHostsFile, hashed entries too; new
+ * keys accepted with accept-new are appended to the first) and the system-wide ones
+ * (GlobalKnownHostsFile, read only). Files that do not exist are skipped. Thread-safe.
  */
 public final class KnownHosts {
     private final Path userFile;
@@ -28,11 +29,22 @@ public final class KnownHosts {
 
     private KnownHosts(Path userFile) { this.userFile = userFile; }
 
+    /** One user file (may be null) and one system file (may be null). */
     public static KnownHosts load(Path userFile, Path systemFile) throws IOException {
-        KnownHosts k = new KnownHosts(userFile);
-        for (Path p : new Path[] {userFile, systemFile}) {
-            if (p != null && Files.isRegularFile(p)) {
+        return load(userFile == null ? List.of() : List.of(userFile), systemFile == null ? List.of() : List.of(systemFile));
+    }
+
+    /** The user's files (the first is where new keys go; may be empty: then none are recorded) and the global ones. */
+    public static KnownHosts load(List<Path> userFiles, List<Path> globalFiles) throws IOException {
+        KnownHosts k = new KnownHosts(userFiles.isEmpty() ? null : userFiles.get(0));
+        List<Path> all = new ArrayList<>(userFiles);
+        all.addAll(globalFiles);
+        for (Path p : all) {
+            if (!Files.isRegularFile(p)) continue;
+            try {
                 k.entries.addAll(new OpenSSHKnownHosts(new StringReader(Files.readString(p, StandardCharsets.UTF_8))).entries());
+            } catch (IOException e) {
+                throw new IOException(p + ": cannot read known_hosts: " + e.getMessage(), e);
             }
         }
         return k;
@@ -88,8 +100,12 @@ public final class KnownHosts {
                     + " but the server offered only " + offered + "; not trusting it automatically");
         }
         if (policy != Ssh.HostKeyPolicy.ACCEPT_NEW) {
-            return new Verdict("hostkey-unknown", name + " is not in " + userFile + " (server offered " + offered
+            return new Verdict("hostkey-unknown", name + " is not in " + (userFile != null ? userFile : "any known_hosts file") + " (server offered " + offered
                     + "); add it, or use --accept-new to trust unknown hosts on first use");
+        }
+        if (userFile == null) {
+            return new Verdict("hostkey-unknown", name + " is not known (server offered " + offered
+                    + ") and UserKnownHostsFile is none, so accept-new has nowhere to record it");
         }
         try {
             var entry = new OpenSSHKnownHosts.HostEntry(null, name, type, key);

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How to reach one endpoint: directly ({@code via} null), or through the connection of another
  * route (a bastion, itself direct or behind further bastions). {@code config} is what ssh_config
- * says about that host (null where there is none). Two routes are the same connection when their
+ * (and the command line) say about that host: how it logs in and what it trusts. Two routes are the same connection when their
  * endpoints (host, port, user, keys), settings and whole chains are equal; {@code name}, how the
  * user wrote the host ("bastion1", "admin@b1:2222"), only labels messages.
  */

@@ -2,7 +2,7 @@ package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES ../cli/Durations.java ../cli/Errors.java ../net/Addresses.java ../net/Tcp.java ../run/Threads.java
-//SOURCES Key.java Keys.java KnownHosts.java HostKeyCheck.java Tunnel.java
+//SOURCES Key.java Keys.java KnownHosts.java HostKeyCheck.java SshjConfigs.java Tunnel.java
 
 import cli.Durations;
 import cli.Errors;
@@ -27,7 +27,6 @@ import net.Addresses;
 import net.Tcp;
 import run.Threads;
 import net.schmizz.sshj.Config;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
@@ -56,14 +55,26 @@ public final class Ssh {
 
     public enum HostKeyPolicy { STRICT, ACCEPT_NEW, OFF }
 
-    /** One sshj algorithm configuration for every connection (building it is not free). */
-    static final Config CONFIG = new DefaultConfig();
+    /** OpenSSH's default algorithms, for a Login that names none (sshj's own defaults include SHA-1 kex and CBC). */
+    static final Config CONFIG = SshjConfigs.opensshDefaults();
 
     /** Closes sockets whose handshake overruns the connect timeout; one daemon thread for the run. */
     private static final ScheduledExecutorService TIMER = Threads.timer("ssh-timer");
 
-    /** How every connection of a run logs in. {@code password} may be null. */
-    public record Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout) {}
+    /**
+     * How a connection logs in and what it trusts. {@code password} may be null; {@code hostKeyAlias}
+     * (null for none) is the name the host key is looked up under, port-less, as ssh does;
+     * {@code keepAlive} zero for none, else a keepalive@openssh.com request that often, the
+     * connection given up after {@code keepAliveCountMax} unanswered; {@code algorithms} sshj's
+     * algorithm lists (see SshjConfigs), null for OpenSSH's defaults.
+     */
+    public record Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout,
+                        String hostKeyAlias, Duration keepAlive, int keepAliveCountMax, Config algorithms) {
+        /** The same for every host: no alias, no keep-alives, OpenSSH's default algorithms. */
+        public Login(KnownHosts knownHosts, HostKeyPolicy policy, char[] password, Duration connectTimeout) {
+            this(knownHosts, policy, password, connectTimeout, null, Duration.ZERO, 3, null);
+        }
+    }
 
     /** Where to connect (after ~/.ssh/config), as whom, with which keys. */
     public record Endpoint(String host, int port, String user, List<Key> keys) {}
@@ -136,12 +147,12 @@ public final class Ssh {
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         String address = link.address();
         AtomicBoolean timedOut = new AtomicBoolean();
-        SSHClient client = new SSHClient(CONFIG);
+        SSHClient client = new SSHClient(login.algorithms() != null ? login.algorithms() : CONFIG);
         ScheduledFuture<?> guard = TIMER.schedule(() -> {
             timedOut.set(true);
             link.cut();
         }, Math.max(1, (giveUp - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-        HostKeyCheck check = new HostKeyCheck(login.knownHosts(), login.policy());
+        HostKeyCheck check = new HostKeyCheck(login.knownHosts(), login.policy(), login.hostKeyAlias());
         Map<String, String> negotiated = new LinkedHashMap<>();
         String stage = "SSH handshake";
         try {
@@ -157,6 +168,7 @@ public final class Ssh {
             });
             client.getTransport().setTimeoutMs((int) timeoutMs);     // kex and auth replies
             client.getConnection().setTimeoutMs((int) timeoutMs);    // channel open/close replies
+            keepAlive(client, login);
             link.attach(client, e);
             if (check.fingerprint != null) negotiated.put("hostkey_fingerprint", check.fingerprint);
             negotiated.put("server", client.getTransport().getServerVersion());
@@ -177,6 +189,14 @@ public final class Ssh {
             if (Thread.currentThread().isInterrupted()) throw new Failure("interrupted", "interrupted during " + stage, address);
             throw classify(ex, e, login, client, address, stage);
         }
+    }
+
+    /** ServerAliveInterval/CountMax: sshj starts the keep-alive thread on connect when the interval is set. */
+    private static void keepAlive(SSHClient client, Login login) {
+        if (login.keepAlive() == null || login.keepAlive().isZero()) return;
+        var k = client.getConnection().getKeepAlive();
+        k.setKeepAliveInterval((int) Math.max(1, Math.min(Integer.MAX_VALUE, login.keepAlive().toSeconds())));
+        if (k instanceof net.schmizz.keepalive.KeepAliveRunner r) r.setMaxAliveCount(Math.max(1, login.keepAliveCountMax()));
     }
 
     /** TCP connect to each of the host's addresses in turn, like ssh. */
@@ -226,13 +246,34 @@ public final class Ssh {
             Matcher m = SETTLEMENT.matcher(String.valueOf(t.getMessage()));
             if (t instanceof TransportException && m.find()) {
                 String what = m.group(1).replace("Client2Server", "").replace("Server2Client", "");
-                return new Failure("kex-failed", "no common " + what + ": server offers " + m.group(3)
-                        + "; we support " + m.group(2), address);
+                return new Failure("kex-failed", "no common " + what + ": server offers " + offered(m.group(3))
+                        + "; we offer " + offered(m.group(2)) + hint(what, offered(m.group(3))), address);
             }
         }
         String m = Errors.message(ex, ex.getClass().getSimpleName());
         if (ex instanceof TransportException && m.contains("Broken transport")) m = "connection closed by the server during " + stage;
         return new Failure("error", stage + " failed: " + m, address);
+    }
+
+    /** A proposal without the pseudo-algorithms that only signal extensions (ext-info-c, kex-strict-c-v00@openssh.com). */
+    private static String offered(String list) {
+        List<String> out = new ArrayList<>();
+        for (String a : list.split(",\\s*")) if (!a.startsWith("ext-info-") && !a.startsWith("kex-strict-")) out.add(a.trim());
+        return String.join(", ", out);
+    }
+
+    /** How to allow what the server offers, when it is something OpenSSH knows (as ssh_config's "+name"). */
+    private static String hint(String what, String serverOffers) {
+        String keyword = switch (what) {
+            case "KeyExchangeAlgorithms" -> "KexAlgorithms";
+            case "HostKeyAlgorithms" -> "HostKeyAlgorithms";
+            case "CipherAlgorithms" -> "Ciphers";
+            case "MACAlgorithms" -> "MACs";
+            default -> null;
+        };
+        if (keyword == null) return "";
+        String first = serverOffers.split(",\\s*")[0].trim();
+        return " (if you must reach it, allow it for this host in ssh_config: " + keyword + " +" + first + ")";
     }
 
     /** Keys in order, then the password (as "password", then "keyboard-interactive"); returns what worked. */

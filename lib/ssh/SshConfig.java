@@ -110,11 +110,18 @@ public final class SshConfig {
         List<Path> found = List.of(p.getRoot());
         for (Path part : p.getRoot().relativize(p)) {
             List<Path> next = new ArrayList<>();
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + part);
+            String name = part.toString();
+            if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
+                for (Path dir : found) next.add(dir.resolve(name));
+                found = next;
+                continue;
+            }
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
+            boolean dotFiles = name.startsWith(".");            // as glob(3): a wildcard does not match a leading dot
             for (Path dir : found) {
                 if (!Files.isDirectory(dir)) continue;
                 try (var list = Files.list(dir)) {
-                    list.filter(f -> m.matches(f.getFileName()) && !f.getFileName().toString().startsWith(".")).sorted().forEach(next::add);
+                    list.filter(f -> m.matches(f.getFileName()) && (dotFiles || !f.getFileName().toString().startsWith("."))).sorted().forEach(next::add);
                 } catch (IOException e) {
                     throw new InputError(where + ": Include " + pattern + ": cannot list " + dir + ": " + e.getMessage());
                 }

@@ -138,6 +138,11 @@ public final class Sshd implements AutoCloseable {
     /** How many logins the daemons accepted so far (their "Accepted ..." log lines). */
     public long logins() { return log().stream().filter(l -> l.startsWith("Accepted ")).count(); }
 
+    /** The processes serving this fleet's connections now (each login's sshd and what it runs). */
+    public List<ProcessHandle> sessions() {
+        return daemons.stream().flatMap(Process::descendants).toList();
+    }
+
     /** The authorized_keys file every daemon of this fleet reads (holds {@link #clientKey()}'s public key). */
     public Path authorizedKeys() { return dir.resolve("authorized_keys"); }
 

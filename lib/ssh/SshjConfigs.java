@@ -1,0 +1,116 @@
+package ssh;
+
+//DEPS com.hierynomus:sshj:0.40.0
+//SOURCES Algorithms.java HostConfig.java
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.sshj.Config;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.common.Factory;
+
+/**
+ * sshj's algorithm configuration built from a host's resolved lists, so the client offers what
+ * OpenSSH's would and in the same order: KexAlgorithms, HostKeyAlgorithms, Ciphers and MACs from
+ * {@link HostConfig}, each restricted to what sshj 0.40 implements (the factories of its
+ * DefaultConfig, looked up by name; names sshj lacks, such as sntrup761x25519-sha512 or the
+ * umac MACs, are skipped). sshj's DefaultConfig alone would offer diffie-hellman-group1-sha1,
+ * CBC ciphers and ssh-rsa to every server. One Config per distinct set of lists, built once.
+ * Keep-alives are OpenSSH's keepalive@openssh.com requests (ServerAliveInterval/CountMax).
+ */
+public final class SshjConfigs {
+    private SshjConfigs() {}
+
+    /** Every factory sshj has, from one DefaultConfig (building one is not free). */
+    private static final DefaultConfig SSHJ = new DefaultConfig();
+    private static final Map<List<List<String>>, Config> CACHE = new ConcurrentHashMap<>();
+
+    /** The lists of one category sshj can use, for messages ("sshj implements ..."). */
+    public static List<String> implemented(Algorithms.Kind kind) {
+        return factories(kind).stream().map(Factory.Named::getName).toList();
+    }
+
+    /**
+     * The Config offering exactly {@code h}'s lists (minus what sshj lacks), cached.
+     * @throws IllegalArgumentException when a category is left empty, saying which and why
+     */
+    public static Config forHost(HostConfig h) {
+        return forLists(h.kexAlgorithms(), h.hostKeyAlgorithms(), h.ciphers(), h.macs(), h.host());
+    }
+
+    /** OpenSSH's default lists: what a host with no ssh_config gets. */
+    public static Config opensshDefaults() {
+        return forLists(Algorithms.Kind.KEX.defaults, Algorithms.Kind.HOST_KEY.defaults, Algorithms.Kind.CIPHER.defaults,
+                Algorithms.Kind.MAC.defaults, "the defaults");
+    }
+
+    private static Config forLists(List<String> kexNames, List<String> hostKeys, List<String> ciphers, List<String> macs, String host) {
+        List<List<String>> key = List.of(kexNames, hostKeys, ciphers, macs);
+        Config c = CACHE.get(key);
+        if (c != null) return c;
+        DefaultConfig built = new DefaultConfig();
+        List<Factory.Named<net.schmizz.sshj.transport.kex.KeyExchange>> kex = pick(Algorithms.Kind.KEX, kexNames, host);
+        // ext-info-c is no algorithm but a signal: it asks the server for server-sig-algs (rsa-sha2 user keys need it).
+        for (var f : SSHJ.getKeyExchangeFactories()) if (f.getName().equals("ext-info-c")) kex.add(f);
+        built.setKeyExchangeFactories(kex);
+        built.setKeyAlgorithms(pick(Algorithms.Kind.HOST_KEY, hostKeys, host));
+        built.setCipherFactories(pick(Algorithms.Kind.CIPHER, ciphers, host));
+        built.setMACFactories(pick(Algorithms.Kind.MAC, macs, host));
+        built.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        c = CACHE.putIfAbsent(key, built);
+        return c != null ? c : built;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<Factory.Named<T>> factories(Algorithms.Kind kind) {
+        List<?> all = switch (kind) {
+            case KEX -> SSHJ.getKeyExchangeFactories().stream().filter(f -> !f.getName().equals("ext-info-c")).toList();
+            case HOST_KEY -> SSHJ.getKeyAlgorithms();
+            case CIPHER -> SSHJ.getCipherFactories();
+            case MAC -> SSHJ.getMACFactories();
+        };
+        return (List<Factory.Named<T>>) all;
+    }
+
+    private static <T> List<Factory.Named<T>> pick(Algorithms.Kind kind, List<String> wanted, String host) {
+        List<Factory.Named<T>> have = factories(kind), out = new ArrayList<>();
+        for (String name : wanted) {
+            for (Factory.Named<T> f : have) if (f.getName().equals(name)) out.add(f);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(host + ": none of the " + kind.keyword + " its ssh config allows (" + String.join(",", wanted)
+                    + ") is implemented by ops' SSH library (sshj has " + String.join(",", implemented(kind)) + ")");
+        }
+        return out;
+    }
+
+    /**
+     * The weak ones among what a connection negotiated ({@link Ssh.Connection#negotiated()}: kex,
+     * hostkey, cipher, mac), each as "name (why)", e.g. "diffie-hellman-group1-sha1 (SHA-1 key exchange)".
+     */
+    public static List<String> weak(Map<String, String> negotiated) {
+        List<String> out = new ArrayList<>();
+        for (var k : List.of(Map.entry(Algorithms.Kind.KEX, "kex"), Map.entry(Algorithms.Kind.HOST_KEY, "hostkey"),
+                Map.entry(Algorithms.Kind.CIPHER, "cipher"), Map.entry(Algorithms.Kind.MAC, "mac"))) {
+            String name = negotiated.get(k.getValue()), why = weakness(k.getKey(), name);
+            if (why != null) out.add(name + " (" + why + ")");
+        }
+        return out;
+    }
+
+    /** Why a negotiated algorithm is weak (SHA-1, CBC, RC4, MD5, DSA), or null when it is not. */
+    public static String weakness(Algorithms.Kind kind, String name) {
+        if (name == null) return null;
+        return switch (kind) {
+            case KEX -> name.endsWith("-sha1") ? "SHA-1 key exchange" : null;
+            case HOST_KEY -> name.equals("ssh-rsa") || name.startsWith("ssh-rsa-cert") ? "RSA signatures with SHA-1"
+                    : name.startsWith("ssh-dss") ? "DSA host key" : null;
+            case CIPHER -> name.endsWith("-cbc") ? "CBC cipher" : name.startsWith("arcfour") ? "RC4 cipher"
+                    : name.startsWith("3des") ? "3DES cipher" : null;
+            case MAC -> name.startsWith("hmac-sha1") ? "HMAC-SHA1" : name.startsWith("hmac-md5") ? "HMAC-MD5" : null;
+        };
+    }
+}
