@@ -335,6 +335,35 @@ class FanoutJumpTest {
         }
     }
 
+    /** Established TCP connections from the bastion to this address (its side of our tunnels). */
+    static int tunnelsTo(Lab lab, String address) {
+        return (int) lab.middle.sh("ss -Htn state established dst " + address).lines().filter(l -> !l.isBlank()).count();
+    }
+
+    @Test void aFinishedHostsTunnelClosesWhileTheBastionServesTheOthers() throws Exception {
+        try (Lab lab = Lab.start(2)) {
+            Path kh = knownHostsFor(2);
+            List<String> cmd = new ArrayList<>(Proc.javaCommand("fanout"));
+            cmd.addAll(List.of("-F", "none", "-i", Sshd.clientKey().toString(), "--known-hosts", kh.toString(), "-l", "root",
+                    "-J", BASTION, "--format", "json", "-H", String.join(",", hosts(1, 2)), "--",
+                    "case $SSH_CONNECTION in *' " + target(2) + " '*) sleep 4;; esac; echo done"));
+            Process p = new ProcessBuilder(lab.client.exec(cmd)).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("out").toFile()).start();
+            try {
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (tunnelsTo(lab, target(2) + ":22") == 0 && System.nanoTime() < until) Thread.sleep(100);
+                Thread.sleep(1000);                          // 10.202.1.1 is done by now; 10.202.1.2 sleeps
+                assertEquals(0, tunnelsTo(lab, target(1) + ":22"), "the finished host's tunnel is still open: " + lab.middle.sh("ss -tn"));
+                assertEquals(1, tunnelsTo(lab, target(2) + ":22"), lab.middle.sh("ss -tn"));
+                assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("out")));
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(1, loginsSettled(lab.bastion, 1));
+        }
+    }
+
     @Test void badJumpSpecsAreOneLineExit2() throws Exception {
         try (Lab lab = Lab.start(0)) {
             Path kh = knownHostsFor(0);
