@@ -241,8 +241,8 @@ class FanoutJumpTest {
             assertEquals("unresolved", rows.get("db01.invalid").get("status").asText(), r.out());
             assertTrue(rows.get("db01.invalid").get("error").asText().startsWith("via " + BASTION + ": the bastion cannot resolve db01.invalid:22 ("), r.out());
             assertEquals("timeout", rows.get(target(77)).get("status").asText(), r.out());
-            assertTrue(rows.get(target(77)).get("error").asText().startsWith("via " + BASTION + ": the bastion did not connect to "
-                    + target(77) + ":22"), r.out());
+            assertEquals("via " + BASTION + ": the bastion did not connect to " + target(77) + ":22 within 2.0s (no answer from there?)",
+                    rows.get(target(77)).get("error").asText());
         }
     }
 

@@ -1,8 +1,9 @@
 package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
-//SOURCES ../cli/Errors.java Ssh.java
+//SOURCES ../cli/Durations.java ../cli/Errors.java Ssh.java
 
+import cli.Durations;
 import cli.Errors;
 import java.io.IOException;
 import java.util.Locale;
@@ -40,8 +41,8 @@ final class Tunnel implements Ssh.Link {
         } catch (ConnectionException e) {
             String m = Errors.message(e, e.getClass().getSimpleName());
             if (m.toLowerCase(Locale.ROOT).contains("timeout")) {
-                throw new Ssh.Failure("timeout", "via " + viaName + ": the bastion did not connect to " + where + " in time ("
-                        + m + ")", address);
+                throw new Ssh.Failure("timeout", "via " + viaName + ": the bastion did not connect to " + where + " within "
+                        + Durations.format(via.client().getConnection().getTimeoutMs()) + " (no answer from there?)", address);
             }
             throw new Ssh.Failure("error", "via " + viaName + ": could not open a channel to " + where + ": " + m, address);
         } catch (IOException | RuntimeException e) {
