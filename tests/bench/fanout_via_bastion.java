@@ -29,7 +29,8 @@
  * fanout runs the way users run it (through ./jbang), so JBang and JVM start-up are included.
  * Each run is checked (every host exit 0 with "load average" in its output); a run that isn't
  * counts as a failure and the benchmark exits 1. Prints median wall times and fanout's as a
- * fraction of parallel-ssh's. Needs root, sshd and pssh.
+ * fraction of parallel-ssh's, and the CPU time (user+sys, /usr/bin/time) each tool used on the
+ * client side, which a loaded machine distorts less than wall time. Needs root, sshd and pssh.
  */
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,8 +88,9 @@ public class fanout_via_bastion {
         System.out.printf("== %d hosts behind one bastion, command '%s', concurrency %d, %d rounds; load before: %s%n",
                 n, command, c, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
         Map<String, List<Long>> times = new LinkedHashMap<>();
-        Map<String, List<Long>> inner = new LinkedHashMap<>();
-        tools.keySet().forEach(t -> { times.put(t, new ArrayList<>()); inner.put(t, new ArrayList<>()); });
+        Map<String, List<Long>> inner = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
+        tools.keySet().forEach(t -> { times.put(t, new ArrayList<>()); inner.put(t, new ArrayList<>()); cpu.put(t, new ArrayList<>()); });
+        Path cpuFile = dir.resolve("cpu");
         int failures = 0;
         try (Netns client = Netns.create(); Netns middle = Netns.create(); Netns targets = Netns.create()) {
             client.veth(middle, "10.201.0.1/30", BASTION + "/30");
@@ -101,8 +103,11 @@ public class fanout_via_bastion {
                 for (int r = 0; r < rounds; r++) {
                     for (var t : tools.entrySet()) {
                         long t0 = System.nanoTime();
-                        var res = Proc.run(client.exec(t.getValue()), Duration.ofMinutes(10));
+                        var res = Proc.run(client.exec(concat(List.of("/usr/bin/time", "-f", "%U %S", "-o", cpuFile.toString()),
+                                t.getValue().toArray(String[]::new))), Duration.ofMinutes(10));
                         times.get(t.getKey()).add((System.nanoTime() - t0) / 1_000_000);
+                        String[] us = Files.readString(cpuFile).strip().split("\\s+");
+                        cpu.get(t.getKey()).add(Math.round((Double.parseDouble(us[us.length - 2]) + Double.parseDouble(us[us.length - 1])) * 1000));
                         if (t.getKey().equals(PSSH)) {
                             failures += check(t.getKey(), n, res.exit(), count(res.out(), "[SUCCESS]"), count(res.out(), "load average"));
                         } else {
@@ -122,9 +127,11 @@ public class fanout_via_bastion {
         System.out.printf("%-45s %6s   %s%n", "tool", "median", "runs (ms)");
         times.forEach((t, xs) -> System.out.printf("%-45s %6d ms   %s%s%n", t, median(xs), xs,
                 inner.get(t).isEmpty() ? "" : "   (own time in its summary: " + inner.get(t) + " ms)"));
-        long pssh = median(times.get(PSSH));
+        cpu.forEach((t, xs) -> System.out.printf("%-45s %6d ms CPU (user+sys, client side)   %s%n", t, median(xs), xs));
+        long pssh = median(times.get(PSSH)), psshCpu = median(cpu.get(PSSH));
         for (String t : tools.keySet()) {
-            if (!t.equals(PSSH)) System.out.printf("%s: %.2fx parallel-ssh's wall time (goal: at most 0.5x)%n", t, (double) median(times.get(t)) / pssh);
+            if (!t.equals(PSSH)) System.out.printf("%s: %.2fx parallel-ssh's wall time (goal: at most 0.5x), %.2fx its CPU time%n",
+                    t, (double) median(times.get(t)) / pssh, (double) median(cpu.get(t)) / psshCpu);
         }
         System.out.printf("load after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
         System.out.println(failures == 0 ? "every tool ran the command on every host in every round" : failures + " runs did not reach every host (see above)");
