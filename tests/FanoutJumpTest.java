@@ -364,6 +364,17 @@ class FanoutJumpTest {
         }
     }
 
+    @Test void idleHostsWaitingForTheirSecondRowDoNotHoldTheBastionsOnlyChannel() throws Exception {
+        try (Lab lab = Lab.start(2)) {
+            // One channel, one host at a time: 10.202.1.1 is kept open for its second row, and would
+            // hold the channel 10.202.1.2 needs, for ever, if idle connections kept their tunnels.
+            var r = fanout(lab, knownHostsFor(2), "-J", BASTION, "--jump-channels", "1", "-c", "1", "--deadline", "30s",
+                    "-H", target(1) + "," + target(2) + ",root@" + target(1) + ",root@" + target(2), "--", "echo hi");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(4, r.json().get("summary").get("ok").asInt(), r.out());
+        }
+    }
+
     @Test void badJumpSpecsAreOneLineExit2() throws Exception {
         try (Lab lab = Lab.start(0)) {
             Path kh = knownHostsFor(0);

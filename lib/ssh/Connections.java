@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * <ul>
  * <li>a bastion is connected once, by its first user (the others wait for it), and serves every
  *     host behind it, with at most {@code channelsPerBastion} tunnels open at once; later hosts queue
- *     for a free one (never fail for it). A bastion that fails fails once: every host behind it gets
+ *     for a free one (never fail for it; an idle host's tunnel is taken back for them). A bastion that fails fails once: every host behind it gets
  *     {@code jump-failed} with "via BASTION: its status: why", without trying again;</li>
  * <li>a host asked for again (named twice in the input, or a tool's second step on it) gets the
  *     same connection while it is open. {@link #expect} announces uses, so a connection with uses
@@ -189,7 +190,7 @@ public final class Connections implements AutoCloseable {
         }
         Semaphore channels = parent.live.entry.channels;
         try {
-            channels.acquire();                      // queue for one of the bastion's tunnels
+            acquire(parent.live.entry);              // queue for one of the bastion's tunnels
         } catch (InterruptedException ex) {
             parent.close();
             Thread.currentThread().interrupt();
@@ -203,6 +204,30 @@ public final class Connections implements AutoCloseable {
             channels.release();
             parent.close();
             throw f;
+        }
+    }
+
+    /**
+     * Takes one of {@code bastion}'s tunnels, waiting for one in turn. An idle connection (kept for
+     * a later use) holding one is closed to free it: without that, idle hosts could hold every
+     * tunnel while the hosts that need one wait forever. It is reopened when its use comes.
+     */
+    private void acquire(Entry bastion) throws InterruptedException {
+        while (!bastion.channels.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+            Live spare = null;
+            synchronized (this) {
+                for (Live l : idle) {
+                    if (l.parent != null && l.parent.live.entry == bastion) {
+                        spare = l;
+                        break;
+                    }
+                }
+                if (spare != null) {
+                    idle.remove(spare);
+                    if (spare.entry.live == spare) spare.entry.live = null;
+                }
+            }
+            if (spare != null) shut(spare);
         }
     }
 
