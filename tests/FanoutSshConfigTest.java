@@ -96,6 +96,27 @@ class FanoutSshConfigTest {
         assertEquals("ok", off.rows().get("strict").get("status").asText(), off.toString());
     }
 
+    /** The user from the hosts file (user@host) or -l is what Match user sees, as with ssh -l. */
+    @Test void matchUserSeesTheUserFromTheHostsFileAndIncludeApplies() throws Exception {
+        Path kh = tmp.resolve("kh-match");
+        Files.writeString(kh, entry("[127.0.0.32]:" + port));
+        Path inc = config("included.conf", "Host web-m", "  UserKnownHostsFile " + kh, "  IdentityFile " + key);
+        Path cfg = config("match",
+                "Match originalhost web-m user root",
+                "  HostName 127.0.0.32",
+                "  Port " + port,
+                "Include " + inc,
+                "Match originalhost web-m",
+                "  HostName no-such-host.invalid");
+        var r = ScriptRun.run(fanout::main, "-F", cfg.toString(), "--format", "json", "-H", "root@web-m,nobody@web-m", "--", "id -un");
+        Map<String, JsonNode> rows = r.rows();
+        assertEquals("ok", rows.get("root@web-m").get("status").asText(), r.toString());
+        assertEquals("root\n", rows.get("root@web-m").get("stdout").asText());
+        assertEquals("unresolved", rows.get("nobody@web-m").get("status").asText(), "Match user root does not apply to nobody: " + r);
+        var l = ScriptRun.run(fanout::main, "-F", cfg.toString(), "-l", "root", "--format", "json", "-H", "web-m", "--", "true");
+        assertEquals("ok", l.rows().get("web-m").get("status").asText(), "-l root: " + l);
+    }
+
     @Test void connectTimeoutFromTheConfigAndTheCommandLineOverride() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
             Thread.ofVirtual().start(() -> {
@@ -198,6 +219,29 @@ class FanoutSshConfigTest {
                 for (ProcessHandle p : stopped) Proc.run(List.of("kill", "-CONT", String.valueOf(p.pid())), java.time.Duration.ofSeconds(5));
             }
         }
+    }
+
+    /** ssh-rsa (RSA with SHA-1) host key signatures: likewise only when HostKeyAlgorithms adds them. */
+    @Test void sha1RsaHostKeySignaturesOnlyWhenTheConfigAddsThem() throws Exception {
+        String addr = "127.0.0.37:" + Proc.freePort();
+        try (Sshd rsa = Sshd.fleet(null, List.of(addr), Sshd.newHostKey("rsa"), "HostKeyAlgorithms ssh-rsa")) {
+            String[] base = {"--no-host-key-check", "-i", key.toString(), "-l", "root", "-v", "--format", "json", "-H", addr, "--", "true"};
+            var refused = ScriptRun.run(fanout::main, concat(new String[] {"-F", "none"}, base));
+            String error = refused.json().get("results").get(0).get("error").asText();
+            assertEquals("kex-failed", refused.json().get("results").get(0).get("status").asText(), refused.toString());
+            assertTrue(error.startsWith("no common HostKeyAlgorithms: server offers ssh-rsa; we offer ssh-ed25519-cert-v01@openssh.com, "), error);
+            assertTrue(error.endsWith("HostKeyAlgorithms +ssh-rsa)"), error);
+            Path cfg = config("rsa", "Host " + addr.split(":")[0], "  HostKeyAlgorithms +ssh-rsa");
+            var allowed = ScriptRun.run(fanout::main, concat(new String[] {"-F", cfg.toString()}, base));
+            assertEquals(0, allowed.exit(), allowed.toString());
+            assertTrue(allowed.err().contains("; WEAK: ssh-rsa (RSA signatures with SHA-1)"), allowed.err());
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test void aConfigThatLeavesNothingSshjImplementsIsBadInput() throws Exception {

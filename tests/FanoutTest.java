@@ -333,6 +333,7 @@ class FanoutTest {
             assertEquals("kex-failed", row.get("status").asText(), row.toString());
             assertTrue(row.get("error").asText().contains("server offers sntrup761x25519-sha512@openssh.com"), row.toString());
             assertTrue(row.get("error").asText().contains("curve25519-sha256"), "and what we support: " + row);
+            assertTrue(row.get("error").asText().endsWith("(ops' SSH library, sshj, implements none of the server's)"), "no advice that cannot work: " + row);
         }
     }
 

@@ -130,7 +130,10 @@ class SshConfigTest {
                 "Match canonical",
                 "  ConnectTimeout 5",
                 "Match !final",
-                "  IdentityFile ~/.ssh/first_pass_only");
+                "  IdentityFile ~/.ssh/first_pass_only",
+                "Host *",
+                "  IdentityFile ~/.ssh/every_pass",                // read in both passes, listed once (as ssh)
+                "  CertificateFile ~/.ssh/every_pass-cert.pub");
         agrees(f, "short", null, null);
         agrees(f, "long.example", null, null);
         agrees(f, "unrelated", "x", null);

@@ -83,7 +83,7 @@ final class ConfigLines {
             if (quote == 0 && ch == '#' && !any) break;
             if (ch == '\\' && quote != '\'' && i + 1 < text.length()) {
                 char next = text.charAt(i + 1);
-                if (next == '\\' || next == '"' || next == '\'' || next == ' ' || next == '#') {   // as ssh's argv_split
+                if (next == '\\' || next == '"' || next == '\'' || (quote == 0 && next == ' ')) {   // as ssh's argv_split
                     w.append(next);
                     i++;
                     any = true;

@@ -2,7 +2,7 @@ package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES ../cli/Durations.java ../cli/Errors.java ../net/Addresses.java ../net/Tcp.java ../run/Threads.java
-//SOURCES Key.java Keys.java KnownHosts.java HostKeyCheck.java SshjConfigs.java Tunnel.java
+//SOURCES Algorithms.java Key.java Keys.java KnownHosts.java HostKeyCheck.java SshjConfigs.java Tunnel.java
 
 import cli.Durations;
 import cli.Errors;
@@ -262,18 +262,24 @@ public final class Ssh {
         return String.join(", ", out);
     }
 
-    /** How to allow what the server offers, when it is something OpenSSH knows (as ssh_config's "+name"). */
+    /**
+     * How to allow what the server offers (as ssh_config's "+name"), when sshj implements one of its
+     * algorithms; else that none of them can be used.
+     */
     private static String hint(String what, String serverOffers) {
-        String keyword = switch (what) {
-            case "KeyExchangeAlgorithms" -> "KexAlgorithms";
-            case "HostKeyAlgorithms" -> "HostKeyAlgorithms";
-            case "CipherAlgorithms" -> "Ciphers";
-            case "MACAlgorithms" -> "MACs";
+        Algorithms.Kind kind = switch (what) {
+            case "KeyExchangeAlgorithms" -> Algorithms.Kind.KEX;
+            case "HostKeyAlgorithms" -> Algorithms.Kind.HOST_KEY;
+            case "CipherAlgorithms" -> Algorithms.Kind.CIPHER;
+            case "MACAlgorithms" -> Algorithms.Kind.MAC;
             default -> null;
         };
-        if (keyword == null) return "";
-        String first = serverOffers.split(",\\s*")[0].trim();
-        return " (if you must reach it, allow it for this host in ssh_config: " + keyword + " +" + first + ")";
+        if (kind == null) return "";
+        List<String> usable = SshjConfigs.implemented(kind);
+        for (String a : serverOffers.split(",\\s*")) {
+            if (usable.contains(a.trim())) return " (if you must reach it, allow it for this host in ssh_config: " + kind.keyword + " +" + a.trim() + ")";
+        }
+        return " (ops' SSH library, sshj, implements none of the server's)";
     }
 
     /** Keys in order, then the password (as "password", then "keyboard-interactive"); returns what worked. */

@@ -45,16 +45,15 @@ public final class SshConfig {
     private record Criterion(boolean negated, String attribute, String argument) {}
 
     private final List<Item> items;
-    private final Consumer<String> warn;
 
-    private SshConfig(List<Item> items, Consumer<String> warn) { this.items = items; this.warn = warn; }
+    private SshConfig(List<Item> items) { this.items = items; }
 
     /** No config at all (-F none, or no ~/.ssh/config). */
-    public static SshConfig none() { return new SshConfig(List.of(), w -> { }); }
+    public static SshConfig none() { return new SshConfig(List.of()); }
 
     /** Parses {@code file} and what it includes; a bad line is an InputError naming file:line. */
     public static SshConfig load(Path file, Consumer<String> warn) {
-        return new SshConfig(read(file, 0, warn), warn);
+        return new SshConfig(read(file, 0, warn));
     }
 
     /** The default: ~/.ssh/config when it exists. */
@@ -209,7 +208,9 @@ public final class SshConfig {
                 default -> {
                     if (!active[0] || l.value() == null) continue;
                     if (ConfigLines.ACCUMULATE.contains(l.key())) {
-                        s.accumulated.computeIfAbsent(l.key(), k -> new ArrayList<>()).add(new String[] {(String) l.value(), l.where()});
+                        List<String[]> files = s.accumulated.computeIfAbsent(l.key(), k -> new ArrayList<>());
+                        // ssh drops a file named twice (the final pass reads every line again).
+                        if (files.stream().noneMatch(f -> f[0].equals(l.value()))) files.add(new String[] {(String) l.value(), l.where()});
                     } else if (isProxy(l.key()) && (s.first.containsKey("proxyjump") || s.first.containsKey("proxycommand"))) {
                         continue;                      // ProxyJump and ProxyCommand: whichever comes first wins
                     } else if (!s.first.containsKey(l.key())) {
