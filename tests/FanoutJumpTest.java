@@ -375,6 +375,20 @@ class FanoutJumpTest {
         }
     }
 
+    @Test void proxyCommandFormsThatAreJumpsAndThoseThatAreNot() {
+        Map<String, String> jumps = Map.of(
+                "ssh -W %h:%p bastion", "bastion",
+                "ssh -q -W [%h]:%p admin@bastion", "admin@bastion",
+                "exec ssh -l admin -p 2222 -W %h:%p bastion.dc1", "admin@bastion.dc1:2222",
+                "/usr/bin/ssh -T -a -x -W %h:%p ssh://ops@[fd00::1]:22", "ops@[fd00::1]:22");
+        jumps.forEach((cmd, hop) -> assertEquals(hop, ssh.Jumps.fromProxyCommand(cmd).spec(), cmd));
+        for (String other : List.of("nc %h %p", "ssh -W %h:22 bastion", "ssh -W %h:%p", "ssh -o User=x -W %h:%p bastion",
+                "ssh -W %h:%p bastion nc", "ssh -W %h:%p -p 22 bastion:2222", "connect-proxy -S socks:1080 %h %p",
+                "ssh -i key -W %h:%p bastion", "ssh -W %h:%p -l 'bad user' bastion")) {
+            assertEquals(null, ssh.Jumps.fromProxyCommand(other), other);
+        }
+    }
+
     @Test void badJumpSpecsAreOneLineExit2() throws Exception {
         try (Lab lab = Lab.start(0)) {
             Path kh = knownHostsFor(0);
