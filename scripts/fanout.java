@@ -5,7 +5,8 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/SshjConfigs.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/Jumps.java
+//SOURCES ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
@@ -20,14 +21,15 @@
  * as live lines prefixed with the host (-P, like pssh -P), or gathered so that hosts with the same
  * output and exit code share one block with their names folded into ranges (-b, like clush -b).
  * Every host ends with one status: ok, exit N, signal NAME, timeout, refused, unreachable,
- * unresolved, auth-failed, hostkey-mismatch, hostkey-revoked, hostkey-unknown, kex-failed, error, interrupted or
- * not-run. `--format md|json` for chats and jq.
+ * unresolved, auth-failed, hostkey-mismatch, hostkey-revoked, hostkey-unknown, kex-failed, jump-failed,
+ * error, interrupted or not-run. `--format md|json` for chats and jq.
  *
  * When to use it: the pssh / clush / `ansible -m shell` job in an incident: "what does `df -h /`
  * say everywhere?", "which hosts still run the old package?", "restart this on the canaries".
  *
  * What it costs the target: one SSH login (one session; two with --script), the command itself,
- * and an sshd log line per login. Nothing is installed. --script leaves a file in $TMPDIR only if
+ * and an sshd log line per login; a bastion (-J, ProxyJump): one login per run, one tunnel per host
+ * behind it. Nothing is installed. --script leaves a file in $TMPDIR only if
  * the command is killed. On timeout or Ctrl-C the remote command gets SIGTERM (OpenSSH 7.9+ honours
  * signal requests) and the session is closed.
  */
@@ -49,9 +51,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import net.Target;
@@ -65,8 +65,10 @@ import report.Report;
 import run.Limits;
 import run.Runner;
 import ssh.Capture;
+import ssh.Connections;
 import ssh.Endpoints;
 import ssh.HostLogins;
+import ssh.Jumps;
 import ssh.RemoteCommand;
 import ssh.Ssh;
 import ssh.SshConfig;
@@ -81,7 +83,8 @@ import ssh.Sudo;
             "Usage: fanout [OPTIONS] HOSTS_FILE... -- COMMAND [ARG...]  (the -- is required)",
             "Every host ends with one status: ok, exit N, signal NAME, timeout, refused,",
             "unreachable, unresolved, auth-failed, hostkey-mismatch, hostkey-revoked,",
-            "hostkey-unknown, kex-failed, error, interrupted, not-run.",
+            "hostkey-unknown, kex-failed, jump-failed (a bastion on the way failed: the",
+            "message names it), error, interrupted, not-run.",
             "",
             "Logins, in ssh's order: the keys and certificates in ssh-agent ($SSH_AUTH_SOCK,",
             "tried in the agent's order; an agent that does not answer is one warning), then",
@@ -99,10 +102,10 @@ import ssh.Sudo;
             "HostName, User, Port, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile,",
             "HostKeyAlias, StrictHostKeyChecking (ask = yes, no = accept-new),",
             "ConnectTimeout, ServerAliveInterval/CountMax, KexAlgorithms, HostKeyAlgorithms,",
-            "Ciphers, MACs (+ - ^ as in ssh) and those named under Logins above. Other",
-            "keywords are ignored. Not supported:",
-            "ProxyJump/ProxyCommand (such hosts fail with an error instead of being reached",
-            "directly).",
+            "Ciphers, MACs (+ - ^ as in ssh), ProxyJump, ProxyCommand (see Bastions) and",
+            "those named under Logins above. Other keywords are ignored.",
+            "Bastions: -J or ProxyJump (chains too, each hop resolved by its own name in the config, as ssh -J does), or ProxyCommand "
+                + "'ssh -W %%h:%%p [user@]bastion'; any other ProxyCommand leaves its host not-run. -i keys are offered to bastions, -l/-p are not applied.",
             "Precedence: user@host:port in the hosts file, then -l/-p (and --known-hosts,",
             "--accept-new, --no-host-key-check, --connect-timeout), then ~/.ssh/config,",
             "then OpenSSH's defaults ($USER, 22, ~/.ssh/known_hosts ...).",
@@ -116,6 +119,7 @@ import ssh.Sudo;
             "  fanout -b hosts.txt -- uname -r               # gathered: hosts with equal output share a block",
             "  fanout -P -c 100 -H web[01-40] -- 'tail -n1 /var/log/syslog'",
             "  fanout --sudo --sudo-password-env SUDO_PW hosts.txt -- systemctl restart nginx",
+            "  fanout -J admin@bastion.dc1 -H 'web[01-40].dc1' -- uptime   # one bastion login for 40 hosts",
             "  fanout --script fix.sh hosts.txt -- --dry-run # upload fix.sh and run it with --dry-run",
             "  fanout --format md -b hosts.txt -- cat /etc/debian_version   # paste into the incident chat",
             "%nExit codes:%n"
@@ -148,6 +152,13 @@ public class fanout implements Callable<Integer> {
     String passwordEnv;
     @Option(names = "--password-file", paramLabel = "FILE", description = "Log in with the password on this file's first line (after any keys).")
     Path passwordFile;
+
+    @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
+            description = "Reach every host through these bastions (ProxyJump; 'none' for direct): one login per bastion, shared by the hosts behind it.")
+    String jump;
+    @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
+            description = "Hosts tunnelled at once through one bastion login; more wait their turn (default: ${DEFAULT-VALUE}, sshd's MaxSessions default).")
+    int jumpChannels;
 
     @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
     String sshConfig;
@@ -241,9 +252,9 @@ public class fanout implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
+    /** The run's connections: each host's and bastion's login (known_hosts, policy, timeouts, algorithms), shared bastions. */
+    private Connections pool;
     private HostLogins logins;
-    /** Each host's login (known_hosts, host key policy, timeouts, algorithms), made before the first connection. */
-    private final Map<Endpoints.Host, Ssh.Login> loginOf = new IdentityHashMap<>();
     private RemoteCommand.Options remote;
     private Views views;
     /** What is left of --max-total-output for every host's captures together. */
@@ -259,6 +270,7 @@ public class fanout implements Callable<Integer> {
         }
         if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
+        if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (connectTimeout != null && connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
         Duration channelTimeout = connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
@@ -280,11 +292,13 @@ public class fanout implements Callable<Integer> {
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         Endpoints endpoints = new Endpoints(config, user, port, pass, err::println);
         for (Path p : identities) endpoints.identity(existing(p, "-i"));
+        if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
         List<Endpoints.Host> hosts = endpoints.resolve(targets);
         if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
         logins = new HostLogins(new HostLogins.Overrides(knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT), loginPassword,
                 (kh, key) -> err.println("fanout: " + (acceptNew ? "--accept-new" : "accept-new") + ": recorded " + key + " in " + kh.userFile()));
-        for (Endpoints.Host h : hosts) loginOf.put(h, logins.login(h.config()));
+        pool = new Connections(logins::login, jumpChannels, concurrency);
+        hosts.forEach(h -> pool.expect(h.route()));     // every login made now (bad known_hosts: exit 2); a host named twice keeps its connection
         if (script != null) readScript();
         byte[] stdinBytes = forwardStdin ? System.in.readAllBytes() : new byte[0];
         Sudo asRoot = !sudo ? null : sudoSecret != null ? Sudo.withPassword(sudoSecret) : Sudo.nonInteractive();
@@ -300,7 +314,7 @@ public class fanout implements Callable<Integer> {
         int slots = Limits.capConcurrency(Math.min(concurrency, hosts.size()), 1, err);
         long t0 = System.nanoTime();
         List<HostRun> runs;
-        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout")) {
+        try (Runner fan = new Runner(slots, deadline.isZero() ? null : deadline, "fanout"); Connections connections = pool) {
             if (format == Format.text && !gather) fan.withoutProgress();   // we print while running
             runs = fan.run(hosts, this::runOn, HostRun::notRun);
             report(runs, (System.nanoTime() - t0) / 1_000_000, slots);
@@ -334,8 +348,9 @@ public class fanout implements Callable<Integer> {
         long t0 = System.nanoTime();
         HostRun r = new HostRun(host, capture(host, out), capture(host, err));
         try {
-            if (host.unsupported() != null) return r.end(Status.ERROR, host.unsupported());
-            try (Ssh.Connection c = Ssh.connect(host.endpoint(), loginOf.get(host))) {
+            if (host.unsupported() != null) return r.end(Status.NOT_RUN, host.unsupported());
+            try (Connections.Lease lease = pool.get(host.route())) {
+                Ssh.Connection c = lease.connection();
                 r.connected(c);
                 if (verbose) err.println(host.label() + ": " + describe(c));
                 String line = remoteLine(c, r);
@@ -383,7 +398,7 @@ public class fanout implements Callable<Integer> {
         List<String> weak = SshjConfigs.weak(n);
         return n.get("server") + "; kex " + n.get("kex") + ", host key " + n.get("hostkey_fingerprint") + " (" + n.get("hostkey")
                 + "), cipher " + n.get("cipher") + ", mac " + n.get("mac") + "; logged in with " + n.get("auth")
-                + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak));
+                + (weak.isEmpty() ? "" : "; WEAK: " + String.join(", ", weak)) + (n.containsKey("via") ? "; via " + n.get("via") : "");
     }
 
     // ---- output --------------------------------------------------------------------------------

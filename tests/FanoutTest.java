@@ -437,8 +437,8 @@ class FanoutTest {
         assertEquals("root\n", db.get("stdout").asText());
         assertEquals(hp[0], db.get("host").asText());
         assertEquals(Integer.parseInt(hp[1]), db.get("port").asInt());
-        assertEquals("error", rows.get("jumped").get("status").asText(), "never connect directly behind the user's back");
-        assertTrue(rows.get("jumped").get("error").asText().contains("ProxyJump"), rows.get("jumped").toString());
+        assertEquals("jump-failed", rows.get("jumped").get("status").asText(), "never connect directly behind the user's back");
+        assertEquals("via bastion.example: unresolved: cannot resolve bastion.example", rows.get("jumped").get("error").asText());
     }
 
     @Test void passwordLoginAndSudoWithPasswordFromTheEnvironment() throws Exception {
@@ -485,7 +485,8 @@ class FanoutTest {
         assertEquals("", r.err(), "picocli must not warn about the help text");
         assertTrue(r.out().contains("Match host/originalhost/user/localuser/exec/"), r.out());
         assertTrue(r.out().contains("tokens (%h %p %r %u %d %n %C ~ ${ENV})"), r.out());
-        assertTrue(r.out().contains("Not supported:\nProxyJump/ProxyCommand"), r.out());
+        assertTrue(r.out().contains("ProxyJump, ProxyCommand (see Bastions)"), r.out());
+        assertTrue(r.out().contains("any\nother ProxyCommand leaves its host not-run"), r.out());
         assertTrue(r.out().contains("130/143  interrupted"), r.out());
     }
 

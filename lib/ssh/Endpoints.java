@@ -1,7 +1,7 @@
 package ssh;
 
 //SOURCES ../cli/Errors.java ../cli/InputError.java ../net/Target.java ../net/Targets.java
-//SOURCES HostConfig.java Identities.java Key.java Keys.java Ssh.java SshConfig.java
+//SOURCES HostConfig.java Identities.java Jumps.java Key.java Keys.java Route.java Ssh.java SshConfig.java
 
 import cli.Errors;
 import cli.InputError;
@@ -24,6 +24,13 @@ import net.Targets;
  * warning when they do not load), each loaded once per run; the agent's keys and the certificates
  * come from {@link Identities}.
  *
+ * Bastions come from -J ({@link #jump}, which overrides the config, as in ssh), else from the
+ * host's ProxyJump, or its ProxyCommand when that is {@code ssh -W %h:%p bastion} ({@link Jumps}).
+ * Each hop is resolved as ssh resolves it: by its own name in the config (HostName, User, Port,
+ * IdentityFile, and its own ProxyJump for the first hop), without the command line's user and
+ * port; keys named on the command line are offered to it too. Any other ProxyCommand leaves the
+ * host {@code unsupported}: it is reported, never reached directly behind the config's back.
+ *
  * <pre>
  *   Endpoints endpoints = new Endpoints(config, user, port, passphrase, err::println);
  *   for (Path p : identities) endpoints.identity(p);
@@ -41,12 +48,13 @@ public final class Endpoints {
     private final List<Path> explicitPaths = new ArrayList<>();
     private final Identities identities;
     private List<Key> defaults;
+    private List<Jumps.Hop> jump;
 
     /**
-     * One target resolved: its endpoint, everything ssh_config says about it, and {@code unsupported}
-     * (why it cannot be reached directly) or null.
+     * One target resolved: its endpoint, everything ssh_config says about it, its route (the
+     * endpoint and the bastions in front of it), and {@code unsupported} (why it is not run) or null.
      */
-    public record Host(Target target, Ssh.Endpoint endpoint, HostConfig config, String unsupported) {
+    public record Host(Target target, Ssh.Endpoint endpoint, HostConfig config, Route route, String unsupported) {
         /** How the target reads in the input ({@code web01.dc1:2222}). */
         public String label() { return target.spec(); }
     }
@@ -73,21 +81,61 @@ public final class Endpoints {
         if (k != null) explicit.add(k);
     }
 
+    /** The command line's bastions (-J) for every target, overriding the config's; empty for -J none. */
+    public void jump(List<Jumps.Hop> hops) {
+        this.jump = List.copyOf(hops);
+    }
+
     /** Every target's endpoint, in input order. */
     public List<Host> resolve(List<Target> targets) {
         List<Host> hosts = new ArrayList<>();
         for (Target t : targets) {
             HostConfig s = config.resolve(t.host(), t.user() != null ? t.user() : user, t.port() != Targets.UNSET_PORT ? Integer.valueOf(t.port()) : port);
-            hosts.add(new Host(t, endpoint(s), s, unsupported(s)));
+            Ssh.Endpoint e = endpoint(s);
+            Route via = null;
+            String unsupported = null;
+            try {
+                via = jump != null ? chain(jump, 0) : routeOf(s, 0);
+            } catch (Unsupported u) {
+                unsupported = u.getMessage();
+            }
+            hosts.add(new Host(t, e, s, new Route(e, s, via, t.spec()), unsupported));
         }
         return hosts;
     }
 
-    /** ProxyJump/ProxyCommand: not done yet, so such a host is refused rather than reached directly. */
-    private static String unsupported(HostConfig s) {
-        if (s.proxyJump() != null) return "ssh config routes this host through ProxyJump (" + s.proxyJump() + "), which ops does not support";
-        if (s.proxyCommand() != null) return "ssh config routes this host through ProxyCommand (" + s.proxyCommand() + "), which ops does not support";
-        return null;
+    /** A ProxyCommand ops cannot run as a jump; the host's row says so. */
+    private static final class Unsupported extends Exception {
+        Unsupported(String why) { super(why, null, false, false); }
+    }
+
+    /** ssh refuses deeper ProxyJump nesting than this as a loop; so do we. */
+    private static final int MAX_HOPS = 16;
+
+    /** The bastions in front of {@code s}'s host by its config: ProxyJump, or ProxyCommand ssh -W; null for none. */
+    private Route routeOf(HostConfig s, int depth) throws Unsupported {
+        if (s.proxyJump() != null) return chain(Jumps.parse(s.proxyJump(), "ssh config: ProxyJump of " + s.host()), depth);
+        if (s.proxyCommand() == null) return null;
+        Jumps.Hop hop = Jumps.fromProxyCommand(s.proxyCommand());
+        if (hop == null) {
+            throw new Unsupported("unsupported: ssh config gives " + s.host() + " ProxyCommand '" + s.proxyCommand()
+                    + "'; ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)");
+        }
+        return chain(List.of(hop), depth);
+    }
+
+    /** The route to the last hop, through the ones before it (the first through its own config's). */
+    private Route chain(List<Jumps.Hop> hops, int depth) throws Unsupported {
+        if (hops.isEmpty()) return null;
+        Jumps.Hop last = hops.get(hops.size() - 1);
+        if (depth + hops.size() > MAX_HOPS) {
+            throw new InputError("ssh config: more than " + MAX_HOPS + " jump hosts in a row before " + last.spec()
+                    + " (a ProxyJump loop? give the bastion 'ProxyJump none')");
+        }
+        HostConfig s = config.resolve(last.host(), last.user(), last.port());
+        Route before = hops.size() > 1 ? chain(hops.subList(0, hops.size() - 1), depth + 1) : routeOf(s, depth + 1);
+        Ssh.Endpoint e = endpoint(s);
+        return new Route(e, s, before, last.spec());
     }
 
     /** Where, as whom and with which keys (files, then those of the agent and the certificates, from Identities). */

@@ -2,7 +2,7 @@ package ssh;
 
 //DEPS com.hierynomus:sshj:0.40.0
 //SOURCES ../cli/Durations.java ../cli/Errors.java ../net/Addresses.java ../net/Tcp.java ../run/Threads.java
-//SOURCES Agent.java Algorithms.java Key.java Keys.java KnownHosts.java HostKeyCheck.java Publickey.java SshjConfigs.java
+//SOURCES Agent.java Algorithms.java Key.java Keys.java KnownHosts.java HostKeyCheck.java Publickey.java SshjConfigs.java Tunnel.java
 
 import cli.Durations;
 import cli.Errors;
@@ -113,22 +113,56 @@ public final class Ssh {
 
     public static Connection connect(Endpoint e, Login login) throws Failure {
         long timeoutMs = Math.max(1, login.connectTimeout().toMillis());
+        return connect(e, login, new Direct(tcp(e, timeoutMs)));
+    }
+
+    /**
+     * As {@link #connect(Endpoint, Login)}, but through {@code via} (a bastion we are logged in to):
+     * a direct-tcpip channel to e.host:e.port opened by the bastion, as ssh -J does. The host key is
+     * checked under e's own name. A channel the bastion cannot open fails as refused, unreachable,
+     * unresolved or timeout, with the bastion's reason (see {@link Tunnel}).
+     */
+    public static Connection connect(Endpoint e, Login login, Connection via, String viaName) throws Failure {
+        return connect(e, login, Tunnel.open(via, viaName, e.host(), e.port()));
+    }
+
+    /** Where an SSH transport's bytes go: a TCP socket we connected, or a channel through a bastion. */
+    interface Link {
+        /** The address shown in rows: the peer's IP, or "host:port via bastion". */
+        String address();
+        /** Hands the link to sshj and runs the handshake. */
+        void attach(SSHClient client, Endpoint e) throws IOException;
+        /** Cuts the link (from the timeout guard); must not block. */
+        void cut();
+    }
+
+    private record Direct(Socket socket) implements Link {
+        @Override public String address() { return Addresses.format(socket.getInetAddress()); }
+        @Override public void attach(SSHClient client, Endpoint e) throws IOException {
+            client.setSocketFactory(new Connected(socket));
+            client.connect(e.host(), e.port());
+        }
+        @Override public void cut() {
+            try {
+                socket.close();
+            } catch (IOException ignored) { }
+        }
+    }
+
+    private static Connection connect(Endpoint e, Login login, Link link) throws Failure {
+        long timeoutMs = Math.max(1, login.connectTimeout().toMillis());
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        Socket socket = tcp(e, timeoutMs);
-        String address = Addresses.format(socket.getInetAddress());
+        String address = link.address();
         AtomicBoolean timedOut = new AtomicBoolean();
         SSHClient client = new SSHClient(login.algorithms() != null ? login.algorithms() : CONFIG);
         ScheduledFuture<?> guard = TIMER.schedule(() -> {
             timedOut.set(true);
-            try {
-                socket.close();
-            } catch (IOException ignored) { }
+            link.cut();
         }, Math.max(1, (giveUp - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         HostKeyCheck check = new HostKeyCheck(login.knownHosts(), login.policy(), login.hostKeyAlias());
         Map<String, String> negotiated = new LinkedHashMap<>();
         String stage = "SSH handshake";
         try {
-            client.setSocketFactory(new Connected(socket));
             client.addHostKeyVerifier(check);
             client.addAlgorithmsVerifier(a -> {
                 negotiated.put("kex", a.getKeyExchangeAlgorithm());
@@ -142,7 +176,7 @@ public final class Ssh {
             client.getTransport().setTimeoutMs((int) timeoutMs);     // kex and auth replies
             client.getConnection().setTimeoutMs((int) timeoutMs);    // channel open/close replies
             keepAlive(client, login);
-            client.connect(e.host(), e.port());
+            link.attach(client, e);
             if (check.fingerprint != null) negotiated.put("hostkey_fingerprint", check.fingerprint);
             negotiated.put("server", client.getTransport().getServerVersion());
             stage = "authentication";
@@ -152,7 +186,8 @@ public final class Ssh {
             return new Connection(client, address, negotiated);
         } catch (IOException | RuntimeException ex) {
             guard.cancel(false);
-            closeQuietly(client, socket);
+            closeQuietly(client, null);
+            link.cut();
             if (check.verdict != null) throw new Failure(check.verdict.status(), check.verdict.detail(), address);
             if (timedOut.get()) {
                 throw new Failure("timeout", stage + " did not finish within " + Durations.format(timeoutMs)
@@ -341,7 +376,7 @@ public final class Ssh {
             if (client != null) client.close();
         } catch (IOException | RuntimeException ignored) { }
         try {
-            socket.close();
+            if (socket != null) socket.close();
         } catch (IOException ignored) { }
     }
 

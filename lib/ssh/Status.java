@@ -13,6 +13,8 @@ public record Status(Kind kind, Integer exitCode, String signal) {
         OK("ok"), EXIT("exit"), SIGNAL("signal"), TIMEOUT("timeout"), REFUSED("refused"), UNREACHABLE("unreachable"),
         UNRESOLVED("unresolved"), AUTH_FAILED("auth-failed"), HOSTKEY_MISMATCH("hostkey-mismatch"),
         HOSTKEY_REVOKED("hostkey-revoked"), HOSTKEY_UNKNOWN("hostkey-unknown"), KEX_FAILED("kex-failed"),
+        /** A bastion on the way (ProxyJump) could not be reached or logged in to; the detail names it and why. */
+        JUMP_FAILED("jump-failed"),
         ERROR("error"), INTERRUPTED("interrupted"), NOT_RUN("not-run");
 
         /** The word printed for this kind ("exit" and "signal" are followed by the code or name). */

@@ -57,6 +57,18 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /**
+     * A veth pair from this namespace to {@code peer}: this end gets {@code here}, the peer's end
+     * {@code there} (both CIDR, e.g. 10.201.0.1/30). Nothing is routed beyond the two ends unless a
+     * test adds routes; the pair goes away with either namespace.
+     */
+    public void veth(Netns peer, String here, String there) {
+        String a = "ov" + SEQ.incrementAndGet(), b = a + "p";
+        Proc.sh("ip -n " + name + " link add " + a + " type veth peer name " + b + " netns " + peer.name
+                + " && ip -n " + name + " addr add " + here + " dev " + a + " && ip -n " + name + " link set " + a + " up"
+                + " && ip -n " + peer.name + " addr add " + there + " dev " + b + " && ip -n " + peer.name + " link set " + b + " up");
+    }
+
     /** A command line prefix that runs {@code cmd} in the namespace. */
     public List<String> exec(List<String> cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));

@@ -18,6 +18,7 @@ public final class Sshd implements AutoCloseable {
     private static Path clientKey;
 
     private final List<Process> daemons = new ArrayList<>();
+    private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Path dir;
     public final List<String> addresses;   // "127.0.0.1:2222"
 
@@ -98,7 +99,7 @@ public final class Sshd implements AutoCloseable {
                 cmd.addAll(List.of(SSHD, "-D", "-e", "-r", "-f", cfgFile.toString()));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 s.daemons.add(p);
-                waitListening(p, chunk.size(), cmd);
+                waitListening(p, chunk.size(), cmd, s.log);
             }
         } catch (IOException | RuntimeException | Error e) {
             s.close();
@@ -108,7 +109,7 @@ public final class Sshd implements AutoCloseable {
     }
 
     /** sshd -e prints "Server listening on ADDR port N." once per address it bound. */
-    private static void waitListening(Process p, int count, List<String> cmd) throws IOException {
+    private static void waitListening(Process p, int count, List<String> cmd, List<String> log) throws IOException {
         var r = new BufferedReader(new InputStreamReader(p.getInputStream()));
         List<String> seen = new ArrayList<>();
         int listening = 0;
@@ -122,10 +123,20 @@ public final class Sshd implements AutoCloseable {
         if (listening < count) throw new AssertionError("sshd did not start listening: " + String.join("\n", seen));
         Thread.ofVirtual().start(() -> {   // keep draining its log so it never blocks on a full pipe
             try {
-                while (r.readLine() != null) { }
+                for (String line; (line = r.readLine()) != null; ) log.add(line);
             } catch (IOException ignored) { }
         });
     }
+
+    /** The lines its daemons logged after they started listening (sshd -e: "Accepted publickey for ..."). */
+    public List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** How many logins the daemons accepted so far (their "Accepted ..." log lines). */
+    public long logins() { return log().stream().filter(l -> l.startsWith("Accepted ")).count(); }
 
     /** The processes serving this fleet's connections now (each login's sshd and what it runs). */
     public List<ProcessHandle> sessions() {
