@@ -82,7 +82,8 @@ import ssh.SshConfig;
             "  precheck: {command: 'test -x /srv/app/deploy'}",
             "  deploy:   {command: '/srv/app/deploy 2.4.1', timeout: 5m}   # or script: FILE",
             "  verify:",
-            "    checks: [{kind: http, url: 'http://{host}:8080/health', body_match: '2.4.1'}]",
+            "    checks:",
+            "      - {kind: http, url: 'http://{host}:8080/health', body_match: '2.4.1'}",
             "    within: 30s                   # retried every interval (1s) until it passes",
             "  rollback: {command: '/srv/app/deploy 2.4.0'}",
             "  phases:",
@@ -93,7 +94,7 @@ import ssh.SshConfig;
             "  rollout plan.yaml --hosts web.txt --dry-run      # the phases; touches nothing",
             "  rollout plan.yaml --hosts web.txt                # asks before canary, batches",
             "  rollout plan.yaml --hosts web.txt --pause-after canary",
-            "  rollout plan.yaml --hosts web.txt --resume --yes # go on after a stop or a kill",
+            "  rollout plan.yaml --hosts web.txt --resume --yes # after a stop or a kill",
             "  rollout plan.yaml --hosts web.txt --yes --format md   # for the change ticket",
             "%nExit codes:%n"
                 + "  0  every host is done%n"
@@ -244,21 +245,21 @@ public class rollout implements Callable<Integer> {
         Gates pre = ready.precheck();
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) if (hosts[i].status == null) todo.add(i);
-        err.println("rollout: " + (plan.title() != null ? plan.title() + ": " : "") + hosts.length + " hosts, " + describe(schedule)
-                + (resume ? "; resuming (" + (hosts.length - todo.size()) + " hosts already finished)" : ""));
+        err.println("rollout: " + (plan.title() != null ? plan.title() + ": " : "") + n(hosts.length, "host") + ", " + describe(schedule)
+                + (resume ? "; resuming (" + n(hosts.length - todo.size(), "host") + " already finished)" : ""));
         long t = System.nanoTime();
         parallel(todo, i -> precheck(hosts[i], pre));
         long failed = todo.stream().filter(i -> hosts[i].failed()).count();
-        err.println("rollout: precheck: " + todo.size() + " hosts, " + (todo.size() - failed) + " passed, " + failed + " failed in " + since(t));
+        err.println("rollout: precheck: " + n(todo.size(), "host") + ", " + (todo.size() - failed) + " passed, " + failed + " failed in " + since(t));
         if (stopping) return "interrupted";
         // A batch that will be over its budget already stops the run here, before anything changes.
         for (Schedule.Phase ph : schedule.phases()) {
             long f = ph.hosts().stream().filter(i -> hosts[i].failed() && !TOUCHED.contains(hosts[i].status)).count();
-            if (f > ph.budget()) return stop(ph.name() + " has " + f + " hosts that failed precheck, over its budget of " + ph.budgetText()
+            if (f > ph.budget()) return stop(ph.name() + " has " + n(f, "host") + " that failed precheck, over its budget of " + ph.budgetText()
                     + "; nothing was changed");
         }
         if (schedule.totalBudget() != null && failed > schedule.totalBudget()) {
-            return stop(failed + " hosts failed precheck, over the run's budget of " + plan.maxFailures() + "; nothing was changed");
+            return stop(n(failed, "host") + " failed precheck, over the run's budget of " + plan.maxFailures() + "; nothing was changed");
         }
         if ("precheck".equals(pauseAfter)) return stop("paused after precheck (--pause-after precheck)");
         boolean asked = false;
@@ -268,7 +269,7 @@ public class rollout implements Callable<Integer> {
             if (run.isEmpty()) continue;                             // finished in an earlier run
             if (!asked || ph.name().startsWith("batch 1/")) {
                 asked = true;
-                if (!yes && !Confirm.ask("rollout: next: " + ph.name() + " (" + run.size() + " hosts" + (ph.name().equals("canary") ? "" : ", and the batches after it")
+                if (!yes && !Confirm.ask("rollout: next: " + ph.name() + " (" + n(run.size(), "host") + (ph.name().equals("canary") ? "" : ", and the batches after it")
                         + "). Go on? [y/N] ", signalled)) return stop("not confirmed before " + ph.name());
             }
             if (stopping) return "interrupted";
@@ -276,7 +277,7 @@ public class rollout implements Callable<Integer> {
             parallel(run, i -> { if (!stopping && !overBudget(ph)) change(hosts[i]); });
             if (stopping) return "interrupted";
             String over = budget(ph, schedule, "");
-            err.println("rollout: " + ph.name() + ": " + run.size() + " hosts, " + run.stream().filter(i -> "done".equals(hosts[i].status)).count()
+            err.println("rollout: " + ph.name() + ": " + n(run.size(), "host") + ", " + run.stream().filter(i -> "done".equals(hosts[i].status)).count()
                     + " done, " + ph.hosts().stream().filter(i -> hosts[i].failed()).count() + " failed (budget " + ph.budgetText() + ") in " + since(t));
             if (over != null) return stop(over);
             boolean last = p == schedule.phases().size() - 1;
@@ -305,10 +306,15 @@ public class rollout implements Callable<Integer> {
     /** Why the run must stop after {@code ph}, or null. */
     private String budget(Schedule.Phase ph, Schedule s, String when) {
         long f = ph.hosts().stream().filter(i -> hosts[i].failed()).count();
-        if (f > ph.budget()) return ph.name() + ": " + f + " hosts failed" + when + ", over its budget of " + ph.budgetText();
+        if (f > ph.budget()) return ph.name() + ": " + n(f, "host") + " failed" + when + ", over its budget of " + ph.budgetText();
         long total = java.util.Arrays.stream(hosts).filter(Host::failed).count();
-        if (s.totalBudget() != null && total > s.totalBudget()) return total + " hosts failed in all, over the run's budget of " + plan.maxFailures();
+        if (s.totalBudget() != null && total > s.totalBudget()) return n(total, "host") + " failed in all, over the run's budget of " + plan.maxFailures();
         return null;
+    }
+
+    /** "1 host", "3 hosts". */
+    static String n(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static String since(long t0) {
@@ -476,16 +482,19 @@ public class rollout implements Callable<Integer> {
     }
 
     private Integer dryRun(Schedule s, List<Target> targets) {
-        out.println("rollout: dry run of " + planFile + (plan.title() != null ? " (" + plan.title() + ")" : "") + ": " + targets.size() + " hosts; nothing is contacted");
-        out.println("precheck: every host" + (ready.precheck().empty() ? " (log in only)" : ready.precheck().command() != null ? ": " + ready.precheck().command() : ""));
+        out.println("rollout: dry run of " + planFile + (plan.title() != null ? " (" + plan.title() + ")" : "") + ": " + n(targets.size(), "host")
+                + "; nothing is contacted");
+        out.println("precheck: every host" + (ready.precheck().empty() ? ": log in" : ": " + ready.precheck().describe()));
         out.println("deploy:   " + (plan.deploy().command() != null ? plan.deploy().command() : "script " + plan.deploy().script()));
+        out.println("verify:   " + (ready.verify().empty() ? "nothing (a host is done when its deploy exits 0)" : ready.verify().describe()));
         out.println("rollback: " + (plan.rollback() == null ? "none" : plan.rollback().command() != null ? plan.rollback().command() : "script " + plan.rollback().script()));
         for (Schedule.Phase p : s.phases()) {
             List<String> names = p.hosts().stream().map(i -> targets.get(i).spec()).toList();
-            out.println(p.name() + ": " + names.size() + " hosts, max failures " + p.budget() + " (" + p.budgetText() + ")"
-                    + (p.soak().isZero() ? "" : ", soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
+            out.println(p.name() + ": " + n(names.size(), "host") + ", up to " + p.budget() + " may fail"
+                    + (p.budgetText().endsWith("%") ? " (" + p.budgetText() + ")" : "")
+                    + (p.soak().isZero() ? "" : ", then soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
         }
-        if (s.totalBudget() != null) out.println("run: max failures " + s.totalBudget() + " (" + plan.maxFailures() + ")");
+        if (s.totalBudget() != null) out.println("run: up to " + s.totalBudget() + " hosts may fail in all (" + plan.maxFailures() + ")");
         return Exit.OK;
     }
 

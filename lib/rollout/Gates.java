@@ -1,6 +1,6 @@
 package rollout;
 
-//SOURCES ../check/Check.java ../check/Result.java ../check/Status.java ../check/Task.java ../yaml/Yaml.java Plan.java
+//SOURCES ../cli/Durations.java ../check/Check.java ../check/Result.java ../check/Status.java ../check/Task.java ../yaml/Yaml.java Plan.java
 
 import check.Check;
 import check.Result;
@@ -59,14 +59,32 @@ public final class Gates {
                 throw new Yaml.Invalid(where + ".kind", "'" + Check.kind(c) + "' checks this machine, not the host; a gate takes http, tcp or command"
                         + " (or put the test in '" + at + ".command:', which runs on the host)");
             }
-            substitute(c, "localhost").probe(where, timeout);              // valid for any host
+            try {
+                substitute(c, PLACEHOLDER).probe(where, timeout);         // valid for any host
+            } catch (Yaml.Invalid e) {
+                throw new Yaml.Invalid(e.path, e.getMessage().replace(PLACEHOLDER, "{host}"));
+            }
         }
         return new Gates(at, g.command(), List.copyOf(checks), timeout, within, interval);
     }
 
+    /** What {host} stands for while a plan is validated (a name that is valid wherever a host name is). */
+    private static final String PLACEHOLDER = "rollout-host.invalid";
+
     public boolean empty() { return command == null && checks.isEmpty(); }
 
     public String command() { return command; }
+
+    /** "command 'X' on the host; http://{host}:8080/health; retried for up to 30s" */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        if (command != null) parts.add("'" + command + "' on the host");
+        for (int i = 0; i < checks.size(); i++) {
+            Check c = substitute(checks.get(i), PLACEHOLDER);
+            parts.add(Check.kind(c) + " " + (c.name() != null ? c.name() : c.probe(at, timeout).name()).replace(PLACEHOLDER, "{host}"));
+        }
+        return String.join("; ", parts) + (within.isZero() ? "" : "; retried for up to " + cli.Durations.format(within.toMillis()));
+    }
 
     /** Runs the gate once for {@code host}: the remote command through {@code remote} (null: passed, else why not), then the checks. */
     public Verdict once(String host, Function<String, String> remote) {
