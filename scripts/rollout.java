@@ -489,12 +489,15 @@ public class rollout implements Callable<Integer> {
         out.println("verify:   " + (ready.verify().empty() ? "nothing (a host is done when its deploy exits 0)" : ready.verify().describe()));
         out.println("rollback: " + (plan.rollback() == null ? "none" : plan.rollback().command() != null ? plan.rollback().command() : "script " + plan.rollback().script()));
         for (Schedule.Phase p : s.phases()) {
+            boolean last = p == s.phases().get(s.phases().size() - 1);
             List<String> names = p.hosts().stream().map(i -> targets.get(i).spec()).toList();
             out.println(p.name() + ": " + n(names.size(), "host") + ", up to " + p.budget() + " may fail"
                     + (p.budgetText().endsWith("%") ? " (" + p.budgetText() + ")" : "")
-                    + (p.soak().isZero() ? "" : ", then soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
+                    + (p.soak().isZero() || last ? "" : ", then soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
         }
-        if (s.totalBudget() != null) out.println("run: up to " + s.totalBudget() + " hosts may fail in all (" + plan.maxFailures() + ")");
+        if (s.totalBudget() != null) {
+            out.println("run: up to " + s.totalBudget() + " may fail in all" + (plan.maxFailures().percent() != null ? " (" + plan.maxFailures() + ")" : ""));
+        }
         return Exit.OK;
     }
 

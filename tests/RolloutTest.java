@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code version} file, a {@code deploys} file the deploy command appends a line to (so a test
  * counts deploys per host), and switches the test sets ({@code sick}: its health endpoint fails
  * once it runs 2.0; {@code broken}: its deploy exits 4; {@code slow}: its deploy sleeps after the
- * change). Each host also has its own HTTP health endpoint (a JDK HttpServer on its own address)
+ * change; {@code pause}: its deploy takes 2 s more). Each host also has its own HTTP health endpoint (a JDK HttpServer on its own address)
  * that reports the version in its directory. The deploy command finds its directory with
  * {host}, which rollout replaces with the host's address.
  */
@@ -110,7 +110,8 @@ class RolloutTest {
                 + "precheck: {command: 'test -f " + d + "/version'}\n"
                 + "deploy:\n"
                 + "  command: 'echo deploy >> " + d + "/deploys; test -f " + d + "/broken && exit 4;"
-                + " echo 2.0 > " + d + "/version; if test -f " + d + "/slow; then exec sleep 33.3; fi; true'\n"
+                + " echo 2.0 > " + d + "/version; if test -f " + d + "/slow; then exec sleep 33.3; fi;"
+                + " if test -f " + d + "/pause; then sleep 2; fi; true'\n"
                 + "  timeout: 60s\n"
                 + "verify:\n"
                 + "  checks:\n"
@@ -174,7 +175,7 @@ class RolloutTest {
                 assertTrue(at(s, seven.get(j), "deploy", "start") > at(s, seven.get(i), "result", "end"), "batch 2 after batch 1");
             }
         }
-        assertTrue(r.err().contains("rollout: canary: 1 hosts, 1 done, 0 failed (budget 0)"), r.err());
+        assertTrue(r.err().contains("rollout: canary: 1 host, 1 done, 0 failed (budget 0)"), r.err());
         assertTrue(r.err().contains("rollout: batch 2/2: 3 hosts, 3 done, 0 failed (budget 0)"), r.err());
     }
 
@@ -194,7 +195,7 @@ class RolloutTest {
             assertEquals("1.0", version(h), h + " unchanged");
             assertEquals(0, deploys(h), h + " never deployed");
         }
-        assertTrue(r.err().contains("rollout: stopping: canary: 1 hosts failed, over its budget of 0"), r.err());
+        assertTrue(r.err().contains("rollout: stopping: canary: 1 host failed, over its budget of 0"), r.err());
         assertTrue(r.err().contains("--resume"), "says how to resume: " + r.err());
     }
 
@@ -216,7 +217,7 @@ class RolloutTest {
             assertEquals(0, deploys(h), h + " untouched");
             assertEquals("1.0", version(h));
         }
-        assertTrue(r.err().contains("stopping: batch 2/3: 1 hosts failed, over its budget of 0"), r.err());
+        assertTrue(r.err().contains("stopping: batch 2/3: 1 host failed, over its budget of 0"), r.err());
     }
 
     @Test void anUnreachableHostCountsAgainstTheBudgetAndIsReported() throws IOException {
@@ -226,7 +227,7 @@ class RolloutTest {
         var strict = rollout(plan, targets, "--yes", "--format", "json");
         assertEquals(1, strict.exit(), strict.toString());
         assertEquals("refused", strict.rows().get(refused).get("status").asText(), strict.toString());
-        assertTrue(strict.err().contains("stopping: batch 1/2 has 1 hosts that failed precheck, over its budget of 0; nothing was changed"), strict.err());
+        assertTrue(strict.err().contains("stopping: batch 1/2 has 1 host that failed precheck, over its budget of 0; nothing was changed"), strict.err());
         for (String h : hosts.subList(0, 4)) {
             assertEquals("not-run", strict.rows().get(h).get("status").asText());
             assertEquals(0, deploys(h));
@@ -279,6 +280,40 @@ class RolloutTest {
         }
         assertTrue(r.rows().get(seven.get(2)).get("detail").asText().contains("deployed by the interrupted run; verified"), r.out());
         assertTrue(r.rows().get(seven.get(0)).get("detail").asText().endsWith("(earlier run)"), r.out());
+    }
+
+    @Test void ctrlCFinishesTheHostsInFlightStartsNothingNewAndSaysHowToResume() throws Exception {
+        List<String> seven = hosts.subList(0, 7);
+        mark(seven.get(2), "pause");                                  // batch 1/2 takes 2 s
+        Path plan = plan(CANARY_THEN_3);
+        List<String> cmd = new ArrayList<>(Proc.javaCommand("rollout"));
+        cmd.addAll(base(plan, seven));
+        cmd.addAll(List.of("--yes", "--format", "json"));
+        Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("int.out").toFile()).redirectError(tmp.resolve("int.err").toFile()).start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < until && !(Files.exists(plan.resolveSibling("plan.state.json"))
+                    && at(state(plan), seven.get(2), "deploy", "start") >= 0)) {
+                Thread.sleep(20);
+            }
+            Proc.sh("kill -INT " + p.pid());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "rollout ends after its hosts in flight");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(tmp.resolve("int.err"));
+        assertEquals(130, p.exitValue(), err);
+        var r = new ScriptRun.Result(p.exitValue(), Files.readString(tmp.resolve("int.out")), err);
+        Map<String, JsonNode> rows = r.rows();
+        for (String h : seven.subList(0, 4)) assertEquals("done", rows.get(h).get("status").asText(), "in flight, so finished: " + r);
+        for (String h : seven.subList(4, 7)) {
+            assertEquals("not-run", rows.get(h).get("status").asText(), r.toString());
+            assertEquals(0, deploys(h), "nothing new started");
+        }
+        assertTrue(err.contains("To continue: rollout " + plan) && err.contains(" --resume"), err);
+        var rest = rollout(plan, seven, "--yes", "--resume");
+        assertEquals(0, rest.exit(), rest.toString());
+        for (String h : seven) assertEquals(1, deploys(h), h);
     }
 
     @Test void aStateFileOfAnotherPlanIsRefusedAndAnOldOneIsNotOverwritten() throws IOException {

@@ -75,10 +75,10 @@ public final class Gates {
 
     public String command() { return command; }
 
-    /** "command 'X' on the host; http://{host}:8080/health; retried for up to 30s" */
+    /** "systemctl is-active app (on the host); http http://{host}:8080/health; retried for up to 30s" */
     public String describe() {
         List<String> parts = new ArrayList<>();
-        if (command != null) parts.add("'" + command + "' on the host");
+        if (command != null) parts.add(command + " (on the host)");
         for (int i = 0; i < checks.size(); i++) {
             Check c = substitute(checks.get(i), PLACEHOLDER);
             parts.add(Check.kind(c) + " " + (c.name() != null ? c.name() : c.probe(at, timeout).name()).replace(PLACEHOLDER, "{host}"));
