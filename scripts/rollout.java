@@ -178,6 +178,7 @@ public class rollout implements Callable<Integer> {
         final String label, address;
         String phase = "", status, detail;
         long ms;
+        boolean earlier;                                              // finished by an earlier run (--resume)
         Host(HostSession s) { session = s; label = s.host().label(); address = s.host().target().host(); }
         boolean failed() { return status != null && !status.equals("done") && !status.equals("not-run"); }
     }
@@ -300,14 +301,14 @@ public class rollout implements Callable<Integer> {
     }
 
     private boolean overBudget(Schedule.Phase ph) {
-        return ph.hosts().stream().filter(i -> hosts[i].failed()).count() > ph.budget();
+        return ph.hosts().stream().filter(i -> hosts[i].failed() && !hosts[i].earlier).count() > ph.budget();
     }
 
     /** Why the run must stop after {@code ph}, or null. */
     private String budget(Schedule.Phase ph, Schedule s, String when) {
-        long f = ph.hosts().stream().filter(i -> hosts[i].failed()).count();
+        long f = ph.hosts().stream().filter(i -> hosts[i].failed() && !hosts[i].earlier).count();
         if (f > ph.budget()) return ph.name() + ": " + n(f, "host") + " failed" + when + ", over its budget of " + ph.budgetText();
-        long total = java.util.Arrays.stream(hosts).filter(Host::failed).count();
+        long total = java.util.Arrays.stream(hosts).filter(h -> h.failed() && !h.earlier).count();   // a resumed run has a fresh budget
         if (s.totalBudget() != null && total > s.totalBudget()) return n(total, "host") + " failed in all, over the run's budget of " + plan.maxFailures();
         return null;
     }
@@ -464,7 +465,8 @@ public class rollout implements Callable<Integer> {
             }
             if (result != null && TOUCHED.contains(result.status())) {
                 h.status = result.status();
-                h.detail = result.detail() + " (earlier run)";
+                h.detail = (result.detail() == null ? "" : result.detail() + " ") + "(earlier run)";
+                h.earlier = true;
             } else if (lastChange != null && (result == null || rs.indexOf(lastChange) > rs.indexOf(result))) {
                 h.detail = lastChange.step().equals("rollback") ? "rollback"
                         : lastChange.step().equals("deploy") && lastChange.event().equals("start") ? "deploy?"
@@ -510,7 +512,7 @@ public class rollout implements Callable<Integer> {
             row.put("phase", h.phase);
             row.put("status", h.status);
             row.put("detail", h.status.equals("not-run") && h.detail == null ? (stopped != null ? "not started: the run stopped" : null) : h.detail);
-            row.put("elapsed", h.status.equals("not-run") || h.detail != null && h.detail.endsWith("(earlier run)") ? "" : Durations.format(h.ms));
+            row.put("elapsed", h.status.equals("not-run") || h.earlier ? "" : Durations.format(h.ms));
             row.put("elapsed_ms", h.ms);
             r.add(row);
         }

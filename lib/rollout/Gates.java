@@ -99,7 +99,7 @@ public final class Gates {
             Task t = new Task(i, c, Check.kind(c), c.name() != null ? c.name() : probe.name(), at, check.Status.CRIT, probe);
             Result r = t.run(null);                                    // http, tcp and command read no local facts
             if (r.status() == check.Status.CRIT || r.status() == check.Status.NOT_RUN) {
-                failed.add(r.name() + ": " + (r.value() != null ? r.value() + ": " : "") + r.detail());
+                failed.add(r.name() + ": " + (r.detail() != null ? r.detail() : r.value()));
             }
         }
         return new Verdict(failed.isEmpty(), String.join("; ", failed));
