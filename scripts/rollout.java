@@ -3,7 +3,8 @@
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/net/Target.java ../lib/net/Targets.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
-//SOURCES ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/Plan.java ../lib/rollout/Schedule.java ../lib/rollout/State.java
+//SOURCES ../lib/rollout/Confirm.java ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/Parallel.java ../lib/rollout/Plan.java
+//SOURCES ../lib/rollout/Schedule.java ../lib/rollout/State.java
 //SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java
 //SOURCES ../lib/ssh/SshConfig.java
 
@@ -28,6 +29,8 @@
  * only while it runs. The state file (--state) stays on this machine.
  */
 
+import static rollout.Schedule.n;
+
 import cli.Durations;
 import cli.Exit;
 import cli.InputError;
@@ -41,13 +44,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import net.Target;
 import net.Targets;
@@ -57,8 +55,10 @@ import picocli.CommandLine.Parameters;
 import report.Column;
 import report.Format;
 import report.Report;
+import rollout.Confirm;
 import rollout.Gates;
 import rollout.HostSession;
+import rollout.Parallel;
 import rollout.Plan;
 import rollout.Schedule;
 import rollout.State;
@@ -178,13 +178,12 @@ public class rollout implements Callable<Integer> {
         final String label, address;
         String phase = "", status, detail;
         long ms;
-        boolean earlier;                                              // finished by an earlier run (--resume)
+        State.Point resumeAt = State.Point.FRESH;                     // --resume: where the earlier run left it
         Host(HostSession s) { session = s; label = s.host().label(); address = s.host().target().host(); }
         boolean failed() { return status != null && !status.equals("done") && !status.equals("not-run"); }
+        /** A failure of this run's (a resumed run has a fresh budget: the earlier run's failures stay in the report only). */
+        boolean counts() { return failed() && resumeAt != State.Point.FINISHED; }
     }
-
-    /** The statuses of a host that was changed: --resume leaves it alone. */
-    static final Set<String> TOUCHED = Set.of("done", "deploy-failed", "verify-failed", "rolled-back", "rollback-failed");
 
     @Override
     public Integer call() throws IOException {
@@ -198,7 +197,10 @@ public class rollout implements Callable<Integer> {
         List<Target> targets = Targets.load(hostFiles, inline, new Targets.Options(Targets.UNSET_PORT, null, Targets.DEFAULT_MAX_TARGETS), System.in, err);
         if (targets.isEmpty()) throw new InputError("no hosts: give --hosts FILE or -H HOST,...");
         Schedule schedule = Schedule.of(plan, targets.size());
-        if (dryRun) return dryRun(schedule, targets);
+        if (dryRun) {
+            schedule.print(out, planFile, ready, targets.stream().map(Target::spec).toList());
+            return Exit.OK;
+        }
         if (!yes && !Confirm.available()) throw new InputError("no terminal to confirm the phases on: add --yes (or --pause-after PHASE)");
         if (plan.deploy().script() != null) deployScript = Files.readAllBytes(Plan.script(plan.deploy(), planFile));
         if (plan.rollback() != null && plan.rollback().script() != null) rollbackScript = Files.readAllBytes(Plan.script(plan.rollback(), planFile));
@@ -208,8 +210,13 @@ public class rollout implements Callable<Integer> {
         Endpoints endpoints = new Endpoints(config, user, port, null, err::println);
         for (Path p : identities) endpoints.identity(p);
         Path kh = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        Ssh.Login login = new Ssh.Login(KnownHosts.load(kh, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts")),
-                Ssh.HostKeyPolicy.STRICT, null, connectTimeout);
+        KnownHosts known;
+        try {
+            known = KnownHosts.load(kh, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
+        } catch (IOException e) {
+            throw new InputError(kh + ": cannot read known_hosts: " + e.getMessage());
+        }
+        Ssh.Login login = new Ssh.Login(known, Ssh.HostKeyPolicy.STRICT, null, connectTimeout);
         List<Endpoints.Host> resolved = endpoints.resolve(targets);
         hosts = new Host[resolved.size()];
         List<String> labels = new ArrayList<>();
@@ -255,7 +262,7 @@ public class rollout implements Callable<Integer> {
         if (stopping) return "interrupted";
         // A batch that will be over its budget already stops the run here, before anything changes.
         for (Schedule.Phase ph : schedule.phases()) {
-            long f = ph.hosts().stream().filter(i -> hosts[i].failed() && !TOUCHED.contains(hosts[i].status)).count();
+            long f = ph.hosts().stream().filter(i -> hosts[i].counts()).count();
             if (f > ph.budget()) return stop(ph.name() + " has " + n(f, "host") + " that failed precheck, over its budget of " + ph.budgetText()
                     + "; nothing was changed");
         }
@@ -279,7 +286,7 @@ public class rollout implements Callable<Integer> {
             if (stopping) return "interrupted";
             String over = budget(ph, schedule, "");
             err.println("rollout: " + ph.name() + ": " + n(run.size(), "host") + ", " + run.stream().filter(i -> "done".equals(hosts[i].status)).count()
-                    + " done, " + ph.hosts().stream().filter(i -> hosts[i].failed()).count() + " failed (budget " + ph.budgetText() + ") in " + since(t));
+                    + " done, " + ph.hosts().stream().filter(i -> hosts[i].counts()).count() + " failed (budget " + ph.budgetText() + ") in " + since(t));
             if (over != null) return stop(over);
             boolean last = p == schedule.phases().size() - 1;
             if (!last && !ph.soak().isZero()) {
@@ -289,7 +296,7 @@ public class rollout implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     return "interrupted";
                 }
-                parallel(ph.hosts().stream().filter(i -> "done".equals(hosts[i].status)).toList(), i -> reverify(hosts[i]));
+                parallel(run.stream().filter(i -> "done".equals(hosts[i].status)).toList(), i -> reverify(hosts[i]));
                 over = budget(ph, schedule, " after its soak");
                 if (over != null) return stop(over);
             }
@@ -301,21 +308,16 @@ public class rollout implements Callable<Integer> {
     }
 
     private boolean overBudget(Schedule.Phase ph) {
-        return ph.hosts().stream().filter(i -> hosts[i].failed() && !hosts[i].earlier).count() > ph.budget();
+        return ph.hosts().stream().filter(i -> hosts[i].counts()).count() > ph.budget();
     }
 
     /** Why the run must stop after {@code ph}, or null. */
     private String budget(Schedule.Phase ph, Schedule s, String when) {
-        long f = ph.hosts().stream().filter(i -> hosts[i].failed() && !hosts[i].earlier).count();
+        long f = ph.hosts().stream().filter(i -> hosts[i].counts()).count();
         if (f > ph.budget()) return ph.name() + ": " + n(f, "host") + " failed" + when + ", over its budget of " + ph.budgetText();
-        long total = java.util.Arrays.stream(hosts).filter(h -> h.failed() && !h.earlier).count();   // a resumed run has a fresh budget
+        long total = java.util.Arrays.stream(hosts).filter(Host::counts).count();
         if (s.totalBudget() != null && total > s.totalBudget()) return n(total, "host") + " failed in all, over the run's budget of " + plan.maxFailures();
         return null;
-    }
-
-    /** "1 host", "3 hosts". */
-    static String n(long count, String noun) {
-        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static String since(long t0) {
@@ -327,28 +329,8 @@ public class rollout implements Callable<Integer> {
         return why;
     }
 
-    /** Runs {@code work} for each host index, at most --concurrency at once; returns when all ended. */
     private void parallel(List<Integer> items, java.util.function.IntConsumer work) {
-        Semaphore free = new Semaphore(slots);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int i : items) {
-                free.acquireUninterruptibly();
-                if (stopping) { free.release(); break; }                 // start nothing new
-                fs.add(pool.submit(() -> {
-                    try { work.accept(i); } finally { free.release(); }
-                }));
-            }
-            for (Future<?> f : fs) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("a host's task failed: " + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        Parallel.run(items, slots, () -> stopping, work);
     }
 
     // ---- one host ------------------------------------------------------------------------------
@@ -358,49 +340,47 @@ public class rollout implements Callable<Integer> {
         try {
             h.session.connection();
         } catch (Ssh.Failure f) {
-            finish(h, "precheck", f.status, f.detail, t0);
+            finish(h, f.status, f.detail, t0);
             return;
         }
         if (!pre.empty()) {
             Gates.Verdict v = pre.until(h.address, line -> remote(h, line, pre.timeout), () -> stopping);
             state.end(h.label, "precheck", v.passed() ? "ok" : "failed", v.detail());
-            if (!v.passed()) finish(h, "precheck", "precheck-failed", v.detail(), t0);
+            if (!v.passed()) finish(h, "precheck-failed", v.detail(), t0);
         } else {
             state.end(h.label, "precheck", "ok", "connected");
         }
     }
 
-    /** Deploy, verify, and roll back on failure; one final record. */
+    /** Deploy, verify, and roll back on failure; one final record. --resume starts where the earlier run left the host. */
     private void change(Host h) {
         long t0 = System.nanoTime();
-        String resumeAt = h.detail;                                   // set by restore() for a host an earlier run left in flight
-        h.detail = null;
-        if (!"verify".equals(resumeAt) && !"rollback".equals(resumeAt)) {
-            if ("deploy?".equals(resumeAt)) {                         // killed while deploying: did it take?
-                Gates.Verdict v = ready.verify().once(h.address, line -> remote(h, line, ready.verify().timeout));
-                if (v.passed()) {
-                    state.end(h.label, "verify", "ok", "an earlier run's deploy was interrupted; the host passes verify, so it was not deployed again");
-                    finish(h, "result", "done", "deployed by the interrupted run; verified", t0);
-                    progress(h);
-                    return;
-                }
+        State.Point at = h.resumeAt;
+        if (at == State.Point.DEPLOYING) {                            // killed while deploying: did it take?
+            Gates.Verdict v = ready.verify().once(h.address, line -> remote(h, line, ready.verify().timeout));
+            if (v.passed()) {
+                state.end(h.label, "verify", "ok", "an earlier run's deploy was interrupted; the host passes verify, so it was not deployed again");
+                finish(h, "done", "deployed by the interrupted run; verified", t0);
+                progress(h);
+                return;
             }
+        }
+        if (at == State.Point.FRESH || at == State.Point.DEPLOYING) {
             state.start(h.label, "deploy");
             HostSession.Outcome d = step(h, plan.deploy(), deployScript);
             state.end(h.label, "deploy", d.status().text(), d.detail());
             if (!d.ok()) {
-                String why = "deploy " + d.text();
-                if (!d.reached()) finish(h, "result", d.status().text(), "deploy: " + d.detail(), t0);   // nothing ran there
-                else rollback(h, "deploy-failed", why, t0);
+                if (!d.reached()) finish(h, d.status().text(), "deploy: " + d.detail(), t0);   // nothing ran there
+                else rollback(h, "deploy-failed", "deploy " + d.text(), t0);
                 progress(h);
                 return;
             }
-            resumeAt = "verify";
+            at = State.Point.VERIFY;
         }
-        if ("verify".equals(resumeAt)) {
+        if (at == State.Point.VERIFY) {
             Gates.Verdict v = ready.verify().until(h.address, line -> remote(h, line, ready.verify().timeout), () -> false);
             state.end(h.label, "verify", v.passed() ? "ok" : "failed", v.detail());
-            if (v.passed()) finish(h, "result", "done", null, t0);
+            if (v.passed()) finish(h, "done", null, t0);
             else rollback(h, "verify-failed", "verify: " + v.detail(), t0);
         } else {
             rollback(h, "verify-failed", "an earlier run was interrupted while rolling back", t0);
@@ -421,13 +401,13 @@ public class rollout implements Callable<Integer> {
 
     private void rollback(Host h, String failure, String why, long t0) {
         if (plan.rollback() == null) {
-            finish(h, "result", failure, why + "; no rollback in the plan", t0);
+            finish(h, failure, why + "; no rollback in the plan", t0);
             return;
         }
         state.start(h.label, "rollback");
         HostSession.Outcome r = step(h, plan.rollback(), rollbackScript);
         state.end(h.label, "rollback", r.status().text(), r.detail());
-        finish(h, "result", r.ok() ? "rolled-back" : "rollback-failed", why + (r.ok() ? "; rolled back" : "; rollback " + r.text()), t0);
+        finish(h, r.ok() ? "rolled-back" : "rollback-failed", why + (r.ok() ? "; rolled back" : "; rollback " + r.text()), t0);
     }
 
     private HostSession.Outcome step(Host h, Plan.Step s, byte[] script) {
@@ -441,7 +421,7 @@ public class rollout implements Callable<Integer> {
         return o.ok() ? null : o.text();
     }
 
-    private void finish(Host h, String step, String status, String detail, long t0) {
+    private void finish(Host h, String status, String detail, long t0) {
         h.status = status;
         h.detail = detail;
         h.ms = (System.nanoTime() - t0) / 1_000_000;
@@ -452,25 +432,14 @@ public class rollout implements Callable<Integer> {
         err.println("rollout: " + h.phase + ": " + h.label + " " + h.status + (h.detail == null ? "" : " (" + h.detail + ")") + " in " + Durations.format(h.ms));
     }
 
-    /** --resume: finished hosts keep their status; a host left in flight says where to pick up (in detail). */
+    /** --resume: hosts the earlier run changed keep their status; one it left in flight says where to pick up. */
     private void restore() {
-        Map<String, List<State.Record>> by = new LinkedHashMap<>();
-        for (State.Record r : state.records()) by.computeIfAbsent(r.host(), k -> new ArrayList<>()).add(r);
         for (Host h : hosts) {
-            List<State.Record> rs = by.getOrDefault(h.label, List.of());
-            State.Record result = null, lastChange = null;
-            for (State.Record r : rs) {
-                if (r.step().equals("result")) result = r;
-                if (r.step().equals("deploy") || r.step().equals("rollback") || r.step().equals("verify")) lastChange = r;
-            }
-            if (result != null && TOUCHED.contains(result.status())) {
-                h.status = result.status();
-                h.detail = (result.detail() == null ? "" : result.detail() + " ") + "(earlier run)";
-                h.earlier = true;
-            } else if (lastChange != null && (result == null || rs.indexOf(lastChange) > rs.indexOf(result))) {
-                h.detail = lastChange.step().equals("rollback") ? "rollback"
-                        : lastChange.step().equals("deploy") && lastChange.event().equals("start") ? "deploy?"
-                        : lastChange.step().equals("deploy") && "ok".equals(lastChange.status()) ? "verify" : lastChange.step().equals("verify") ? "verify" : null;
+            State.Resume r = state.resume(h.label);
+            h.resumeAt = r.at();
+            if (r.at() == State.Point.FINISHED) {
+                h.status = r.status();
+                h.detail = (r.detail() == null ? "" : r.detail() + " ") + "(earlier run)";
             }
         }
     }
@@ -483,26 +452,6 @@ public class rollout implements Callable<Integer> {
         return "precheck, then " + String.join(", ", parts);
     }
 
-    private Integer dryRun(Schedule s, List<Target> targets) {
-        out.println("rollout: dry run of " + planFile + (plan.title() != null ? " (" + plan.title() + ")" : "") + ": " + n(targets.size(), "host")
-                + "; nothing is contacted");
-        out.println("precheck: every host" + (ready.precheck().empty() ? ": log in" : ": " + ready.precheck().describe()));
-        out.println("deploy:   " + (plan.deploy().command() != null ? plan.deploy().command() : "script " + plan.deploy().script()));
-        out.println("verify:   " + (ready.verify().empty() ? "nothing (a host is done when its deploy exits 0)" : ready.verify().describe()));
-        out.println("rollback: " + (plan.rollback() == null ? "none" : plan.rollback().command() != null ? plan.rollback().command() : "script " + plan.rollback().script()));
-        for (Schedule.Phase p : s.phases()) {
-            boolean last = p == s.phases().get(s.phases().size() - 1);
-            List<String> names = p.hosts().stream().map(i -> targets.get(i).spec()).toList();
-            out.println(p.name() + ": " + n(names.size(), "host") + ", up to " + p.budget() + " may fail"
-                    + (p.budgetText().endsWith("%") ? " (" + p.budgetText() + ")" : "")
-                    + (p.soak().isZero() || last ? "" : ", then soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
-        }
-        if (s.totalBudget() != null) {
-            out.println("run: up to " + s.totalBudget() + " may fail in all" + (plan.maxFailures().percent() != null ? " (" + plan.maxFailures() + ")" : ""));
-        }
-        return Exit.OK;
-    }
-
     private void report(long ms, String stopped) {
         Report r = new Report("rollout", "hosts", List.of(Column.left("target", "HOST"), Column.left("phase", "PHASE"),
                 Column.left("status", "STATUS"), Column.right("elapsed", "TIME"), Column.left("detail", "DETAIL"))).okStatus("done");
@@ -512,7 +461,7 @@ public class rollout implements Callable<Integer> {
             row.put("phase", h.phase);
             row.put("status", h.status);
             row.put("detail", h.status.equals("not-run") && h.detail == null ? (stopped != null ? "not started: the run stopped" : null) : h.detail);
-            row.put("elapsed", h.status.equals("not-run") || h.earlier ? "" : Durations.format(h.ms));
+            row.put("elapsed", h.status.equals("not-run") || h.resumeAt == State.Point.FINISHED ? "" : Durations.format(h.ms));
             row.put("elapsed_ms", h.ms);
             r.add(row);
         }
@@ -523,38 +472,6 @@ public class rollout implements Callable<Integer> {
             again.remove("--resume");
             err.println("rollout: stopped (" + stopped + "); the state is in " + state.file() + ". To continue: rollout "
                     + String.join(" ", again) + " --resume");
-        }
-    }
-
-    /** Questions between phases, on the terminal (never on stdin, which may be the hosts file). */
-    static final class Confirm {
-        static boolean available() {
-            try (var tty = new java.io.FileInputStream("/dev/tty")) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        /** Asks on /dev/tty; false for anything but y/yes, or when a signal comes first. */
-        static boolean ask(String question, CountDownLatch signalled) {
-            String[] answer = {null};
-            CountDownLatch said = new CountDownLatch(1);
-            Thread.ofVirtual().start(() -> {
-                try (var tty = new java.io.RandomAccessFile("/dev/tty", "rw")) {
-                    tty.write(question.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    answer[0] = tty.readLine();
-                } catch (IOException e) {
-                    answer[0] = null;
-                }
-                said.countDown();
-            });
-            try {
-                while (!said.await(100, TimeUnit.MILLISECONDS)) if (signalled.getCount() == 0) return false;
-            } catch (InterruptedException e) {
-                return false;
-            }
-            return answer[0] != null && answer[0].strip().toLowerCase(java.util.Locale.ROOT).matches("y|yes");
         }
     }
 }

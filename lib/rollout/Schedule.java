@@ -1,7 +1,10 @@
 package rollout;
 
-//SOURCES Plan.java
+//SOURCES ../cli/Durations.java Gates.java Plan.java
 
+import cli.Durations;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,5 +51,35 @@ public record Schedule(List<Phase> phases, Integer totalBudget) {
         List<Integer> l = new ArrayList<>();
         for (int i = from; i < to; i++) l.add(i);
         return l;
+    }
+
+    /** --dry-run: the steps, then each phase with its hosts, budget and soak. */
+    public void print(PrintStream out, Path planFile, Plan.Ready ready, List<String> labels) {
+        Plan plan = ready.plan();
+        out.println("rollout: dry run of " + planFile + (plan.title() != null ? " (" + plan.title() + ")" : "") + ": " + n(labels.size(), "host")
+                + "; nothing is contacted");
+        out.println("precheck: every host" + (ready.precheck().empty() ? ": log in" : ": " + ready.precheck().describe()));
+        out.println("deploy:   " + step(plan.deploy()));
+        out.println("verify:   " + (ready.verify().empty() ? "nothing (a host is done when its deploy exits 0)" : ready.verify().describe()));
+        out.println("rollback: " + (plan.rollback() == null ? "none" : step(plan.rollback())));
+        for (Phase p : phases) {
+            boolean last = p == phases.get(phases.size() - 1);
+            List<String> names = p.hosts().stream().map(labels::get).toList();
+            out.println(p.name() + ": " + n(names.size(), "host") + ", up to " + p.budget() + " may fail"
+                    + (p.budgetText().endsWith("%") ? " (" + p.budgetText() + ")" : "")
+                    + (p.soak().isZero() || last ? "" : ", then soak " + Durations.format(p.soak().toMillis())) + ": " + String.join(", ", names));
+        }
+        if (totalBudget != null) {
+            out.println("run: up to " + totalBudget + " may fail in all" + (plan.maxFailures().percent() != null ? " (" + plan.maxFailures() + ")" : ""));
+        }
+    }
+
+    private static String step(Plan.Step s) {
+        return s.command() != null ? s.command() : "script " + s.script();
+    }
+
+    /** "1 host", "3 hosts". */
+    public static String n(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 }
