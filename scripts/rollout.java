@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/net/Target.java ../lib/net/Targets.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
-//SOURCES ../lib/rollout/Confirm.java ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/Parallel.java ../lib/rollout/Plan.java
+//SOURCES ../lib/rollout/Confirm.java ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/HostStatus.java ../lib/rollout/Parallel.java ../lib/rollout/Plan.java
 //SOURCES ../lib/rollout/Schedule.java ../lib/rollout/State.java
 //SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java
 //SOURCES ../lib/ssh/SshConfig.java
@@ -58,6 +58,8 @@ import report.Report;
 import rollout.Confirm;
 import rollout.Gates;
 import rollout.HostSession;
+import rollout.HostStatus;
+import rollout.HostStatus.Kind;
 import rollout.Parallel;
 import rollout.Plan;
 import rollout.Schedule;
@@ -176,11 +178,13 @@ public class rollout implements Callable<Integer> {
     static final class Host {
         final HostSession session;
         final String label, address;
-        String phase = "", status, detail;
+        String phase = "", detail;
+        HostStatus status;
         long ms;
         State.Point resumeAt = State.Point.FRESH;                     // --resume: where the earlier run left it
         Host(HostSession s) { session = s; label = s.host().label(); address = s.host().target().host(); }
-        boolean failed() { return status != null && !status.equals("done") && !status.equals("not-run"); }
+        boolean failed() { return status != null && status.failed(); }
+        boolean done() { return status != null && status.done(); }
         /** A failure of this run's (a resumed run has a fresh budget: the earlier run's failures stay in the report only). */
         boolean counts() { return failed() && resumeAt != State.Point.FINISHED; }
     }
@@ -236,11 +240,11 @@ public class rollout implements Callable<Integer> {
         String stopped;
         try (Shutdown shutdown = Shutdown.onSignal("rollout", () -> { stopping = true; signalled.countDown(); }, grace)) {
             stopped = phases(schedule);
-            for (Host h : hosts) if (h.status == null) h.status = "not-run";
+            for (Host h : hosts) if (h.status == null) h.status = HostStatus.NOT_RUN;
             report((System.nanoTime() - t0) / 1_000_000, stopped);
             for (Host h : hosts) h.session.close();
         }
-        boolean allDone = java.util.Arrays.stream(hosts).allMatch(h -> "done".equals(h.status));
+        boolean allDone = java.util.Arrays.stream(hosts).allMatch(Host::done);
         return allDone && stopped == null ? Exit.OK : Exit.FAILED;
     }
 
@@ -285,7 +289,7 @@ public class rollout implements Callable<Integer> {
             parallel(run, i -> { if (!stopping && !overBudget(ph)) change(hosts[i]); });
             if (stopping) return "interrupted";
             String over = budget(ph, schedule, "");
-            err.println("rollout: " + ph.name() + ": " + n(run.size(), "host") + ", " + run.stream().filter(i -> "done".equals(hosts[i].status)).count()
+            err.println("rollout: " + ph.name() + ": " + n(run.size(), "host") + ", " + run.stream().filter(i -> hosts[i].done()).count()
                     + " done, " + ph.hosts().stream().filter(i -> hosts[i].counts()).count() + " failed (budget " + ph.budgetText() + ") in " + since(t));
             if (over != null) return stop(over);
             boolean last = p == schedule.phases().size() - 1;
@@ -296,7 +300,7 @@ public class rollout implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     return "interrupted";
                 }
-                parallel(run.stream().filter(i -> "done".equals(hosts[i].status)).toList(), i -> reverify(hosts[i]));
+                parallel(run.stream().filter(i -> hosts[i].done()).toList(), i -> reverify(hosts[i]));
                 over = budget(ph, schedule, " after its soak");
                 if (over != null) return stop(over);
             }
@@ -340,13 +344,13 @@ public class rollout implements Callable<Integer> {
         try {
             h.session.connection();
         } catch (Ssh.Failure f) {
-            finish(h, f.status, f.detail, t0);
+            finish(h, HostStatus.unreached(ssh.Status.of(f)), f.detail, t0);
             return;
         }
         if (!pre.empty()) {
             Gates.Verdict v = pre.until(h.address, line -> remote(h, line, pre.timeout), () -> stopping);
             state.end(h.label, "precheck", v.passed() ? "ok" : "failed", v.detail());
-            if (!v.passed()) finish(h, "precheck-failed", v.detail(), t0);
+            if (!v.passed()) finish(h, HostStatus.of(Kind.PRECHECK_FAILED), v.detail(), t0);
         } else {
             state.end(h.label, "precheck", "ok", "connected");
         }
@@ -360,7 +364,7 @@ public class rollout implements Callable<Integer> {
             Gates.Verdict v = ready.verify().once(h.address, line -> remote(h, line, ready.verify().timeout));
             if (v.passed()) {
                 state.end(h.label, "verify", "ok", "an earlier run's deploy was interrupted; the host passes verify, so it was not deployed again");
-                finish(h, "done", "deployed by the interrupted run; verified", t0);
+                finish(h, HostStatus.DONE, "deployed by the interrupted run; verified", t0);
                 progress(h);
                 return;
             }
@@ -370,8 +374,8 @@ public class rollout implements Callable<Integer> {
             HostSession.Outcome d = step(h, plan.deploy(), deployScript);
             state.end(h.label, "deploy", d.status().text(), d.detail());
             if (!d.ok()) {
-                if (!d.reached()) finish(h, d.status().text(), "deploy: " + d.detail(), t0);   // nothing ran there
-                else rollback(h, "deploy-failed", "deploy " + d.text(), t0);
+                if (!d.reached()) finish(h, HostStatus.unreached(d.status()), "deploy: " + d.detail(), t0);   // nothing ran there
+                else rollback(h, Kind.DEPLOY_FAILED, "deploy " + d.text(), t0);
                 progress(h);
                 return;
             }
@@ -380,10 +384,10 @@ public class rollout implements Callable<Integer> {
         if (at == State.Point.VERIFY) {
             Gates.Verdict v = ready.verify().until(h.address, line -> remote(h, line, ready.verify().timeout), () -> false);
             state.end(h.label, "verify", v.passed() ? "ok" : "failed", v.detail());
-            if (v.passed()) finish(h, "done", null, t0);
-            else rollback(h, "verify-failed", "verify: " + v.detail(), t0);
+            if (v.passed()) finish(h, HostStatus.DONE, null, t0);
+            else rollback(h, Kind.VERIFY_FAILED, "verify: " + v.detail(), t0);
         } else {
-            rollback(h, "verify-failed", "an earlier run was interrupted while rolling back", t0);
+            rollback(h, Kind.VERIFY_FAILED, "an earlier run was interrupted while rolling back", t0);
         }
         progress(h);
     }
@@ -394,20 +398,20 @@ public class rollout implements Callable<Integer> {
         Gates.Verdict v = ready.verify().once(h.address, line -> remote(h, line, ready.verify().timeout));
         state.end(h.label, "verify", v.passed() ? "ok" : "failed", "after soak: " + v.detail());
         if (!v.passed()) {
-            rollback(h, "verify-failed", "verify after soak: " + v.detail(), t0);
+            rollback(h, Kind.VERIFY_FAILED, "verify after soak: " + v.detail(), t0);
             progress(h);
         }
     }
 
-    private void rollback(Host h, String failure, String why, long t0) {
+    private void rollback(Host h, Kind failure, String why, long t0) {
         if (plan.rollback() == null) {
-            finish(h, failure, why + "; no rollback in the plan", t0);
+            finish(h, HostStatus.of(failure), why + "; no rollback in the plan", t0);
             return;
         }
         state.start(h.label, "rollback");
         HostSession.Outcome r = step(h, plan.rollback(), rollbackScript);
         state.end(h.label, "rollback", r.status().text(), r.detail());
-        finish(h, r.ok() ? "rolled-back" : "rollback-failed", why + (r.ok() ? "; rolled back" : "; rollback " + r.text()), t0);
+        finish(h, HostStatus.of(r.ok() ? Kind.ROLLED_BACK : Kind.ROLLBACK_FAILED), why + (r.ok() ? "; rolled back" : "; rollback " + r.text()), t0);
     }
 
     private HostSession.Outcome step(Host h, Plan.Step s, byte[] script) {
@@ -421,11 +425,11 @@ public class rollout implements Callable<Integer> {
         return o.ok() ? null : o.text();
     }
 
-    private void finish(Host h, String status, String detail, long t0) {
+    private void finish(Host h, HostStatus status, String detail, long t0) {
         h.status = status;
         h.detail = detail;
         h.ms = (System.nanoTime() - t0) / 1_000_000;
-        state.end(h.label, "result", status, detail);
+        state.end(h.label, "result", status.text(), detail);
     }
 
     private void progress(Host h) {
@@ -438,7 +442,7 @@ public class rollout implements Callable<Integer> {
             State.Resume r = state.resume(h.label);
             h.resumeAt = r.at();
             if (r.at() == State.Point.FINISHED) {
-                h.status = r.status();
+                h.status = HostStatus.parse(r.status());
                 h.detail = (r.detail() == null ? "" : r.detail() + " ") + "(earlier run)";
             }
         }
@@ -459,9 +463,9 @@ public class rollout implements Callable<Integer> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("target", h.label);
             row.put("phase", h.phase);
-            row.put("status", h.status);
-            row.put("detail", h.status.equals("not-run") && h.detail == null ? (stopped != null ? "not started: the run stopped" : null) : h.detail);
-            row.put("elapsed", h.status.equals("not-run") || h.resumeAt == State.Point.FINISHED ? "" : Durations.format(h.ms));
+            row.put("status", h.status.text());
+            row.put("detail", h.status.kind() == Kind.NOT_RUN && h.detail == null ? (stopped != null ? "not started: the run stopped" : null) : h.detail);
+            row.put("elapsed", h.status.kind() == Kind.NOT_RUN || h.resumeAt == State.Point.FINISHED ? "" : Durations.format(h.ms));
             row.put("elapsed_ms", h.ms);
             r.add(row);
         }

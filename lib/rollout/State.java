@@ -1,7 +1,7 @@
 package rollout;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES ../cli/InputError.java
+//SOURCES ../cli/InputError.java HostStatus.java
 
 import cli.InputError;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +27,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The rollout's journal: one record per step of every host (precheck, deploy start and end,
@@ -132,9 +131,6 @@ public final class State {
         return m;
     }
 
-    /** The statuses of a host that was changed: --resume leaves such a host alone. */
-    public static final Set<String> TOUCHED = Set.of("done", "deploy-failed", "verify-failed", "rolled-back", "rollback-failed");
-
     /** Where --resume picks a host up. */
     public enum Point {
         /** Changed and finished by the earlier run: left alone. */ FINISHED,
@@ -157,7 +153,8 @@ public final class State {
             if (r.step().equals("result")) { result = r; resultAt = i; }
             if (List.of("deploy", "verify", "rollback").contains(r.step())) { change = r; changeAt = i; }
         }
-        if (result != null && TOUCHED.contains(result.status())) return new Resume(Point.FINISHED, result.status(), result.detail());
+        HostStatus ended = result == null ? null : HostStatus.parse(result.status());
+        if (ended != null && ended.kind().changed()) return new Resume(Point.FINISHED, result.status(), result.detail());
         if (change == null || changeAt < resultAt) return new Resume(Point.FRESH, null, null);
         Point at = switch (change.step()) {
             case "rollback" -> Point.ROLLBACK;
