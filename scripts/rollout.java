@@ -347,7 +347,9 @@ public class rollout implements Callable<Integer> {
             finish(h, HostStatus.unreached(ssh.Status.of(f)), f.detail, t0);
             return;
         }
-        if (!pre.empty()) {
+        if (h.resumeAt != State.Point.FRESH) {                         // in flight when the earlier run ended: it passed then
+            state.end(h.label, "precheck", "ok", "connected; prechecked by the earlier run");
+        } else if (!pre.empty()) {
             Gates.Verdict v = pre.until(h.address, line -> remote(h, line, pre.timeout), () -> stopping);
             state.end(h.label, "precheck", v.passed() ? "ok" : "failed", v.detail());
             if (!v.passed()) finish(h, HostStatus.of(Kind.PRECHECK_FAILED), v.detail(), t0);

@@ -317,6 +317,24 @@ class RolloutTest {
         for (String h : seven) assertEquals(1, deploys(h), h);
     }
 
+    @Test void aScriptStepIsUploadedRunAndRemoved() throws IOException {
+        List<String> two = hosts.subList(0, 2);
+        Files.writeString(tmp.resolve("deploy.sh"), "#!/bin/sh\nd=" + root + "/$(echo \"$SSH_CONNECTION\" | cut -d' ' -f3)\n"
+                + "echo script >> \"$d/deploys\"\necho 2.0 > \"$d/version\"\n");
+        Path plan = tmp.resolve("plan.yaml");
+        Files.writeString(plan, "deploy: {script: deploy.sh}\n"               // relative to the plan
+                + "verify: {checks: [{kind: http, url: 'http://{host}:" + httpPort + "/health', body_match: 'version=2'}]}\n");
+        var r = rollout(plan, two, "--yes", "--format", "json");
+        assertEquals(0, r.exit(), r.toString());
+        for (String h : two) {
+            assertEquals("2.0", version(h));
+            assertEquals(List.of("script"), Files.readAllLines(root.resolve(ip(h)).resolve("deploys")));
+        }
+        try (var left = Files.list(Path.of("/tmp"))) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("ops-rollout.")).toList(), "the uploaded script is removed");
+        }
+    }
+
     @Test void aStateFileOfAnotherPlanIsRefusedAndAnOldOneIsNotOverwritten() throws IOException {
         List<String> two = hosts.subList(0, 2);
         Path plan = plan(CANARY_THEN_3);
