@@ -205,7 +205,7 @@ public class rollout implements Callable<Integer> {
             schedule.print(out, planFile, ready, targets.stream().map(Target::spec).toList());
             return Exit.OK;
         }
-        if (!yes && !Confirm.available()) throw new InputError("no terminal to confirm the phases on: add --yes (or --pause-after PHASE)");
+        if (!yes && !Confirm.available()) throw new InputError("no terminal to ask on before the canary and the batches: add --yes to go on without asking");
         if (plan.deploy().script() != null) deployScript = Files.readAllBytes(Plan.script(plan.deploy(), planFile));
         if (plan.rollback() != null && plan.rollback().script() != null) rollbackScript = Files.readAllBytes(Plan.script(plan.rollback(), planFile));
 

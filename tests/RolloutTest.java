@@ -365,6 +365,19 @@ class RolloutTest {
         for (String h : four) assertEquals(1, deploys(h), h);
     }
 
+    /** Without --yes rollout asks on the terminal; with no terminal (setsid: no controlling tty) it refuses before contacting anyone. */
+    @Test void withoutATerminalItNeedsYes() throws IOException {
+        Path plan = plan(CANARY_THEN_3);
+        List<String> cmd = new ArrayList<>(List.of("setsid", "--wait"));
+        cmd.addAll(Proc.javaCommand("rollout"));
+        cmd.addAll(base(plan, hosts.subList(0, 2)));
+        var r = Proc.run(cmd, Duration.ofSeconds(60));
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("rollout: no terminal to ask on before the canary and the batches: add --yes to go on without asking\n", r.err());
+        assertEquals(0, deploys(hosts.get(0)));
+        assertFalse(Files.exists(plan.resolveSibling("plan.state.json")), "nothing started");
+    }
+
     @Test void dryRunTouchesNothing() throws IOException {
         List<String> targets = new ArrayList<>(hosts.subList(0, 4));
         targets.add(refused);
