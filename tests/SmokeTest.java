@@ -163,6 +163,16 @@ class SmokeTest {
         throw new AssertionError("no row named " + name + ":\n" + r.out());
     }
 
+    @Test void rolloutDryRunsTheExamplePlanThroughTheCatalog() {
+        var r = jbang("rollout@ops", "examples/rollout.yaml", "-H", "web[01-08].dc1", "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("batch 4/4: 1 host, up to 1 may fail: web08.dc1"), r.out());
+        assertQuiet(r);
+        var bad = jbang("rollout@ops", "examples/hosts.txt", "-H", "web01");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("rollout: examples/hosts.txt:"), "a hosts file is not a plan: " + bad.err());
+    }
+
     @Test void theBenchmarksStillCompile() throws Exception {
         try (var files = java.nio.file.Files.list(Proc.REPO.resolve("tests/bench"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".java")).toList()) {

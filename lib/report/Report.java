@@ -49,6 +49,10 @@ public final class Report {
     }
 
     private boolean wide;
+    private String okStatus = "ok";
+
+    /** The status word of a row that went well, when it is not "ok" (rollout's "done"). */
+    public Report okStatus(String status) { this.okStatus = status; return this; }
 
     /** Writes the rows as Prometheus text for --format prom: each script names its own gauges. */
     public interface PromWriter {
@@ -71,7 +75,7 @@ public final class Report {
 
     public static boolean isOk(Map<String, Object> row) { return "ok".equals(row.get("status")); }
 
-    public long failed() { return rows.stream().filter(r -> !isOk(r)).count(); }
+    public long failed() { return rows.stream().filter(r -> !okStatus.equals(r.get("status"))).count(); }
 
     /** Counts per status, most frequent first ("ok" included). */
     public Map<String, Long> byStatus() {
@@ -88,10 +92,10 @@ public final class Report {
         long failed = failed();
         StringBuilder sb = new StringBuilder();
         sb.append(tool).append(": ").append(rows.size()).append(' ').append(rows.size() == 1 ? singular(noun) : noun).append(", ")
-          .append(rows.size() - failed).append(" ok, ").append(failed).append(" failed");
+          .append(rows.size() - failed).append(' ').append(okStatus).append(", ").append(failed).append(" failed");
         if (failed > 0) {
             List<String> parts = new ArrayList<>();
-            byStatus().forEach((s, n) -> { if (!s.equals("ok")) parts.add(n + " " + s); });
+            byStatus().forEach((s, n) -> { if (!s.equals(okStatus)) parts.add(n + " " + s); });
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
         sb.append(" in ").append(Durations.format(elapsedMs));
