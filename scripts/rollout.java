@@ -5,7 +5,7 @@
 //SOURCES ../lib/net/Target.java ../lib/net/Targets.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
 //SOURCES ../lib/rollout/Confirm.java ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/HostStatus.java ../lib/rollout/Parallel.java ../lib/rollout/Plan.java
 //SOURCES ../lib/rollout/Schedule.java ../lib/rollout/State.java
-//SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Endpoints.java ../lib/ssh/KnownHosts.java ../lib/ssh/Ssh.java
+//SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/Jumps.java ../lib/ssh/Ssh.java
 //SOURCES ../lib/ssh/SshConfig.java
 
 /*
@@ -24,7 +24,8 @@
  * When to use it: the "change a few, watch, then the rest" upgrade of plain SSH hosts that
  * Ansible's serial + max_fail_percentage does with surprises, from one hosts file.
  *
- * What it costs the target: one SSH login for the whole run (kept for all its steps), the plan's
+ * What it costs the target: one SSH login for the whole run (kept for all its steps; one login per
+ * bastion for all the hosts behind it, when ssh_config or -J names one), the plan's
  * commands, and the checks' requests from this machine. A script step leaves a file in $TMPDIR
  * only while it runs. The state file (--state) stays on this machine.
  */
@@ -66,8 +67,10 @@ import rollout.Schedule;
 import rollout.State;
 import run.Limits;
 import run.Shutdown;
+import ssh.Connections;
 import ssh.Endpoints;
-import ssh.KnownHosts;
+import ssh.HostLogins;
+import ssh.Jumps;
 import ssh.Ssh;
 import ssh.SshConfig;
 
@@ -145,6 +148,14 @@ public class rollout implements Callable<Integer> {
     @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
     Path knownHosts;
 
+    @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
+            description = "Bastions to go through, as ssh -J (overrides ProxyJump in ~/.ssh/config; 'none' goes direct).")
+    String jump;
+
+    @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
+            description = "Tunnels at once through one bastion login; more hosts queue (default: ${DEFAULT-VALUE}).")
+    int jumpChannels;
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
@@ -168,6 +179,7 @@ public class rollout implements Callable<Integer> {
     private Plan plan;
     private Plan.Ready ready;
     private State state;
+    private Connections pool;
     private Host[] hosts;
     private byte[] deployScript, rollbackScript;
     private int slots;
@@ -193,6 +205,7 @@ public class rollout implements Callable<Integer> {
     public Integer call() throws IOException {
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
         if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
+        if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (pauseAfter != null && !pauseAfter.matches("precheck|canary|[1-9][0-9]*")) {
             throw new InputError("--pause-after '" + pauseAfter + "': expected precheck, canary or a batch number");
         }
@@ -213,19 +226,18 @@ public class rollout implements Callable<Integer> {
                 : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(Path.of(sshConfig), err::println);
         Endpoints endpoints = new Endpoints(config, user, port, null, err::println);
         for (Path p : identities) endpoints.identity(p);
-        Path kh = knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        KnownHosts known;
-        try {
-            known = KnownHosts.load(kh, knownHosts != null ? null : Path.of("/etc/ssh/ssh_known_hosts"));
-        } catch (IOException e) {
-            throw new InputError(kh + ": cannot read known_hosts: " + e.getMessage());
-        }
-        Ssh.Login login = new Ssh.Login(known, Ssh.HostKeyPolicy.STRICT, null, connectTimeout);
+        if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
+        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
+        // Each host (and bastion) logs in as its ssh_config says: its known_hosts, HostKeyAlias,
+        // algorithms, keep-alive; host keys strictly checked unless its StrictHostKeyChecking says accept-new.
+        HostLogins logins = new HostLogins(new HostLogins.Overrides(knownHosts, false, false, connectTimeout, connectTimeout), null,
+                (kh, key) -> err.println("rollout: accept-new: recorded " + key + " in " + kh.userFile()));
         List<Endpoints.Host> resolved = endpoints.resolve(targets);
         hosts = new Host[resolved.size()];
+        pool = new Connections(logins::login, jumpChannels, Math.max(1, concurrency));
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) {
-            hosts[i] = new Host(new HostSession(resolved.get(i), login));
+            hosts[i] = new Host(new HostSession(resolved.get(i), pool, connectTimeout));
             labels.add(hosts[i].label);
         }
         for (Schedule.Phase ph : schedule.phases()) for (int i : ph.hosts()) hosts[i].phase = ph.name();
@@ -243,6 +255,7 @@ public class rollout implements Callable<Integer> {
             for (Host h : hosts) if (h.status == null) h.status = HostStatus.NOT_RUN;
             report((System.nanoTime() - t0) / 1_000_000, stopped);
             for (Host h : hosts) h.session.close();
+            pool.close();
         }
         boolean allDone = java.util.Arrays.stream(hosts).allMatch(Host::done);
         return allDone && stopped == null ? Exit.OK : Exit.FAILED;
@@ -342,7 +355,7 @@ public class rollout implements Callable<Integer> {
     private void precheck(Host h, Gates pre) {
         long t0 = System.nanoTime();
         try {
-            h.session.connection();
+            h.session.connect();
         } catch (Ssh.Failure f) {
             finish(h, HostStatus.unreached(ssh.Status.of(f)), f.detail, t0);
             return;

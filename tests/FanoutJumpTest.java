@@ -148,6 +148,39 @@ class FanoutJumpTest {
         }
     }
 
+    /**
+     * rollout stands on the same SSH layer: through -J, one bastion login serves every host, and
+     * each host's precheck, deploy and verify share one login (the pool keeps it between steps).
+     */
+    @Test void rolloutReachesHostsThroughTheBastionWithOneLoginPerHostForAllItsSteps() throws Exception {
+        try (Lab lab = Lab.start(3)) {
+            Path kh = knownHostsFor(3);
+            Path versions = Files.createDirectories(tmp.resolve("versions"));
+            for (String h : hosts(1, 3)) Files.writeString(versions.resolve(h), "1.0\n");
+            Path plan = tmp.resolve("plan.yaml");
+            Files.writeString(plan, "title: app 2.0\n"
+                    + "precheck: {command: 'grep -q 1.0 " + versions + "/{host}'}\n"
+                    + "deploy: {command: 'echo 2.0 > " + versions + "/{host}'}\n"
+                    + "verify: {command: 'grep -q 2.0 " + versions + "/{host}'}\n"
+                    + "phases:\n  canary: {hosts: 1}\n  batches: {size: 2}\n");
+            List<String> cmd = new ArrayList<>(Proc.javaCommand("rollout"));
+            cmd.addAll(List.of(plan.toString(), "-F", "none", "-i", Sshd.clientKey().toString(), "-l", "root",
+                    "--known-hosts", kh.toString(), "--connect-timeout", "5s", "--yes", "--format", "json",
+                    "-H", String.join(",", hosts(1, 3))));
+            var direct = Proc.run(lab.client.exec(cmd), Duration.ofMinutes(2));
+            assertEquals(1, direct.exit(), "the targets are unreachable without the bastion: " + direct);
+            for (String h : hosts(1, 3)) assertEquals("1.0\n", Files.readString(versions.resolve(h)), "changed without the bastion: " + direct);
+            Files.deleteIfExists(tmp.resolve("plan.state.json"));
+
+            cmd.addAll(List.of("-J", BASTION));
+            var r = Proc.run(lab.client.exec(cmd), Duration.ofMinutes(2));
+            assertEquals(0, r.exit(), r.toString());
+            for (String h : hosts(1, 3)) assertEquals("2.0\n", Files.readString(versions.resolve(h)), h + ": " + r);
+            assertEquals(1, loginsSettled(lab.bastion, 1), "one bastion login for 3 hosts: " + lab.bastion.log());
+            assertEquals(3, loginsSettled(lab.targets, 3), "one login per host for precheck, deploy and verify: " + lab.targets.log());
+        }
+    }
+
     @Test void moreTargetsThanTheChannelBoundAllSucceedOverOneBastionLogin() throws Exception {
         int n = 24;
         // MaxSessions counts shell/exec sessions, not direct-tcpip channels: 2 here does not limit the 3 tunnels.

@@ -1,25 +1,28 @@
 package rollout;
 
-//SOURCES ../ssh/Capture.java ../ssh/Endpoints.java ../ssh/RemoteCommand.java ../ssh/Ssh.java ../ssh/Status.java
+//SOURCES ../ssh/Capture.java ../ssh/Connections.java ../ssh/Endpoints.java ../ssh/RemoteCommand.java ../ssh/Ssh.java ../ssh/Status.java
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import ssh.Capture;
+import ssh.Connections;
 import ssh.Endpoints;
 import ssh.RemoteCommand;
 import ssh.Ssh;
 import ssh.Status;
 
 /**
- * One host's SSH connection for all of its steps (precheck, deploy, verify, rollback): logged in
- * once, reused, and opened again only if it dropped (a long soak). rollout's own small holder:
- * the per-run connection pool of issue 17 will take its place.
+ * One host's steps (precheck, deploy, verify, rollback) over the run's shared connection pool
+ * (ssh.Connections): logged in once, through its bastions if ssh_config or -J names any, the
+ * connection kept between steps and opened again only if it dropped (a long soak). The pool bounds
+ * how many idle connections wait for their next step; {@link #close} ends the host's use.
  */
 public final class HostSession implements AutoCloseable {
     private final Endpoints.Host host;
-    private final Ssh.Login login;
-    private Ssh.Connection connection;
+    private final Connections pool;
+    private final Duration channelTimeout;
+    private boolean closed;
 
     /**
      * How a step on the host ended: the command's status and why (or its last line of output);
@@ -30,35 +33,36 @@ public final class HostSession implements AutoCloseable {
         public String text() { return status.text() + (detail == null || detail.isEmpty() ? "" : ": " + detail); }
     }
 
-    public HostSession(Endpoints.Host host, Ssh.Login login) {
+    /** Announces the host's use to {@code pool}; {@code channelTimeout} bounds opening a session. */
+    public HostSession(Endpoints.Host host, Connections pool, Duration channelTimeout) {
         this.host = host;
-        this.login = login;
+        this.pool = pool;
+        this.channelTimeout = channelTimeout;
+        pool.expect(host.route());
     }
 
     public Endpoints.Host host() { return host; }
 
-    /** The connection, opened on first use (or again if it dropped); Ssh.Failure says why not. */
-    public synchronized Ssh.Connection connection() throws Ssh.Failure {
+    /** Logs in now (or checks the kept connection still stands); Ssh.Failure says why not. */
+    public void connect() throws Ssh.Failure {
+        lease().close();
+    }
+
+    private Connections.Lease lease() throws Ssh.Failure {
         if (host.unsupported() != null) throw new Ssh.Failure("error", host.unsupported(), null);
-        if (connection == null || !connection.client().isConnected() || !connection.client().isAuthenticated()) {
-            if (connection != null) connection.close();
-            connection = null;
-            connection = Ssh.connect(host.endpoint(), login);
-        }
-        return connection;
+        return pool.step(host.route());
     }
 
     /** Runs {@code line} on the host with {@code timeout}; a connection failure is its own status. */
     public Outcome run(String line, Duration timeout) {
-        Ssh.Connection c;
-        try {
-            c = connection();
+        var opts = new RemoteCommand.Options(new byte[0], null, timeout, "timeout", channelTimeout);
+        Capture out = new Capture(64 << 10, new AtomicLong(1 << 20), null), err = new Capture(64 << 10, new AtomicLong(1 << 20), null);
+        RemoteCommand.Result r;
+        try (Connections.Lease l = lease()) {
+            r = RemoteCommand.run(l.connection(), line, opts, out, err);
         } catch (Ssh.Failure f) {
             return new Outcome(Status.of(f), f.detail, false);
         }
-        var opts = new RemoteCommand.Options(new byte[0], null, timeout, "timeout", login.connectTimeout());
-        Capture out = new Capture(64 << 10, new AtomicLong(1 << 20), null), err = new Capture(64 << 10, new AtomicLong(1 << 20), null);
-        RemoteCommand.Result r = RemoteCommand.run(c, line, opts, out, err);
         String said = lastLine(err.text());
         if (said.isEmpty()) said = lastLine(out.text());
         return new Outcome(r.status(), r.detail() != null ? r.detail() : said, true);
@@ -66,15 +70,11 @@ public final class HostSession implements AutoCloseable {
 
     /** Uploads {@code script}, runs it with sh (or its #! interpreter), and removes it. */
     public Outcome runScript(byte[] script, Duration timeout) {
-        Ssh.Connection c;
-        try {
-            c = connection();
+        String path;
+        try (Connections.Lease l = lease()) {
+            path = RemoteCommand.upload(l.connection(), script, "ops-rollout", channelTimeout);
         } catch (Ssh.Failure f) {
             return new Outcome(Status.of(f), f.detail, false);
-        }
-        String path;
-        try {
-            path = RemoteCommand.upload(c, script, "ops-rollout", login.connectTimeout());
         } catch (RemoteCommand.Failed f) {
             return new Outcome(f.status, "could not upload the script: " + f.detail, true);
         }
@@ -91,8 +91,10 @@ public final class HostSession implements AutoCloseable {
         return line.length() > 200 ? line.substring(0, 197) + "..." : line;
     }
 
+    /** The host's last step is over: its connection closes (once no step holds it). */
     @Override public synchronized void close() {
-        if (connection != null) connection.close();
-        connection = null;
+        if (closed) return;
+        closed = true;
+        pool.done(host.route());
     }
 }

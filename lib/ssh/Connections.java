@@ -20,8 +20,8 @@ import java.util.function.Function;
  *     host behind it, with at most {@code channelsPerBastion} tunnels open at once; later hosts queue
  *     for a free one (never fail for it; an idle host's tunnel is taken back for them). A bastion that fails fails once: every host behind it gets
  *     {@code jump-failed} with "via BASTION: its status: why", without trying again;</li>
- * <li>a host asked for again (named twice in the input, or a tool's second step on it) gets the
- *     same connection while it is open. {@link #expect} announces uses, so a connection with uses
+ * <li>a host asked for again (named twice in the input, or a tool's next step on it: {@link #step})
+ *     gets the same connection while it is open. {@link #expect} announces uses, so a connection with uses
  *     still to come stays open between them (at most {@code maxIdle} such idle connections; beyond
  *     that the oldest is closed and reopened when its turn comes); with no use announced it is
  *     closed when its last lease is.</li>
@@ -126,10 +126,33 @@ public final class Connections implements AutoCloseable {
 
     /** A connection for {@code route}: the open one, or a new one (through its bastions, connected once). */
     public Lease get(Route route) throws Ssh.Failure {
-        return get(route, true);
+        return get(route, true, true);
     }
 
-    private Lease get(Route route, boolean asHost) throws Ssh.Failure {
+    /**
+     * A connection for one of several steps on a host whose use was announced once with
+     * {@link #expect} (rollout's precheck, deploy, verify, rollback): closing the lease keeps the
+     * connection for the next step; {@link #done} ends the use after the last one.
+     */
+    public Lease step(Route route) throws Ssh.Failure {
+        return get(route, true, false);
+    }
+
+    /** The use {@link #expect} announced for {@code route} is over: its connection closes once no lease holds it. */
+    public void done(Route route) {
+        List<Live> shut = new ArrayList<>();
+        synchronized (this) {
+            for (Route r = route; r != null; r = r.via()) entry(r).planned--;
+            Entry e = entry(route);
+            if (e.live != null && e.live.users == 0 && e.planned <= 0 && idle.remove(e.live)) {
+                shut.add(e.live);
+                e.live = null;
+            }
+        }
+        shut.forEach(Connections::shut);
+    }
+
+    private Lease get(Route route, boolean asHost, boolean endsUse) throws Ssh.Failure {
         Entry e;
         synchronized (this) {
             if (closed) throw new Ssh.Failure("interrupted", "not run: the run is over", null);
@@ -153,7 +176,7 @@ public final class Connections implements AutoCloseable {
                 if (e.live != null) {
                     idle.remove(e.live);
                     e.live.users++;
-                    return new Lease(e.live, asHost);
+                    return new Lease(e.live, asHost && endsUse);
                 }
             }
             Live fresh;
@@ -170,7 +193,7 @@ public final class Connections implements AutoCloseable {
                 e.live = fresh;
                 fresh.users++;
             }
-            return new Lease(fresh, asHost);
+            return new Lease(fresh, asHost && endsUse);
         } finally {
             e.connecting.unlock();
             done.forEach(Connections::shut);
@@ -183,7 +206,7 @@ public final class Connections implements AutoCloseable {
         if (r.via() == null) return new Live(e, Ssh.connect(r.endpoint(), e.login), null);
         Lease parent;
         try {
-            parent = get(r.via(), false);
+            parent = get(r.via(), false, false);
         } catch (Ssh.Failure f) {
             if (f.status.equals("jump-failed") || f.status.equals("interrupted") || Ssh.OUT_OF_FDS.equals(f.detail)) throw f;
             throw new Ssh.Failure("jump-failed", "via " + r.via().name() + ": " + f.status + ": " + f.detail, f.address);
