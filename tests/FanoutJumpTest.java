@@ -361,7 +361,7 @@ class FanoutJumpTest {
                 assertTrue(rows.get(h).get("stdout").asText().startsWith("10.202.0.1 "), r.out());
             }
             assertEquals("not-run", rows.get(target(3)).get("status").asText(), r.out());
-            assertEquals("unsupported: ssh config gives " + target(3) + " ProxyCommand 'nc -X connect -x proxy.example:3128 %h %p'; "
+            assertEquals("unsupported: " + cfg + ":6: ProxyCommand 'nc -X connect -x proxy.example:3128 %h %p' for " + target(3) + ": "
                     + "ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)",
                     rows.get(target(3)).get("error").asText());
             assertEquals(1, loginsSettled(lab.bastion, 1), "both ProxyCommands name the same bastion: " + lab.bastion.log());

@@ -118,8 +118,8 @@ public final class Endpoints {
         if (s.proxyCommand() == null) return null;
         Jumps.Hop hop = Jumps.fromProxyCommand(s.proxyCommand());
         if (hop == null) {
-            throw new Unsupported("unsupported: ssh config gives " + s.host() + " ProxyCommand '" + s.proxyCommand()
-                    + "'; ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)");
+            throw new Unsupported("unsupported: " + (s.proxyWhere() != null ? s.proxyWhere() + ": " : "ssh config: ") + "ProxyCommand '" + s.proxyCommand() + "' for " + s.host()
+                    + ": ops runs no local proxy commands, only ProxyJump and 'ssh -W %h:%p [user@]bastion': use ProxyJump (or -J)");
         }
         return chain(List.of(hop), depth);
     }

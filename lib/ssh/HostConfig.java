@@ -31,6 +31,7 @@ import java.util.List;
  * @param hostKeyAlgorithms     HostKeyAlgorithms, likewise
  * @param ciphers               Ciphers, likewise
  * @param macs                  MACs, likewise
+ * @param proxyWhere            "file:line" of the ProxyJump or ProxyCommand line that applies, or null
  */
 public record HostConfig(String host, String hostName, String user, int port,
                          List<String> identityFiles, List<String> certificateFiles, boolean identitiesOnly, String identityAgent,
@@ -38,7 +39,8 @@ public record HostConfig(String host, String hostName, String user, int port,
                          List<String> userKnownHostsFiles, List<String> globalKnownHostsFiles,
                          StrictHostKeyChecking strictHostKeyChecking, String hostKeyAlias,
                          Duration connectTimeout, Duration serverAliveInterval, int serverAliveCountMax,
-                         List<String> kexAlgorithms, List<String> hostKeyAlgorithms, List<String> ciphers, List<String> macs) {
+                         List<String> kexAlgorithms, List<String> hostKeyAlgorithms, List<String> ciphers, List<String> macs,
+                         String proxyWhere) {
 
     /** StrictHostKeyChecking's values; "ask" is treated as yes (no one is there to ask). */
     public enum StrictHostKeyChecking { YES, ACCEPT_NEW, NO, ASK }

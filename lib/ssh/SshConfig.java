@@ -322,7 +322,8 @@ public final class SshConfig {
                 alias, positive((Duration) s.first.get("connecttimeout")),
                 (Duration) s.first.getOrDefault("serveraliveinterval", Duration.ZERO), (Integer) s.first.getOrDefault("serveralivecountmax", 3),
                 algorithms(s, Algorithms.Kind.KEX, "kexalgorithms"), algorithms(s, Algorithms.Kind.HOST_KEY, "hostkeyalgorithms"),
-                algorithms(s, Algorithms.Kind.CIPHER, "ciphers"), algorithms(s, Algorithms.Kind.MAC, "macs"));
+                algorithms(s, Algorithms.Kind.CIPHER, "ciphers"), algorithms(s, Algorithms.Kind.MAC, "macs"),
+                s.where.containsKey("proxyjump") ? s.where.get("proxyjump") : s.where.get("proxycommand"));
     }
 
     private static String notNone(String v) { return v == null || v.equalsIgnoreCase("none") ? null : v; }
