@@ -156,12 +156,12 @@ public class snmp implements Callable<Integer> {
 
         int slots = Limits.capConcurrency(Math.min(concurrency, Math.max(1, targets.size())), 1, err);
         long t0 = System.nanoTime();
-        Report report = new Report("snmp", switch (mode) { case "get" -> "devices"; case "walk" -> "values"; default -> "rows"; }, columns());
         List<List<Map<String, Object>>> devices;
         try (Session s = new Session(cred, users, timeout, retries); Runner fan = new Runner(slots, deadline, "snmp")) {
             session = s;
             devices = fan.run(targets, this::device, (t, why) -> List.of(notRun(t, why)));
         }
+        Report report = new Report("snmp", switch (mode) { case "get" -> "devices"; case "walk" -> "values"; default -> "rows"; }, columns(devices));
         devices.forEach(d -> d.forEach(report::add));
         long failedDevices = devices.stream().filter(d -> d.stream().anyMatch(r -> !Report.isOk(r))).count();
         report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("concurrency", slots)
@@ -171,7 +171,7 @@ public class snmp implements Callable<Integer> {
         return failedDevices == 0 ? Exit.OK : Exit.FAILED;
     }
 
-    List<Column> columns() {
+    List<Column> columns(List<List<Map<String, Object>>> devices) {
         List<Column> c = new ArrayList<>(List.of(Column.left("target", "target")));
         switch (mode) {
             case "get" -> {
@@ -189,7 +189,10 @@ public class snmp implements Callable<Integer> {
             default -> {
                 c.add(Column.left("index", "index"));
                 c.add(Column.left("status", "status"));
-                for (String col : tableColumns()) c.add(Column.computed(col, col, r -> r.get("values") instanceof Map<?, ?> m ? m.get(col) : null));
+                Set<String> cols = new LinkedHashSet<>(tableColumns());
+                // columns of a numeric table we have no names for: as the agents returned them
+                devices.forEach(d -> d.forEach(r -> { if (r.get("values") instanceof Map<?, ?> m) m.keySet().forEach(k -> cols.add((String) k)); }));
+                for (String col : cols) c.add(Column.computed(col, col, r -> r.get("values") instanceof Map<?, ?> m ? m.get(col) : null));
             }
         }
         c.add(Column.left("error", "error"));

@@ -66,14 +66,14 @@ public final class Oids {
         }
         var m = NAMED.matcher(text);
         if (!m.matches()) {
-            if (text.matches("[0-9.]+")) throw new InputError("OID " + text + ": malformed numeric OID (empty arc?)");
+            if (text.matches("[0-9.]+")) throw new InputError("OID " + text + ": malformed numeric OID (empty arc)");
             throw new InputError("OID " + text + ": expected a name (sysDescr.0, ifTable) or a numeric OID (1.3.6.1.2.1.1.1.0)");
         }
         String oid = NAMES.get(m.group(1));
         if (oid == null) {
             String near = Words.nearest(m.group(1), NAMES.keySet());
-            throw new InputError("OID " + text + ": unknown name" + (near != null ? "; did you mean " + near + "?" : "")
-                    + " (known without MIB files: system, ifTable, ifXTable, hrStorage and their columns; numeric OIDs always work)");
+            throw new InputError("OID " + text + ": unknown name" + (near != null ? "; did you mean " + near + "?"
+                    : " (known without MIB files: system, ifTable, ifXTable, hrStorageTable and their columns; numeric OIDs always work)"));
         }
         return oid + m.group(2);
     }
@@ -96,15 +96,19 @@ public final class Oids {
         return m.matches() && NAMES.containsKey(m.group(1));
     }
 
-    /** The entry OID (table.1) if {@code oid} is one of our tables, or the entry a column belongs to. */
+    /**
+     * The entry OID (table.1) if {@code oid} is one of our tables, or the entry a column belongs to;
+     * a numeric OID we have no name for is taken as a table (entry OID.1); null for named non-tables.
+     */
     public static String entryOf(String oid) {
         for (String e : TABLES.values()) {
             String table = e.substring(0, e.length() - 2);
             if (oid.equals(table) || oid.equals(e)) return e;
             if (oid.startsWith(e + ".") && oid.substring(e.length() + 1).indexOf('.') < 0) return e;
         }
-        if (oid.endsWith(".1")) return oid;             // a numeric table OID given as its entry
-        return null;
+        if (!name(oid).equals(oid)) return null;          // a named scalar or group: not a table
+        return oid + ".1";                                // a numeric table OID: its entry is OID.1
+
     }
 
     /** The best name for a dotted OID: "sysDescr.0", "ifDescr.2", else the OID itself. */
