@@ -1,7 +1,7 @@
 package snmp;
 
 //DEPS org.snmp4j:snmp4j:3.8.2
-//SOURCES ../cli/Durations.java Credentials.java Status.java Oids.java
+//SOURCES ../cli/Durations.java Credentials.java Keys.java Status.java Oids.java
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -75,13 +75,10 @@ public final class Session implements AutoCloseable {
         MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
         dispatcher.addMessageProcessingModel(new MPv2c());
         if (cred.v3()) {
-            SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
-            protocols.addAuthenticationProtocol(new AuthMD5());
-            protocols.addAuthenticationProtocol(new AuthSHA());
-            protocols.addAuthenticationProtocol(new AuthHMAC128SHA224());
-            protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
-            protocols.addAuthenticationProtocol(new AuthHMAC256SHA384());
-            protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
+            // Empty (the protected constructor): the predefined sets would keep SNMP4J's own auth
+            // protocols, and addAuthenticationProtocol does not replace one with the same ID.
+            SecurityProtocols protocols = new SecurityProtocols() { };
+            for (String a : Credentials.AUTH) protocols.addAuthenticationProtocol(Keys.protocol(a));   // Ku once per password
             protocols.addPrivacyProtocol(new PrivDES());
             protocols.addPrivacyProtocol(new PrivAES128());
             protocols.addPrivacyProtocol(new PrivAES192());
