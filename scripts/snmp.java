@@ -5,7 +5,7 @@
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/report/Column.java
 //SOURCES ../lib/report/OutputOptions.java ../lib/report/Prom.java ../lib/report/Report.java
 //SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
-//SOURCES ../lib/snmp/Credentials.java ../lib/snmp/Keys.java ../lib/snmp/Oids.java ../lib/snmp/Session.java ../lib/snmp/Status.java
+//SOURCES ../lib/snmp/Credentials.java ../lib/snmp/Oids.java ../lib/snmp/Session.java ../lib/snmp/Status.java
 
 /*
  * snmp -- SNMPv3 (and v2c) get, walk and tables across a fleet of devices.
