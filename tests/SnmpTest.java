@@ -183,6 +183,31 @@ class SnmpTest {
         }
     }
 
+    /** --deadline cuts a device that does not answer: it still gets its row, not-run; --retries counts tries. */
+    @Test void deadlineMarksTheSilentDeviceNotRun() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Path community = file("community", "not-a-secret-here");
+            var r = snmp("--snmp", "v2c", "--community-file", community.toString(), "-t", "5s", "--deadline", "800ms", "--format", "json",
+                    "get", "-H", "127.0.0.1:" + silent.getLocalPort(), "sysDescr.0");
+            assertEquals(1, r.exit(), r.toString());
+            JsonNode row = r.json().get("results").get(0);
+            assertEquals("not-run", row.get("status").asText(), r.out());
+            assertTrue(r.json().get("summary").get("elapsed_ms").asLong() < 3000, r.out());
+            var t = snmp("--snmp", "v2c", "--community-file", community.toString(), "-t", "200ms", "-r", "2", "--format", "json",
+                    "get", "-H", "127.0.0.1:" + silent.getLocalPort(), "sysDescr.0");
+            assertEquals("timeout", t.json().get("results").get(0).get("status").asText(), t.out());
+            assertEquals("no answer within 200ms (3 tries) (down, filtered, or the community is wrong)", t.json().get("results").get(0).get("error").asText());
+            silent.setSoTimeout(200);
+            int packets = 0;
+            try {
+                while (true) { silent.receive(new DatagramPacket(new byte[2048], 2048)); packets++; }
+            } catch (SocketTimeoutException done) {
+                // drained
+            }
+            assertEquals(1 + 3, packets, "one request cut by the deadline, then 3 tries");
+        }
+    }
+
     /** snmp.Keys (Ku once per password) gives byte for byte the keys SNMP4J derives itself. */
     @Test void cachedKeyDerivationMatchesSnmp4j() throws Exception {
         byte[] engine = {(byte) 0x80, 0, 0x1f, (byte) 0x88, (byte) 0x80, 1, 2, 3, 4, 5, 6, 7, 8};

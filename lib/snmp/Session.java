@@ -85,7 +85,7 @@ public final class Session implements AutoCloseable {
             protocols.addPrivacyProtocol(new PrivAES256());
             USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
             for (String u : users) {
-                usm.addUser(new OctetString(u), new UsmUser(new OctetString(u),
+                usm.addUser(new UsmUser(new OctetString(u),
                         cred.auth() == null ? null : authOid(cred.authProto()), cred.auth() == null ? null : secret(cred.auth()),
                         cred.priv() == null ? null : privOid(cred.privProto()), cred.priv() == null ? null : secret(cred.priv())));
             }
