@@ -5,9 +5,9 @@
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/Jumps.java
+//SOURCES ../lib/ssh/Capture.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java
 //SOURCES ../lib/ssh/SshjConfigs.java
-//SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/SshConfig.java ../lib/ssh/Status.java
+//SOURCES ../lib/ssh/RemoteCommand.java ../lib/ssh/Ssh.java ../lib/ssh/Status.java
 //SOURCES ../lib/ssh/Sudo.java
 
 /*
@@ -68,10 +68,9 @@ import ssh.Capture;
 import ssh.Connections;
 import ssh.Endpoints;
 import ssh.HostLogins;
-import ssh.Jumps;
+import ssh.LoginOptions;
 import ssh.RemoteCommand;
 import ssh.Ssh;
-import ssh.SshConfig;
 import ssh.SshjConfigs;
 import ssh.Status;
 import ssh.Sudo;
@@ -132,15 +131,7 @@ public class fanout implements Callable<Integer> {
 
     @Mixin TargetOptions input;
 
-    @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "Remote user for targets that name none (default: ~/.ssh/config, then $USER).")
-    String user;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port for targets that name none (default: ~/.ssh/config, then 22).")
-    Integer port;
-
-    @Option(names = {"-i", "--identity"}, paramLabel = "KEY_FILE",
-            description = "Private key to log in with (repeatable; OpenSSH, PEM or PuTTY format; KEY-cert.pub next to it is offered too), after the keys in ssh-agent. Default: IdentityFile from ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.")
-    List<Path> identities = new ArrayList<>();
+    @Mixin LoginOptions sshOptions;
 
     // Secrets come from an environment variable or a file, never from argv.
     @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the passphrase of encrypted keys.")
@@ -152,19 +143,6 @@ public class fanout implements Callable<Integer> {
     String passwordEnv;
     @Option(names = "--password-file", paramLabel = "FILE", description = "Log in with the password on this file's first line (after any keys).")
     Path passwordFile;
-
-    @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
-            description = "Reach every host through these bastions (ProxyJump; 'none' for direct): one login per bastion, shared by the hosts behind it.")
-    String jump;
-    @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
-            description = "Hosts tunnelled at once through one bastion login; more wait their turn (default: ${DEFAULT-VALUE}, sshd's MaxSessions default).")
-    int jumpChannels;
-
-    @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none' (default: ~/.ssh/config if it exists).")
-    String sshConfig;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to use for every host, instead of its UserKnownHostsFile and GlobalKnownHostsFile from ssh_config (by default known_hosts and known_hosts2 in ~/.ssh, ssh_known_hosts and ssh_known_hosts2 in /etc/ssh).")
-    Path knownHosts;
 
     @Option(names = "--accept-new", description = "Trust hosts with no key on record and record their key (never a changed one), like StrictHostKeyChecking=accept-new, for every host.")
     boolean acceptNew;
@@ -268,9 +246,7 @@ public class fanout implements Callable<Integer> {
         if (command.isEmpty() && script == null) {
             throw new InputError("no command: put it after --, e.g. fanout hosts.txt -- uptime");
         }
-        if (port != null && (port < 1 || port > 65535)) throw new InputError("--port " + port + ": expected 1-65535");
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
-        if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (connectTimeout != null && connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
         Duration channelTimeout = connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
         if (maxOutput < 1) throw new InputError("--max-output must be at least 1 byte");
@@ -284,20 +260,13 @@ public class fanout implements Callable<Integer> {
         char[] loginPassword = Secrets.read(passwordEnv, passwordFile, "--password");
         char[] sudoSecret = Secrets.read(sudoPasswordEnv, sudoPasswordFile, "--sudo-password");
         if (sudoSecret != null) sudo = true;
-        if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) throw new InputError("-l '" + user + "': not a valid user name");
 
-        SshConfig config = sshConfig == null ? SshConfig.userDefault(err::println)
-                : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), err::println);
         List<Target> targets = Targets.load(input.files, input.inline,
                 new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
-        Endpoints endpoints = new Endpoints(config, user, port, pass, err::println);
-        for (Path p : identities) endpoints.identity(existing(p, "-i"));
-        if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
-        List<Endpoints.Host> hosts = endpoints.resolve(targets);
-        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
-        logins = new HostLogins(new HostLogins.Overrides(knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT), loginPassword,
+        List<Endpoints.Host> hosts = sshOptions.resolve(targets, pass, err::println);
+        logins = new HostLogins(new HostLogins.Overrides(sshOptions.knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT), loginPassword,
                 (kh, key) -> err.println("fanout: " + (acceptNew ? "--accept-new" : "accept-new") + ": recorded " + key + " in " + kh.userFile()));
-        pool = new Connections(logins::login, jumpChannels, concurrency);
+        pool = new Connections(logins::login, sshOptions.jumpChannels, concurrency);
         hosts.forEach(h -> pool.expect(h.route()));     // every login made now (bad known_hosts: exit 2); a host named twice keeps its connection
         if (script != null) readScript();
         byte[] stdinBytes = forwardStdin ? System.in.readAllBytes() : new byte[0];

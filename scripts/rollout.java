@@ -5,8 +5,7 @@
 //SOURCES ../lib/net/Target.java ../lib/net/Targets.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java
 //SOURCES ../lib/rollout/Confirm.java ../lib/rollout/Gates.java ../lib/rollout/HostSession.java ../lib/rollout/HostStatus.java ../lib/rollout/Parallel.java ../lib/rollout/Plan.java
 //SOURCES ../lib/rollout/Schedule.java ../lib/rollout/State.java
-//SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/Jumps.java ../lib/ssh/Ssh.java
-//SOURCES ../lib/ssh/SshConfig.java
+//SOURCES ../lib/run/Limits.java ../lib/run/Shutdown.java ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java
 
 /*
  * rollout -- a gray upgrade over SSH in phases: precheck, canary, batches, gated on health.
@@ -51,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import net.Target;
 import net.Targets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import report.Column;
@@ -70,9 +70,8 @@ import run.Shutdown;
 import ssh.Connections;
 import ssh.Endpoints;
 import ssh.HostLogins;
-import ssh.Jumps;
+import ssh.LoginOptions;
 import ssh.Ssh;
-import ssh.SshConfig;
 
 @Command(name = "rollout", mixinStandardHelpOptions = true, version = "rollout (ops) 0.1", sortOptions = false, usageHelpWidth = 80,
         description = {
@@ -133,28 +132,7 @@ public class rollout implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "FILE", description = "The state file (default: PLAN with .state.json instead of .yaml).")
     Path stateFile;
 
-    @Option(names = {"-l", "--user"}, paramLabel = "USER", description = "Remote user for targets that name none (default: ~/.ssh/config, then $USER).")
-    String user;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port for targets that name none (default: ~/.ssh/config, then 22).")
-    Integer port;
-
-    @Option(names = {"-i", "--identity"}, paramLabel = "KEY_FILE", description = "Private key to log in with (repeatable).")
-    List<Path> identities = new ArrayList<>();
-
-    @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE", description = "ssh client config to read, or 'none'.")
-    String sshConfig;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
-
-    @Option(names = {"-J", "--jump"}, paramLabel = "[USER@]HOST[:PORT][,...]",
-            description = "Bastions to go through, as ssh -J (overrides ProxyJump in ~/.ssh/config; 'none' goes direct).")
-    String jump;
-
-    @Option(names = "--jump-channels", paramLabel = "N", defaultValue = "" + Connections.DEFAULT_CHANNELS,
-            description = "Tunnels at once through one bastion login; more hosts queue (default: ${DEFAULT-VALUE}).")
-    int jumpChannels;
+    @Mixin LoginOptions sshOptions;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "TCP connect, SSH handshake and login per host (default: ${DEFAULT-VALUE}).")
@@ -205,7 +183,6 @@ public class rollout implements Callable<Integer> {
     public Integer call() throws IOException {
         if (concurrency < 1) throw new InputError("--concurrency must be at least 1");
         if (connectTimeout.isZero()) throw new InputError("--connect-timeout must be more than 0");
-        if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (pauseAfter != null && !pauseAfter.matches("precheck|canary|[1-9][0-9]*")) {
             throw new InputError("--pause-after '" + pauseAfter + "': expected precheck, canary or a batch number");
         }
@@ -222,19 +199,13 @@ public class rollout implements Callable<Integer> {
         if (plan.deploy().script() != null) deployScript = Files.readAllBytes(Plan.script(plan.deploy(), planFile));
         if (plan.rollback() != null && plan.rollback().script() != null) rollbackScript = Files.readAllBytes(Plan.script(plan.rollback(), planFile));
 
-        SshConfig config = sshConfig == null ? SshConfig.userDefault(err::println)
-                : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(Path.of(sshConfig), err::println);
-        Endpoints endpoints = new Endpoints(config, user, port, null, err::println);
-        for (Path p : identities) endpoints.identity(p);
-        if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
-        if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
         // Each host (and bastion) logs in as its ssh_config says: its known_hosts, HostKeyAlias,
         // algorithms, keep-alive; host keys strictly checked unless its StrictHostKeyChecking says accept-new.
-        HostLogins logins = new HostLogins(new HostLogins.Overrides(knownHosts, false, false, connectTimeout, connectTimeout), null,
+        HostLogins logins = new HostLogins(new HostLogins.Overrides(sshOptions.knownHosts, false, false, connectTimeout, connectTimeout), null,
                 (kh, key) -> err.println("rollout: accept-new: recorded " + key + " in " + kh.userFile()));
-        List<Endpoints.Host> resolved = endpoints.resolve(targets);
+        List<Endpoints.Host> resolved = sshOptions.resolve(targets, null, err::println);
         hosts = new Host[resolved.size()];
-        pool = new Connections(logins::login, jumpChannels, Math.max(1, concurrency));
+        pool = new Connections(logins::login, sshOptions.jumpChannels, Math.max(1, concurrency));
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) {
             hosts[i] = new Host(new HostSession(resolved.get(i), pool, connectTimeout));
