@@ -83,6 +83,12 @@ public final class Session implements AutoCloseable {
             protocols.addPrivacyProtocol(new PrivAES128());
             protocols.addPrivacyProtocol(new PrivAES192());
             protocols.addPrivacyProtocol(new PrivAES256());
+            if (cred.auth() != null) {      // Ku for the auth and priv passwords while the socket opens and discovery runs
+                Thread.ofPlatform().daemon().name("snmp-keys").start(() -> {
+                    Keys.prepare(cred.authProto(), secret(cred.auth()));
+                    if (cred.priv() != null) Keys.prepare(cred.authProto(), secret(cred.priv()));
+                });
+            }
             USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
             for (String u : users) {
                 usm.addUser(new UsmUser(new OctetString(u),
