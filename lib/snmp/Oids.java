@@ -128,6 +128,11 @@ public final class Oids {
         return best + oid.substring(bestOid.length());
     }
 
+    /** A value that is binary by definition (ifPhysAddress: a MAC such as 5a:c9:a8:09:43:65 is also valid UTF-8 text). */
+    public static boolean isBinary(String oid) {
+        return oid.startsWith("1.3.6.1.2.1.2.2.1.6.");
+    }
+
     /** The column's name ("ifDescr") for a column OID, or the OID itself. */
     public static String columnName(String columnOid) {
         return BY_OID.getOrDefault(columnOid, columnOid);

@@ -276,7 +276,7 @@ public final class Session implements AutoCloseable {
         return Outcome.fail(Status.ERROR, "agent sent report " + oid.toDottedString());
     }
 
-    /** Strings printable as text, else hex (00:1a:2b); numbers as Long; OIDs dotted. */
+    /** Strings printable as text, else hex (00:1a:2b), and addresses always hex (a MAC can be valid UTF-8); numbers as Long; OIDs dotted. */
     static Value value(VariableBinding vb) {
         Variable v = vb.getVariable();
         String oid = vb.getOid().toDottedString();
@@ -287,7 +287,7 @@ public final class Session implements AutoCloseable {
             default -> { }
         }
         if (v instanceof Null) return new Value(oid, null, "NULL");
-        if (v instanceof OctetString s) return new Value(oid, printable(s) ? new String(s.getValue(), java.nio.charset.StandardCharsets.UTF_8) : s.toHexString(':'), "OCTET STRING");
+        if (v instanceof OctetString s) return new Value(oid, !Oids.isBinary(oid) && printable(s) ? new String(s.getValue(), java.nio.charset.StandardCharsets.UTF_8) : s.toHexString(':'), "OCTET STRING");
         if (v instanceof Counter64 c) return new Value(oid, c.getValue(), v.getSyntaxString());
         if (v instanceof Integer32 i) return new Value(oid, (long) i.getValue(), v.getSyntaxString());
         if (v instanceof IpAddress a) return new Value(oid, a.toString(), v.getSyntaxString());
