@@ -65,16 +65,28 @@ public final class Keys {
         return md.digest();
     }
 
-    /** RFC 3414 A.2.1/A.2.2 (and RFC 7860 for SHA-2): the digest of 1,048,576 octets of the password repeated. */
+    /** Computes (and keeps) Ku for auth protocol {@code name} ("SHA-256") and {@code password} now, so no agent's answer waits for it. */
+    public static void prepare(String name, OctetString password) {
+        byte[] pw = password.getValue();
+        if (pw.length == 0) return;
+        String algorithm = switch (name) { case "SHA" -> "SHA-1"; default -> name; };
+        KU.computeIfAbsent(algorithm + "\0" + new String(pw, java.nio.charset.StandardCharsets.ISO_8859_1), k -> ku(algorithm, pw));
+    }
+
+    /**
+     * RFC 3414 A.2.1/A.2.2 (and RFC 7860 for SHA-2): the digest of 1,048,576 octets of the password
+     * repeated, hashed in one update (the JDK's digest intrinsics take the whole buffer at once).
+     */
     static byte[] ku(String algorithm, byte[] pw) {
-        MessageDigest md = digest(algorithm);
-        byte[] block = new byte[64];
-        int index = 0;
-        for (int count = 0; count < 1048576; count += 64) {
-            for (int i = 0; i < 64; i++) block[i] = pw[index++ % pw.length];
-            md.update(block);
+        byte[] buf = new byte[1048576];
+        int filled = Math.min(pw.length, buf.length);
+        System.arraycopy(pw, 0, buf, 0, filled);
+        while (filled < buf.length) {               // a multiple of pw.length copied onto its own end
+            int n = Math.min(filled, buf.length - filled);
+            System.arraycopy(buf, 0, buf, filled, n);
+            filled += n;
         }
-        return md.digest();
+        return digest(algorithm).digest(buf);
     }
 
     static MessageDigest digest(String algorithm) {

@@ -21,6 +21,8 @@ public final class Oids {
     static final Map<String, String> NAMES = new LinkedHashMap<>();
     /** Table name to its entry OID (table.1), for splitting a walk into columns. */
     static final Map<String, String> TABLES = new LinkedHashMap<>();
+    /** Dotted OID to its name (the first name given for it), for naming every value a walk returns. */
+    static final Map<String, String> BY_OID = new java.util.HashMap<>();
 
     static {
         String sys = "1.3.6.1.2.1.1";
@@ -42,6 +44,7 @@ public final class Oids {
         NAMES.put("hrMemorySize", "1.3.6.1.2.1.25.2.2");
         table("hrStorageTable", "1.3.6.1.2.1.25.2.3", "hrStorageIndex", "hrStorageType", "hrStorageDescr",
                 "hrStorageAllocationUnits", "hrStorageSize", "hrStorageUsed", "hrStorageAllocationFailures");
+        NAMES.forEach((name, oid) -> BY_OID.putIfAbsent(oid, name));
     }
 
     private static void table(String name, String oid, String... columns) {
@@ -113,21 +116,25 @@ public final class Oids {
 
     /** The best name for a dotted OID: "sysDescr.0", "ifDescr.2", else the OID itself. */
     public static String name(String oid) {
-        String best = null, bestOid = "";
-        for (var e : NAMES.entrySet()) {
-            String o = e.getValue();
-            if ((oid.equals(o) || oid.startsWith(o + ".")) && o.length() > bestOid.length()) {
-                best = e.getKey();
-                bestOid = o;
-            }
+        String best = null, bestOid = oid;
+        while (true) {                       // the longest known prefix that ends at an arc boundary
+            best = BY_OID.get(bestOid);
+            if (best != null) break;
+            int dot = bestOid.lastIndexOf('.');
+            if (dot < 0) return oid;
+            bestOid = bestOid.substring(0, dot);
         }
-        if (best == null || TABLES.containsKey(best) || best.equals("system") || best.equals("interfaces") || best.equals("hrStorage")) return oid;
+        if (TABLES.containsKey(best) || best.equals("system") || best.equals("interfaces") || best.equals("hrStorage")) return oid;
         return best + oid.substring(bestOid.length());
+    }
+
+    /** A value that is binary by definition (ifPhysAddress: a MAC such as 5a:c9:a8:09:43:65 is also valid UTF-8 text). */
+    public static boolean isBinary(String oid) {
+        return oid.startsWith("1.3.6.1.2.1.2.2.1.6.");
     }
 
     /** The column's name ("ifDescr") for a column OID, or the OID itself. */
     public static String columnName(String columnOid) {
-        for (var e : NAMES.entrySet()) if (e.getValue().equals(columnOid)) return e.getKey();
-        return columnOid;
+        return BY_OID.getOrDefault(columnOid, columnOid);
     }
 }

@@ -83,6 +83,12 @@ public final class Session implements AutoCloseable {
             protocols.addPrivacyProtocol(new PrivAES128());
             protocols.addPrivacyProtocol(new PrivAES192());
             protocols.addPrivacyProtocol(new PrivAES256());
+            if (cred.auth() != null) {      // Ku for the auth and priv passwords while the socket opens and discovery runs
+                Thread.ofPlatform().daemon().name("snmp-keys").start(() -> {
+                    Keys.prepare(cred.authProto(), secret(cred.auth()));
+                    if (cred.priv() != null) Keys.prepare(cred.authProto(), secret(cred.priv()));
+                });
+            }
             USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
             for (String u : users) {
                 usm.addUser(new UsmUser(new OctetString(u),
@@ -270,7 +276,7 @@ public final class Session implements AutoCloseable {
         return Outcome.fail(Status.ERROR, "agent sent report " + oid.toDottedString());
     }
 
-    /** Strings printable as text, else hex (00:1a:2b); numbers as Long; OIDs dotted. */
+    /** Strings printable as text, else hex (00:1a:2b), and addresses always hex (a MAC can be valid UTF-8); numbers as Long; OIDs dotted. */
     static Value value(VariableBinding vb) {
         Variable v = vb.getVariable();
         String oid = vb.getOid().toDottedString();
@@ -281,7 +287,7 @@ public final class Session implements AutoCloseable {
             default -> { }
         }
         if (v instanceof Null) return new Value(oid, null, "NULL");
-        if (v instanceof OctetString s) return new Value(oid, printable(s) ? new String(s.getValue(), java.nio.charset.StandardCharsets.UTF_8) : s.toHexString(':'), "OCTET STRING");
+        if (v instanceof OctetString s) return new Value(oid, !Oids.isBinary(oid) && printable(s) ? new String(s.getValue(), java.nio.charset.StandardCharsets.UTF_8) : s.toHexString(':'), "OCTET STRING");
         if (v instanceof Counter64 c) return new Value(oid, c.getValue(), v.getSyntaxString());
         if (v instanceof Integer32 i) return new Value(oid, (long) i.getValue(), v.getSyntaxString());
         if (v instanceof IpAddress a) return new Value(oid, a.toString(), v.getSyntaxString());
