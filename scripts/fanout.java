@@ -1,7 +1,7 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k
-//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/InputFile.java ../lib/cli/Secrets.java
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/fleet/HostRun.java ../lib/fleet/Views.java
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java ../lib/report/Report.java ../lib/run/Limits.java ../lib/run/Runner.java
@@ -39,6 +39,7 @@ import static ssh.RemoteCommand.quote;
 import cli.Durations;
 import cli.Exit;
 import cli.InputError;
+import cli.InputFile;
 import cli.Secrets;
 import cli.Sizes;
 import cli.Tool;
@@ -297,15 +298,8 @@ public class fanout implements Callable<Integer> {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private static Path existing(Path p, String option) {
-        if (!Files.exists(p)) throw new InputError(option + " " + p + ": no such file");
-        if (Files.isDirectory(p)) throw new InputError(option + " " + p + ": is a directory");
-        if (!Files.isReadable(p)) throw new InputError(option + " " + p + ": not readable");
-        return p;
-    }
-
     private void readScript() throws IOException {
-        scriptBytes = Files.readAllBytes(existing(script, "--script"));
+        scriptBytes = Files.readAllBytes(InputFile.readable(script, "--script"));
         if (scriptBytes.length == 0) throw new InputError("--script " + script + ": file is empty");
         String first = new String(scriptBytes, 0, Math.min(scriptBytes.length, 256), StandardCharsets.UTF_8).lines().findFirst().orElse("");
         interpreter = first.startsWith("#!") && !first.substring(2).isBlank() ? first.substring(2).strip() : "sh";

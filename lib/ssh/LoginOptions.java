@@ -1,9 +1,10 @@
 package ssh;
 
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../cli/InputError.java ../net/Target.java Connections.java Endpoints.java Jumps.java SshConfig.java
+//SOURCES ../cli/InputError.java ../cli/InputFile.java ../net/Target.java Connections.java Endpoints.java Jumps.java SshConfig.java
 
 import cli.InputError;
+import cli.InputFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,17 +58,10 @@ public class LoginOptions {
         if (jumpChannels < 1) throw new InputError("--jump-channels must be at least 1");
         if (knownHosts != null && Files.isDirectory(knownHosts)) throw new InputError(knownHosts + ": is a directory, expected a known_hosts file");
         SshConfig config = sshConfig == null ? SshConfig.userDefault(warn)
-                : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(existing(Path.of(sshConfig), "-F"), warn);
+                : sshConfig.equals("none") ? SshConfig.none() : SshConfig.load(InputFile.readable(Path.of(sshConfig), "-F"), warn);
         Endpoints endpoints = new Endpoints(config, user, port, passphrase, warn);
-        for (Path p : identities) endpoints.identity(existing(p, "-i"));
+        for (Path p : identities) endpoints.identity(InputFile.readable(p, "-i"));
         if (jump != null) endpoints.jump(Jumps.parse(jump, "-J"));
         return endpoints.resolve(targets);
-    }
-
-    private static Path existing(Path p, String option) {
-        if (!Files.exists(p)) throw new InputError(option + " " + p + ": no such file");
-        if (Files.isDirectory(p)) throw new InputError(option + " " + p + ": is a directory");
-        if (!Files.isReadable(p)) throw new InputError(option + " " + p + ": not readable");
-        return p;
     }
 }
