@@ -112,7 +112,7 @@ public final class Connections implements AutoCloseable {
             synchronized (Connections.this) {
                 if (released) return;
                 released = true;
-                if (countsUse) for (Route r = live.entry.route; r != null; r = r.via()) entry(r).planned--;
+                if (countsUse) plan(live.entry.route, -1);
                 release(live, done);
             }
             done.forEach(Connections::shut);
@@ -121,7 +121,7 @@ public final class Connections implements AutoCloseable {
 
     /** Announces one more use of {@code route} (and so of each bastion on its way). */
     public synchronized void expect(Route route) {
-        for (Route r = route; r != null; r = r.via()) entry(r).planned++;
+        plan(route, +1);
     }
 
     /** A connection for {@code route}: the open one, or a new one (through its bastions, connected once). */
@@ -142,7 +142,7 @@ public final class Connections implements AutoCloseable {
     public void done(Route route) {
         List<Live> shut = new ArrayList<>();
         synchronized (this) {
-            for (Route r = route; r != null; r = r.via()) entry(r).planned--;
+            plan(route, -1);
             Entry e = entry(route);
             if (e.live != null && e.live.users == 0 && e.planned <= 0 && idle.remove(e.live)) {
                 shut.add(e.live);
@@ -279,6 +279,11 @@ public final class Connections implements AutoCloseable {
             l.parent.live.entry.channels.release();
             l.parent.close();
         }
+    }
+
+    /** Counts {@code delta} uses more (or fewer) of {@code route} and of each bastion on its way (caller holds the monitor). */
+    private void plan(Route route, int delta) {
+        for (Route r = route; r != null; r = r.via()) entry(r).planned += delta;
     }
 
     private Entry entry(Route r) {
