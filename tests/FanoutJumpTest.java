@@ -83,11 +83,7 @@ class FanoutJumpTest {
 
     /** known_hosts naming these hosts ("10.202.1.1", "[10.202.0.2]:2222") with the shared host key. */
     Path knownHosts(List<String> names) throws Exception {
-        Path kh = tmp.resolve("known_hosts");
-        StringBuilder sb = new StringBuilder();
-        for (String h : names) sb.append(h).append(' ').append(Sshd.hostPublicKey()).append('\n');
-        Files.writeString(kh, sb);
-        return kh;
+        return Sshd.knownHosts(tmp.resolve("known_hosts"), names);
     }
 
     Path knownHostsFor(int targets, String... more) throws Exception {

@@ -29,11 +29,7 @@ class FanoutNetnsTest {
     }
 
     Path knownHosts(List<String> hosts) throws Exception {
-        Path kh = tmp.resolve("known_hosts");
-        StringBuilder sb = new StringBuilder();
-        for (String h : hosts) sb.append(h).append(' ').append(Sshd.hostPublicKey()).append('\n');
-        Files.writeString(kh, sb);
-        return kh;
+        return Sshd.knownHosts(tmp.resolve("known_hosts"), hosts);
     }
 
 

@@ -68,12 +68,6 @@ public final class Dnsmasq implements AutoCloseable {
     }
 
     @Override public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Proc.kill(process);
     }
 }

@@ -42,6 +42,17 @@ public final class Proc {
         return run(cmd, timeout, env, stdin, REPO);
     }
 
+    /** Kills {@code p} and every process it started (SIGKILL), and waits for {@code p} to be gone. */
+    public static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** As above, in directory {@code dir}; an env value of null removes that variable. */
     public static ScriptRun.Result run(List<String> cmd, Duration timeout, Map<String, String> env, String stdin, Path dir) {
         try {
@@ -57,8 +68,7 @@ public final class Proc {
                     try (var in = p.getOutputStream()) { in.write(stdin.getBytes(StandardCharsets.UTF_8)); }
                 }
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
+                    kill(p);
                     throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", cmd)
                             + "\nstderr so far:\n" + java.nio.file.Files.readString(errF.toPath()));
                 }

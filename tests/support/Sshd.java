@@ -61,6 +61,14 @@ public final class Sshd implements AutoCloseable {
         return f[0] + " " + f[1];
     }
 
+    /** Writes {@code file}: a known_hosts line for each of {@code names} ("10.0.0.1", "[10.0.0.2]:2222") with the shared host key. */
+    public static Path knownHosts(Path file, List<String> names) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) sb.append(n).append(' ').append(hostPublicKey()).append('\n');
+        Files.writeString(file, sb);
+        return file;
+    }
+
     /** One sshd per 16 addresses ("ip:port"); {@code netns} may be null for the root namespace. */
     public static Sshd fleet(String netns, List<String> listen, String... extraConfig) throws IOException {
         return fleet(netns, listen, hostKey(), extraConfig);
