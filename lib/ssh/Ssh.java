@@ -336,22 +336,31 @@ public final class Ssh {
         UserAuthException last = new UserAuthException("no authentication method to try");
         int attempts = 0;
         for (var m : methods.entrySet()) {
-            if (!client.isConnected()) {
-                if (attempts == 0) throw new TransportException("Broken transport: closed before any login was tried");
-                throw new HungUp(attempts, last);
-            }
+            if (!client.isConnected()) throw closed(attempts, last);
             try {
                 client.auth(e.user(), List.of(m.getValue()));
                 return m.getKey();
             } catch (UserAuthException ex) {
                 last = ex;
             } catch (TransportException ex) {
-                if (client.isConnected() || attempts == 0) throw ex;
-                throw new HungUp(attempts, ex);      // sshd's MaxAuthTries: it disconnects instead of saying no
+                // After refused logins, a broken transport is sshd's MaxAuthTries: it disconnects instead
+                // of saying no. Not asked: whether sshj already counts the client as disconnected (a race
+                // with its reader thread, which CI lost as "authentication failed: Socket closed").
+                if (attempts == 0) throw ex;
+                throw new HungUp(attempts, ex);
+            } catch (IllegalStateException ex) {
+                // sshj's "Not connected": the server's close landed between the check above and this attempt.
+                if (client.isConnected()) throw ex;
+                throw closed(attempts, last);
             }
             attempts++;
         }
         throw last;
+    }
+
+    /** The server closed the connection before login attempt {@code attempts} + 1. */
+    private static IOException closed(int attempts, UserAuthException last) {
+        return attempts == 0 ? new TransportException("Broken transport: closed before any login was tried") : new HungUp(attempts, last);
     }
 
     /** The server closed the connection after {@code attempts} refused logins (sshd's MaxAuthTries, 6 by default). */
