@@ -1,0 +1,269 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * netconf against real NETCONF devices: Debian's netconfd (yuma123) behind a real OpenSSH sshd
+ * with `Subsystem netconf /usr/sbin/netconf-subsystem` (support/Netconfd.java), on 127.21.0.0/16.
+ * Capabilities compared with python3-ncclient's; a second client (ncclient) holding and taking
+ * locks; the SSH failures compared with fanout's statuses on the same sshd.
+ */
+class NetconfTest {
+    static Netconfd devices;      // four base:1.1 devices on 127.21.0.1
+    static Netconfd old;          // one device limited to base:1.0 (end-of-message framing) on 127.21.0.2
+    static Path key, knownHosts;
+    @TempDir static Path tmp;
+
+    static final String ETH0 = """
+            <config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+              <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">
+                <interface>
+                  <name>eth0</name>
+                  <type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type>
+                  <description>DESCRIPTION</description>
+                </interface>
+              </interfaces>
+            </config>
+            """;
+
+    static final String INTERFACES_FILTER = "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"/>\n";
+
+    @BeforeAll static void start() throws Exception {
+        Prereq.requireExecutable("/usr/bin/python3", "python3");
+        if (Proc.run(List.of("/usr/bin/python3", "-c", "import ncclient"), Duration.ofSeconds(20)).exit() != 0) {
+            Prereq.requireExecutable("/usr/lib/python3/dist-packages/ncclient/__init__.py", "python3-ncclient");
+        }
+        devices = Netconfd.start(Files.createDirectories(tmp.resolve("new")), "127.21.0.1", 4, List.of());
+        old = Netconfd.start(Files.createDirectories(tmp.resolve("old")), "127.21.0.2", 1, List.of("--protocols=netconf1.0"));
+        key = Sshd.clientKey();
+        List<String> names = new ArrayList<>();
+        for (String d : devices.devices) names.add("[" + d.replace(":", "]:"));
+        names.add("[" + old.devices.get(0).replace(":", "]:"));
+        knownHosts = Sshd.knownHosts(tmp.resolve("known_hosts"), names);
+    }
+
+    @AfterAll static void stop() {
+        if (devices != null) devices.close();
+        if (old != null) old.close();
+    }
+
+    static String dev(int i) { return devices.devices.get(i); }
+
+    static ScriptRun.Result netconf(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-F", "none", "--known-hosts", knownHosts.toString(), "-i", key.toString(), "-l", "root"));
+        return ScriptRun.run(netconf::main, all.toArray(String[]::new));
+    }
+
+    Path file(String name, String text) throws Exception {
+        return Files.writeString(tmp.resolve(name), text);
+    }
+
+    /** python3-ncclient, as a second client: runs {@code body} with `m` connected to {@code device}; returns its stdout. */
+    static String ncclient(String device, String body) {
+        var r = Proc.run(List.of("/usr/bin/python3", "-c", ncclientScript(device, body)), Duration.ofSeconds(30));
+        if (r.exit() != 0) throw new AssertionError("ncclient failed: " + r);
+        return r.out();
+    }
+
+    static String ncclientScript(String device, String body) {
+        String[] hp = device.split(":");
+        return "import sys\nfrom ncclient import manager\n"
+                + "m = manager.connect(host='" + hp[0] + "', port=" + hp[1] + ", username='root', key_filename='" + key + "', hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=20)\n"
+                + body + "\n";
+    }
+
+    // ---- hello and capabilities ---------------------------------------------------------------
+
+    @Test void capabilitiesAreWhatNcclientSees() {
+        var r = netconf("caps", "-o", "json", "-H", dev(0) + "," + old.devices.get(0));
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode row = r.rows().get(dev(0));
+        Set<String> ours = new TreeSet<>();
+        row.get("capabilities").forEach(c -> ours.add(c.asText()));
+        Set<String> theirs = new TreeSet<>(ncclient(dev(0), "for c in m.server_capabilities: print(c)").lines().toList());
+        assertEquals(theirs, ours, "the hello's capabilities, as ncclient reports them");
+        assertEquals("1.1", row.get("base").asText(), "chunked framing when both say base:1.1");
+        assertTrue(row.get("netconf").toString().contains("\":candidate\""), row.toString());
+        assertTrue(row.get("netconf").toString().contains("\":xpath\""), row.toString());
+        assertTrue(row.get("modules").toString().contains("ietf-interfaces@2014-05-08"), row.toString());
+        JsonNode ten = r.rows().get(old.devices.get(0));
+        assertEquals("1.0", ten.get("base").asText(), "end-of-message framing with a base:1.0-only device: " + ten);
+
+        var gathered = netconf("caps", "-b", "-H", dev(0) + "," + dev(1) + "," + old.devices.get(0));
+        assertEquals(0, gathered.exit(), gathered.toString());
+        assertTrue(gathered.out().contains("(2 devices): ok"), gathered.out());
+        assertTrue(gathered.out().contains("(1 device): ok"), gathered.out());
+        assertTrue(gathered.out().contains("  ietf-interfaces@2014-05-08\n"), gathered.out());
+        assertTrue(gathered.out().endsWith("netconf: 3 devices, 3 ok, 0 failed in " + gathered.out().replaceAll("(?s).* in ", "")), gathered.out());
+    }
+
+    // ---- reading and changing configuration ---------------------------------------------------
+
+    @Test void editIntoCandidateCommitThenReadBack() throws Exception {
+        Path change = file("change.xml", ETH0.replace("DESCRIPTION", "uplink to core"));
+        Path filter = file("filter.xml", INTERFACES_FILTER);
+        var dry = netconf("edit-config", "--config", change.toString(), "--diff", "--validate", "-o", "json", "-H", dev(1));
+        assertEquals(0, dry.exit(), dry.toString());
+        JsonNode d = dry.rows().get(dev(1));
+        assertTrue(d.get("diff").asText().contains("+    <description>uplink to core</description>"), d.toString());
+        assertEquals("[\"lock\",\"edit-config\",\"validate\",\"diff\",\"discard (no --commit)\",\"unlock\"]", d.get("steps").toString());
+        assertFalse(netconf("get-config", "-H", dev(1)).out().contains("uplink to core"), "without --commit nothing changed");
+
+        var done = netconf("edit-config", "--config", change.toString(), "--commit", "-H", dev(1));
+        assertEquals(0, done.exit(), done.toString());
+        assertTrue(done.out().contains("lock, edit-config, commit, unlock"), done.out());
+
+        var xml = netconf("get-config", "--filter", filter.toString(), "-H", dev(1));
+        assertEquals(0, xml.exit(), xml.toString());
+        assertTrue(xml.out().contains("<description>uplink to core</description>"), xml.out());
+        assertTrue(xml.out().contains(ncclientDescription(dev(1))), "ncclient reads the same: " + xml.out());
+        var json = netconf("get-config", "-o", "json", "--ns", "if=urn:ietf:params:xml:ns:yang:ietf-interfaces",
+                "--xpath", "/if:interfaces/if:interface[if:name='eth0']", "-H", dev(1));
+        assertEquals(0, json.exit(), json.toString());
+        JsonNode data = json.rows().get(dev(1)).get("data");
+        assertEquals("uplink to core", data.at("/ietf-interfaces:interfaces/interface/description").asText(), data.toString());
+        var again = netconf("edit-config", "--config", change.toString(), "--diff", "-H", dev(1));
+        assertTrue(again.out().contains("no change against running"), again.out());
+    }
+
+    static String ncclientDescription(String device) {
+        String out = ncclient(device, "print(m.get_config(source='running').xml)");
+        int i = out.indexOf("<description>");
+        return i < 0 ? "(none)" : out.substring(i, out.indexOf("</description>", i) + "</description>".length());
+    }
+
+    /** A confirmed commit not confirmed in time is rolled back by the device; one confirmed with --persist-id stays. */
+    @Test void confirmedCommitRollsBackUnlessConfirmed() throws Exception {
+        Path change = file("confirmed.xml", ETH0.replace("DESCRIPTION", "on probation"));
+        long t0 = System.nanoTime();
+        var r = netconf("edit-config", "--config", change.toString(), "--commit", "--confirmed", "4s", "-o", "json", "-H", dev(2) + "," + dev(3));
+        assertEquals(0, r.exit(), r.toString());
+        String id = r.rows().get(dev(3)).get("persist_id").asText();
+        assertTrue(id.startsWith("ops-"), r.out());
+        var confirm = netconf("commit", "--persist-id", id, "-o", "json", "-H", dev(3));
+        assertEquals(0, confirm.exit(), confirm.toString());
+        var during = netconf("get-config", "-H", dev(2));
+        if ((System.nanoTime() - t0) / 1_000_000 < 4000) assertTrue(during.out().contains("on probation"), "in effect until the timeout: " + during);
+        Snmpd.sleep(5000 - (System.nanoTime() - t0) / 1_000_000);
+        assertFalse(netconf("get-config", "-H", dev(2)).out().contains("on probation"), "rolled back: nobody confirmed");
+        assertTrue(netconf("get-config", "-H", dev(3)).out().contains("on probation"), "confirmed in time: it stays");
+        var late = netconf("commit", "--persist-id", id, "-o", "json", "-H", dev(2));
+        assertEquals("rpc-error", late.rows().get(dev(2)).get("status").asText(), "nothing left to confirm: " + late);
+    }
+
+    @Test void invalidEditIsAnRpcErrorAndLeavesTheLockFree() throws Exception {
+        Path bad = file("bad.xml", ETH0.replace("<description>DESCRIPTION</description>", "<enabled>maybe</enabled>"));
+        var r = netconf("edit-config", "--config", bad.toString(), "--commit", "-o", "json", "-H", dev(0));
+        assertEquals(1, r.exit(), r.toString());
+        JsonNode row = r.rows().get(dev(0));
+        assertEquals("rpc-error", row.get("status").asText(), row.toString());
+        assertEquals("invalid-value", row.get("rpc_error").get("error-tag").asText());
+        assertTrue(row.get("rpc_error").get("error-path").asText().endsWith("/if:interface[if:name='eth0']/if:enabled"), row.toString());
+        assertTrue(row.get("error").asText().startsWith("edit-config: invalid-value at /nc:rpc/nc:edit-config/nc:config/if:interfaces"), row.toString());
+        assertTrue(row.get("error").asText().contains("bad-value maybe"), row.toString());
+        assertEquals("[\"lock\",\"discard (failed)\"]", row.get("steps").toString());
+        assertEquals("locked\n", ncclient(dev(0), "m.lock('candidate'); print('locked'); m.unlock('candidate')"), "the lock is free afterwards");
+    }
+
+    /** Another client (ncclient) holds the candidate lock: edit-config is lock-denied; unlock --kill-session ends that session. */
+    @Test void aLockHeldByAnotherClient() throws Exception {
+        Process holder = new ProcessBuilder("/usr/bin/python3", "-c", ncclientScript(dev(0),
+                "m.lock('candidate')\nprint(m.session_id, flush=True)\nsys.stdin.read()")).redirectErrorStream(true).start();
+        try {
+            String sid = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            Path change = file("locked.xml", ETH0.replace("DESCRIPTION", "never"));
+            var r = netconf("edit-config", "--config", change.toString(), "--commit", "-H", dev(0));
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.out().contains("lock-denied"), r.out());
+            assertTrue(r.out().contains("lock candidate: locked by session " + sid), r.out());
+            var probe = netconf("lock", "-o", "json", "-H", dev(0) + "," + dev(1));
+            assertEquals("lock-denied", probe.rows().get(dev(0)).get("status").asText(), probe.toString());
+            assertEquals("ok", probe.rows().get(dev(1)).get("status").asText(), probe.toString());
+            var look = netconf("unlock", "-H", dev(0));
+            assertEquals(1, look.exit(), look.toString());
+            assertTrue(look.out().contains("(--kill-session ends it)"), look.out());
+            var kill = netconf("unlock", "--kill-session", "-H", dev(0));
+            assertEquals(0, kill.exit(), kill.toString());
+            assertTrue(kill.out().contains("ended session " + sid), kill.out());
+            assertEquals(0, netconf("lock", "-H", dev(0)).exit(), "free again");
+        } finally {
+            Proc.kill(holder);
+        }
+    }
+
+    // ---- the SSH failures: the same statuses as fanout ------------------------------------------
+
+    @Test void sshFailuresHaveFanoutsStatuses() throws Exception {
+        Path otherKey = Sshd.newHostKey("ed25519");
+        Path wrongKey = tmp.resolve("wrong_id");
+        Proc.sh("ssh-keygen -q -t ed25519 -N '' -f " + wrongKey);
+        Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
+        Path mismatch = Files.writeString(tmp.resolve("mismatch_known_hosts"),
+                "[" + dev(0).replace(":", "]:") + " " + Files.readString(Path.of(otherKey + ".pub")).trim() + "\n");
+        String dead = "127.21.0.9:" + dev(0).split(":")[1];
+        Map<String, List<String>> cases = Map.of(
+                "auth-failed", List.of("--known-hosts", knownHosts.toString(), "-i", wrongKey.toString()),
+                "hostkey-unknown", List.of("--known-hosts", empty.toString(), "-i", key.toString()),
+                "hostkey-mismatch", List.of("--known-hosts", mismatch.toString(), "-i", key.toString()));
+        for (var c : cases.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("-F", "none", "-l", "root", "--format", "json", "-H", dev(0)));
+            args.addAll(c.getValue());
+            var ours = ScriptRun.run(netconf::main, concat(List.of("caps"), args));
+            var fanouts = ScriptRun.run(fanout::main, concat(args, List.of("--", "true")));
+            assertEquals(1, ours.exit(), ours.toString());
+            assertEquals(c.getKey(), ours.rows().get(dev(0)).get("status").asText(), ours.toString());
+            assertEquals(fanouts.rows().get(dev(0)).get("status").asText(), ours.rows().get(dev(0)).get("status").asText(), fanouts.toString());
+        }
+        var down = netconf("get-config", "-o", "json", "-H", dead);
+        assertEquals("refused", down.rows().get(dead).get("status").asText(), down.toString());
+        assertTrue(down.out().contains("\"line\" : \"netconf: 1 device, 0 ok, 1 failed (1 refused)"), down.out());
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
+    }
+
+    // ---- bad input: exit 2 before any device is contacted --------------------------------------
+
+    @Test void badInputIsRefusedBeforeAnyDeviceIsContacted() throws Exception {
+        long logins = devices.sshd().logins();
+        Path broken = file("broken.xml", "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <interfaces>\n    <interface></interfce>\n");
+        var r = netconf("edit-config", "--config", broken.toString(), "-H", dev(0));
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("netconf: " + broken + ":3:"), r.err());
+        assertTrue(r.err().contains("--config: malformed XML"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        Path filter = file("broken-filter.xml", "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">\n<a>&nope;</a></interfaces>\n");
+        var f = netconf("get-config", "--filter", filter.toString(), "-H", dev(0));
+        assertEquals(2, f.exit(), f.toString());
+        assertTrue(f.err().startsWith("netconf: " + filter + ":2:"), f.err());
+        Path entity = file("xxe.xml", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<x>&e;</x>\n");
+        var x = netconf("get", "--filter", entity.toString(), "-H", dev(0));
+        assertEquals(2, x.exit(), "a DOCTYPE (external entities) is refused: " + x);
+        var ds = netconf("get-config", "--source", "candidat", "-H", dev(0));
+        assertEquals(2, ds.exit(), ds.toString());
+        assertTrue(ds.err().contains("--source candidat: unknown datastore"), ds.err());
+        assertEquals(2, netconf("frobnicate", "-H", dev(0)).exit());
+        assertEquals(logins, devices.sshd().logins(), "no device was contacted");
+    }
+}
