@@ -209,6 +209,24 @@ class NetconfTest {
         }
     }
 
+    // ---- the views, kept as goldens (on the base:1.0 device, which no other test changes) -------
+
+    @Test void viewsMatchTheirGoldens() throws Exception {
+        String d = old.devices.get(0), port = d.split(":")[1];
+        Path change = file("golden.xml", ETH0.replace("DESCRIPTION", "golden"));
+        Path filter = file("golden-filter.xml", INTERFACES_FILTER);
+        golden(netconf("edit-config", "--config", change.toString(), "--diff", "--validate", "-H", d), port).check("netconf.edit-diff");
+        golden(netconf("edit-config", "--config", change.toString(), "--diff", "-o", "md", "-H", d), port).check("netconf.edit-diff.md");
+        golden(netconf("get-config", "-H", d), port).check("netconf.get-config");
+        golden(netconf("get-config", "--filter", filter.toString(), "--data", "json", "-o", "md", "-H", d), port).check("netconf.get-config.md");
+        golden(netconf("caps", "-b", "-o", "md", "-H", d), port).check("netconf.caps-gathered.md");
+        golden(netconf("lock", "-H", d + ",127.21.0.9:" + port), port).check("netconf.lock");
+    }
+
+    static Golden golden(ScriptRun.Result r, String port) {
+        return Golden.of(r).literal(port, "<port>").literal(tmp.toString(), "<tmp>").times();   // ephemeral ports: always 5 digits
+    }
+
     // ---- the SSH failures: the same statuses as fanout ------------------------------------------
 
     @Test void sshFailuresHaveFanoutsStatuses() throws Exception {

@@ -159,6 +159,6 @@ public final class Views {
             out.println();
         }
 
-        static String cell(Object o) { return o == null ? "" : String.valueOf(o).replace("|", "\\|").replace("\n", " "); }
+        static String cell(Object o) { return o == null ? "-" : String.valueOf(o).replace("|", "\\|").replace("\n", " "); }
     }
 }

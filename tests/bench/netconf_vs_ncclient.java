@@ -16,16 +16,14 @@
  * ietf-interfaces entries (one edit-config --commit by netconf itself). Then, alternating, for --rounds:
  *   python3 ncclient_get_config.py   ThreadPoolExecutor(--devices): manager.connect (key, host keys
  *                                    verified against the same known_hosts), get_config(running),
- *                                    close_session; every reply's XML written to stdout
- *   ./jbang netconf@ops get-config -c N -o json --data xml -F none --known-hosts .. -i .. fleet.txt
+ *                                    close_session; each device's reply printed (after "==> DEVICE")
+ *   ./jbang netconf@ops get-config -c N -F none --known-hosts .. -i .. fleet.txt   (pretty XML blocks)
  * netconf runs the way users run it (through ./jbang: JBang and JVM start-up included); ncclient
  * pays Python's and ncclient's imports. Each tool gets 3 untimed warm-up runs first. Every run is
- * checked: every device answered both, with the same number of interfaces (--interfaces); any
+ * checked: every device's block, in both outputs, holds --interfaces interfaces; any
  * difference fails the benchmark (exit 1). Prints median wall times and the ratio netconf/ncclient.
  */
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +46,8 @@ public class netconf_vs_ncclient {
                     return d, m.get_config(source='running').xml
             with concurrent.futures.ThreadPoolExecutor(max_workers=len(devices)) as pool:
                 for d, xml in pool.map(one, devices):
-                    print('==> ' + d + ' ' + str(xml.count('<interface>')))
+                    print('==> ' + d)
+                    print(xml)
             """;
 
     public static void main(String... args) throws Exception {
@@ -86,7 +85,7 @@ public class netconf_vs_ncclient {
 
             Map<String, String> pyEnv = Map.of("HOME", home.toString());
             List<String> theirs = List.of("/usr/bin/python3", script.toString(), key.toString(), fleet.toString());
-            List<String> ours = new ArrayList<>(List.of("./jbang", "netconf@ops", "get-config", "-c", "" + n, "-o", "json", "--data", "xml"));
+            List<String> ours = new ArrayList<>(List.of("./jbang", "netconf@ops", "get-config", "-c", "" + n));
             ours.addAll(login);
             ours.add(fleet.toString());
             int warm = 3;
@@ -109,14 +108,11 @@ public class netconf_vs_ncclient {
                     disagree++;
                     continue;
                 }
-                JsonNode doc = new ObjectMapper().readTree(b.out());
-                System.out.println("round " + r + ": " + doc.get("summary").get("line").asText());
-                for (JsonNode row : doc.get("results")) {
-                    int count = countOf(row.path("data").asText(), "<interface>");
-                    String line = "==> " + row.get("target").asText() + " " + count;
-                    if (!"ok".equals(row.get("status").asText()) || count != ifs || !a.out().contains(line + "\n")) {
-                        System.out.println("round " + r + ": " + row.get("target").asText() + ": netconf " + row.get("status").asText() + " with " + count
-                                + " interfaces; ncclient said: " + a.out().lines().filter(l -> l.startsWith("==> " + row.get("target").asText() + " ")).findFirst().orElse("nothing"));
+                System.out.println("round " + r + ": " + b.out().strip().lines().reduce((x, y) -> y).orElse(""));
+                Map<String, Integer> mine = blocks(b.out()), python = blocks(a.out());
+                for (String d : devices.devices) {
+                    if (mine.getOrDefault(d, -1) != ifs || python.getOrDefault(d, -1) != ifs) {
+                        System.out.println("round " + r + ": " + d + ": netconf showed " + mine.get(d) + " interfaces, ncclient " + python.get(d));
                         disagree++;
                     }
                 }
@@ -131,6 +127,21 @@ public class netconf_vs_ncclient {
             Proc.sh("rm -rf '" + dir + "'");
         }
         System.exit(exit);
+    }
+
+    /** "==> DEVICE ..." blocks (both tools print one per device) to the number of interfaces in each. */
+    static Map<String, Integer> blocks(String out) {
+        Map<String, Integer> m = new HashMap<>();
+        String device = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("==> ")) {
+                device = line.substring(4).split(" ")[0];
+                m.put(device, 0);
+            } else if (device != null) {
+                m.merge(device, countOf(line, "<interface>"), Integer::sum);
+            }
+        }
+        return m;
     }
 
     static int countOf(String s, String what) {
