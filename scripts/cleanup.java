@@ -82,14 +82,15 @@ import yaml.Yaml;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true, version = "cleanup (ops) 0.1", sortOptions = false,
         customSynopsis = {"cleanup PLAN.yaml [--apply] [OPTIONS]",
-                          "cleanup --root DIR [--match GLOB] [--older-than D] [--larger-than S] [--keep N]",
-                          "        [--action delete|gzip|truncate] [--until-free 20%|5G] [--apply] [OPTIONS]"},
+                          "cleanup --root DIR [--match GLOB] [--older-than D] [--larger-than S]",
+                          "        [--keep N] [--action delete|gzip|truncate] [--until-free 20%%|5G]",
+                          "        [--apply] [OPTIONS]"},
         description = {
-            "Frees disk space safely: deletes, gzips or truncates the files each rule selects under",
-            "its root. A DRY RUN unless --apply. Never follows symlinks, never leaves the root's",
-            "filesystem, counts hard links once, and never deletes or gzips a file a process has",
-            "open (listed instead; --action truncate shrinks those). One row per rule: ok, error,",
-            "unreadable, short (--until-free not reached), no-such-dir, stopped or not-run."},
+            "Frees disk space safely: deletes, gzips or truncates the files each rule selects under its root. "
+            + "A DRY RUN unless --apply. Never follows symlinks, never leaves the root's filesystem, counts hard "
+            + "links once, and never deletes or gzips a file a process has open (listed instead; --action truncate "
+            + "shrinks those). One row per rule: ok, error, unreadable, short (--until-free not reached), "
+            + "no-such-dir, stopped or not-run."},
         footer = {
             "%nPlan file (YAML):",
             "  rules:",
@@ -97,16 +98,16 @@ import yaml.Yaml;
             "      root: /var/log/app",
             "      match: \"*.log.*\"          # on the name; with a '/' on the path under root",
             "      older_than: 7d",
-            "      keep: 5                   # the newest 5 that match stay, whatever their age",
+            "      keep: 5                   # the newest 5 matches stay, whatever their age",
             "      action: gzip              # delete (default), gzip or truncate",
             "    - root: /var/tmp/builds",
             "      older_than: 2d",
-            "      until_free: 20%           # oldest first, stop once 20% of the fs is free",
+            "      until_free: 20%%          # oldest first, stop once 20%% of the fs is free",
             "%nExamples:",
             "  cleanup --root /var/log/app --match '*.log.*' --older-than 7d        # dry run",
             "  cleanup --root /var/log/app --match '*.log.*' --older-than 7d --apply",
             "  cleanup plan.yaml --format md          # paste into the change ticket",
-            "  cleanup --root /srv/cache --older-than 1d --until-free 20% --apply",
+            "  cleanup --root /srv/cache --older-than 1d --until-free 20%% --apply",
             "  cleanup --root /var/log --match 'huge.log' --action truncate --apply",
             "%nA dry run's bytes for gzip are an upper bound (what deleting would free).",
             Exit.HELP})
@@ -134,7 +135,7 @@ public class cleanup implements Callable<Integer> {
     @Option(names = "--action", paramLabel = "ACTION", description = "delete (default), gzip or truncate.")
     Rule.Action action;
 
-    @Option(names = "--until-free", paramLabel = "FREE", description = "Oldest first, stop once the filesystem has this free (20%, 5G).")
+    @Option(names = "--until-free", paramLabel = "FREE", description = "Oldest first, stop once the filesystem has this free (20%%, 5G).")
     String untilFree;
 
     @Option(names = "--one-file-system", negatable = true, description = "Stay on the root's filesystem, bind mounts excluded (default: on).")
@@ -188,14 +189,16 @@ public class cleanup implements Callable<Integer> {
                     Column.right("freed", apply ? "freed" : "would free"), Column.left("skipped_text", "left alone"), Column.left("error", "error")));
             for (Tally t : tallies) report.add(t.row(apply));
             report.elapsedMs((System.nanoTime() - t0) / 1_000_000).summary("mode", apply ? "applied" : "dry-run")
-                  .summary("freed_bytes", tallies.stream().mapToLong(t -> t.freedBytes).sum());
+                  .summary(apply ? "freed_bytes" : "would_free_bytes", tallies.stream().mapToLong(t -> t.freedBytes).sum());
             if (list && (output.format == Format.table || output.format == Format.md)) {
                 for (Tally t : tallies) t.listed.forEach(System.out::println);
             }
             for (Tally t : tallies) for (String o : t.open) err.println("cleanup: " + t.rule.name() + ": left alone, open: " + o);
             List<Map<String, Object>> shown = output.select(report.rows(), Map.of());
             report.wide(output.wide).prom(cleanup::prom).render(output.format, shown, System.out, err);
-            if (!apply) err.println("cleanup: dry run, nothing changed; add --apply to act");
+            long total = tallies.stream().mapToLong(t -> t.freedBytes).sum();
+            err.println(apply ? "cleanup: freed " + Sizes.format(total)
+                    : "cleanup: dry run, nothing changed: --apply would free " + Sizes.format(total) + " (gzip: at most)");
             int code = report.failed() == 0 ? Exit.OK : Exit.FAILED;
             s.done(code);
             return code;

@@ -280,7 +280,7 @@ class CleanupTest {
                 var r = cleanup("--root", root.toString(), "--match", "*.log*", "--older-than", "3d", "--keep", "2", "--action", action, "--list");
                 assertEquals(0, r.exit(), r.toString());
                 assertTrue(r.out().contains("would " + action), r.out());
-                assertTrue(r.err().contains("dry run, nothing changed"), r.err());
+                assertTrue(r.err().contains("dry run, nothing changed: --apply would free "), r.err());
                 assertEquals(before, snapshot(fs.dir), action + " dry run changed nothing");
             }
             var md = cleanup("--root", root.toString(), "--match", "*.log*", "--older-than", "3d", "--format", "md");

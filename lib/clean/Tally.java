@@ -62,7 +62,8 @@ public final class Tally {
         r.put("files", files);
         r.put("found_bytes", foundBytes);
         r.put(apply ? "freed_bytes" : "would_free_bytes", freedBytes);
-        r.put("freed", Sizes.format(freedBytes) + (apply ? "" : " (dry)"));
+        // A dry run's gzip cannot know the .gz size: what deleting would free is its upper bound.
+        r.put("freed", (!apply && rule.action() == Rule.Action.gzip && freedBytes > 0 ? "<= " : "") + Sizes.format(freedBytes));
         r.put("found", Sizes.format(foundBytes));
         r.put("done", done);
         r.put("free_before_bytes", freeBefore);
