@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * What tests could leave behind on the machine: unix accounts, sudoers entries, network
- * namespaces (and their /etc/netns folders), test sshd daemons and ssh-agents, processes of the test account.
+ * namespaces (and their /etc/netns folders), test sshd daemons and ssh-agents, test tmpfs mounts
+ * (support/Tmpfs), processes of the test account.
  * The harness takes a snapshot before the first test and compares after the last one.
  */
 public final class Leftovers {
@@ -20,6 +21,7 @@ public final class Leftovers {
         s.put("/etc/netns entry", lines("ls /etc/netns 2>/dev/null"));
         s.put("test sshd", lines("pgrep -a -f '[s]shd -D -e -r -f /tmp/ops-sshd' || true"));
         s.put("test ssh-agent", lines("pgrep -a -f '[s]sh-agent -D -a " + TestAgent.PREFIX + "' || true"));
+        s.put("test mount", lines("findmnt -rn -o TARGET | grep '^" + Tmpfs.PREFIX + "' || true"));
         s.put("process of " + TestUser.NAME, lines("pgrep -a -u " + TestUser.NAME + " 2>/dev/null || true"));
         return s;
     }
