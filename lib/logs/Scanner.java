@@ -220,7 +220,7 @@ public final class Scanner {
             for (Path p : files.toList()) {
                 String n = p.getFileName().toString();
                 if (n.equals(live) || !n.startsWith(live) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) continue;
-                if (n.matches(".*\\.(gz|bz2|xz|zst|lz4|zip)$")) continue;
+                if (Glob.compressed(p)) continue;
                 if (Files.getLastModifiedTime(p).toMillis() < foundMtime) continue;       // older than the file we had: done before
                 newer.add(p);
             }
