@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-api:5.13.4
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS org.slf4j:slf4j-nop:2.0.17
-//SOURCES ../support/Kafka.java ../support/Proc.java ../support/ScriptRun.java logship_vs_rsyslog.java
+//SOURCES ../support/Kafka.java ../support/Proc.java ../support/ScriptRun.java ../../lib/cli/Jvm.java logship_vs_rsyslog.java
 
 /*
  * logship vs rsyslog (imfile -> omkafka, Debian's rsyslog-kafka), file to Kafka, on the same
