@@ -1,6 +1,6 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k
+//JAVA_OPTIONS -XX:+UseSerialGC -Xmx128m -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Secrets.java
 //SOURCES ../lib/cli/Sizes.java ../lib/cli/Tool.java ../lib/logs/Budget.java ../lib/logs/Checkpoints.java
 //SOURCES ../lib/logs/Filter.java ../lib/logs/Glob.java ../lib/logs/Multiline.java ../lib/logs/Parser.java
@@ -13,13 +13,15 @@
  * What it does: follows files matching glob patterns like `tail -F` (rename rotation, copytruncate,
  * deletion, files appearing later), parses each line (none, json, logfmt or a regex with named
  * groups; multiline joining; include/exclude filters; static labels) in a worker pool, and ships
- * batches to stdout, a file, an HTTP endpoint (JSON arrays) or Loki's push API. Offsets are kept
+ * batches to stdout, a file, an HTTP endpoint (JSON arrays), Loki's push API or Kafka (one record per
+ * event, keyed by file, acks=all and idempotence). Offsets are kept
  * per file (device+inode plus a fingerprint of the first bytes) in --state DIR and advance only
  * after the sink accepted the lines: delivery is at-least-once, and after kill -9 at most the
  * batch in flight is sent again.
  *
  * When to use it: shipping application logs from a box without installing an agent package
- * (`--to loki:http://loki:3100`), or `--once` in a runbook to push what a file holds right now.
+ * (`--to loki:http://loki:3100`, `--to kafka:broker1:9092,broker2:9092/logs`), or `--once` in a
+ * runbook to push what a file holds right now.
  *
  * What it costs: one reader thread, a parse pool of one thread per CPU, a bounded in-flight buffer
  * (--buffer chunks of up to 256 KiB each); heap capped at 128 MB by the script's JAVA_OPTIONS. While
@@ -67,7 +69,8 @@ import run.Shutdown;
             "offsets in --state advance only after the sink accepted the lines."},
         footer = {
             "%nSinks: stdout (JSON lines), file:PATH (JSON lines), http:URL (POST of a JSON",
-            "array), loki:URL (POST /loki/api/v1/push; labels are --label plus filename).",
+            "array), loki:URL (POST /loki/api/v1/push; labels are --label plus filename),",
+            "kafka:BROKER[,BROKER...]/TOPIC (one record per event, key: the file's path).",
             "Event: {\"time\", \"file\", \"line\", \"fields\", \"labels\", \"parse_error\", \"truncated\"};",
             "keys without a value are left out.",
             "%nExamples:",
@@ -78,10 +81,12 @@ import run.Shutdown;
             "  logship --path app.log --state st --parse json --multiline-start '^\\{' \\",
             "          --to http://127.0.0.1:8080/logs",
             "  logship --once --path '/var/log/app/*.log' --to file:/tmp/app.jsonl",
+            "  logship --path '/var/log/app/*.log' --state st --to kafka:10.0.0.5:9092/logs \\",
+            "          --kafka-properties /etc/logship/kafka.properties",
             "%nExit codes:%n"
                     + "  0  stopped (SIGTERM/SIGINT, or --once done) with all it read delivered%n"
-                    + "  1  stopped with lines not delivered (the sink stayed down); they are%n"
-                    + "     read again on restart%n"
+                    + "  1  stopped with lines not delivered (the sink stayed down; they are%n"
+                    + "     read again on restart), or some rejected for good (HTTP 400)%n"
                     + "  2  bad usage (nothing was read)%n"
                     + "  3  the tool itself failed (see stderr)%n"})
 public class logship implements Callable<Integer> {
@@ -91,7 +96,7 @@ public class logship implements Callable<Integer> {
     List<String> paths = new ArrayList<>();
 
     @Option(names = "--to", paramLabel = "SINK", defaultValue = "stdout",
-            description = "stdout (default), file:PATH, http:URL (or a bare http(s) URL), loki:URL.")
+            description = "stdout (default), file:PATH, http:URL (or a bare http(s) URL), loki:URL, kafka:BROKERS/TOPIC.")
     String to;
 
     @Option(names = "--state", paramLabel = "DIR", description = "Where offsets are checkpointed (required unless --once).")
@@ -168,8 +173,20 @@ public class logship implements Callable<Integer> {
     Path sinkAuthFile;
 
     @Option(names = "--sink-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.Converter.class,
-            description = "An http/loki request not answered in this time is retried (default: ${DEFAULT-VALUE}).")
+            description = "An http/loki request (a kafka batch) not answered in this time is retried (default: ${DEFAULT-VALUE}).")
     Duration sinkTimeout;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "kafka: producer settings (TLS: security.protocol, ssl.*; SASL: sasl.mechanism, sasl.jaas.config; batch.size, linger.ms ...); secrets stay in the file.")
+    Path kafkaProperties;
+
+    @Option(names = "--kafka-key", paramLabel = "KEY", defaultValue = "file",
+            description = "kafka: the record key, 'file' (the file's path, default) or a --label's name; one key's lines stay in order in one partition.")
+    String kafkaKey;
+
+    @Option(names = "--kafka-compression", paramLabel = "CODEC", defaultValue = "lz4",
+            description = "kafka: none, gzip, snappy, lz4 (default) or zstd.")
+    String kafkaCompression;
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
             description = "On SIGTERM/SIGINT, how long to keep trying to deliver what was read (default: ${DEFAULT-VALUE}).")
@@ -187,7 +204,7 @@ public class logship implements Callable<Integer> {
         Stats stats = new Stats();
         Pipeline.Settings settings = configure(stats);               // every option checked before anything is opened
         char[] auth = Secrets.read(sinkAuthEnv, sinkAuthFile, "--sink-auth");
-        Sink sink = Sinks.open(to, sinkTimeout, auth == null ? null : new String(auth));
+        Sink sink = Sinks.open(to, new Sinks.Config(sinkTimeout, auth == null ? null : new String(auth), settings.labels(), kafkaProperties, kafkaKey, kafkaCompression));
         PrintStream err = System.err;
         Checkpoints checkpoints = state == null ? Checkpoints.inMemory(err) : Checkpoints.open(state, err);
         Scanner files = new Scanner(globs, checkpoints, fromBeginning, once, err);
@@ -234,7 +251,7 @@ public class logship implements Callable<Integer> {
             int eq = l.indexOf('=');
             if (eq < 1) throw new InputError("--label '" + l + "': expected KEY=VALUE");
             String key = l.substring(0, eq).strip();
-            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new InputError("--label '" + l + "': the key must match [a-zA-Z_][a-zA-Z0-9_]* (Loki label rules)");
+            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new InputError("--label '" + l + "': the key must match [a-zA-Z_][a-zA-Z0-9_]*");
             labelMap.put(key, l.substring(eq + 1));
         }
         for (String g : paths) globs.add(Glob.of(g));
@@ -254,6 +271,7 @@ public class logship implements Callable<Integer> {
             err.println("logship: stopped: " + failure + " (a bug; what was read after it is read again on restart)");
             return Exit.TOOL_ERROR;
         }
-        return failure != null || undelivered > 0 || checkpoints.failing() || (once && files.notOpened() > 0) ? Exit.FAILED : Exit.OK;
+        if (stats.rejected() > 0) err.println("logship: " + stats.rejected() + " lines were rejected by the sink (not retried; see the messages above)");
+        return failure != null || undelivered > 0 || stats.rejected() > 0 || checkpoints.failing() || (once && files.notOpened() > 0) ? Exit.FAILED : Exit.OK;
     }
 }

@@ -718,7 +718,7 @@ class LogshipTest {
             {"--parse: bad regex: ", "--once", "--path", "/tmp/x.log", "--parse", "regex:(?<a"},
             {"--parse regex: has no named group", "--once", "--path", "/tmp/x.log", "--parse", "regex:\\d+"},
             {"--label 'env': expected KEY=VALUE", "--once", "--path", "/tmp/x.log", "--label", "env"},
-            {"--to 'ftp://x': expected stdout, file:PATH, http:URL or loki:URL", "--once", "--path", "/tmp/x.log", "--to", "ftp://x"},
+            {"--to 'ftp://x': expected stdout, file:PATH, http:URL, loki:URL or kafka:BROKERS/TOPIC", "--once", "--path", "/tmp/x.log", "--to", "ftp://x"},
             {"--timestamp-field needs --parse json, logfmt or regex", "--once", "--path", "/tmp/x.log", "--timestamp-field", "ts"},
         };
         for (String[] c : cases) {

@@ -32,17 +32,21 @@ import java.util.Set;
  */
 public final class Checkpoints {
 
-    /** One file and how far it is done: {"path", "dev", "ino", "fp_len", "fp_crc", "offset"} in checkpoints.json. */
-    record Entry(String path, long dev, long ino, Fingerprint fp, long offset) {
+    /**
+     * One file and how far it is done: {"path", "dev", "ino", "fp_len", "fp_crc", "offset"} in checkpoints.json,
+     * plus "rejected": lines of it the sink refused for good (HTTP 400) that the offset moved past.
+     */
+    record Entry(String path, long dev, long ino, Fingerprint fp, long offset, long rejected) {
         String key() { return dev + ":" + ino; }
 
         static Entry of(Tailer t, Fingerprint fp, long offset) {
-            return new Entry(t.path.toString(), t.dev, t.ino, fp, offset);
+            return new Entry(t.path.toString(), t.dev, t.ino, fp, offset, 0);
         }
 
         static Entry read(JsonNode n) {
             return new Entry(n.get("path").asText(), n.get("dev").asLong(), n.get("ino").asLong(),
-                    new Fingerprint(n.get("fp_len").asInt(), n.get("fp_crc").asLong()), n.get("offset").asLong());
+                    new Fingerprint(n.get("fp_len").asInt(), n.get("fp_crc").asLong()), n.get("offset").asLong(),
+                    n.has("rejected") ? n.get("rejected").asLong() : 0);
         }
 
         void write(ObjectNode n) {
@@ -52,6 +56,7 @@ public final class Checkpoints {
             n.put("fp_len", fp.len());
             n.put("fp_crc", fp.crc());
             n.put("offset", offset);
+            if (rejected > 0) n.put("rejected", rejected);
         }
 
         /** The open file still starts with the bytes this entry fingerprinted (so the offset is about this content). */

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * One --path: a glob split into the directory to walk, how deep, and the matcher for full paths.
- * '/var/log/app/*.log' walks /var/log/app one level deep; '**' walks any depth.
+ * '/var/log/app/*.log' walks /var/log/app one level deep; '**' walks any depth. Compressed files
+ * (.gz, .bz2, .xz, .zst, .lz4, .zip, .Z) never match.
  */
 public record Glob(String text, Path root, int depth, PathMatcher matcher) {
 
@@ -46,12 +47,22 @@ public record Glob(String text, Path root, int depth, PathMatcher matcher) {
         }
     }
 
+    /**
+     * A compressed rotation (app.log.1.gz, app.log-20261202.zst): never followed, even when the glob
+     * matches it (--path 'app.log*'). Its lines were read from the file it was made from; read
+     * again they would ship twice, and as binary.
+     */
+    static boolean compressed(Path p) {
+        String n = p.getFileName().toString();
+        return n.matches(".*\\.(gz|bz2|xz|zst|lz4|zip|Z)$");
+    }
+
     /** Adds the regular files this glob matches now to {@code seen}, by device:inode (the first path found for a file wins). */
     void matches(Map<String, Found> seen, PrintStream err) throws IOException {
         if (!Files.isDirectory(root)) return;
         try (var walk = Files.walk(root, depth, FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
-                if (!matcher.matches(p) || !Files.isRegularFile(p)) continue;
+                if (!matcher.matches(p) || compressed(p) || !Files.isRegularFile(p)) continue;
                 Found f = identity(p);                                // null: deleted since the listing; the next scan sees
                 if (f != null) seen.putIfAbsent(f.key(), f);
             }

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import net.Urls;
 
-/** --to http:URL (or a bare http(s) URL): a POST of a JSON array of events; 2xx is accepted, anything else is retried. */
+/** --to http:URL (or a bare http(s) URL): a POST of a JSON array of events; 2xx is accepted, 400 and 422 are rejected (not retried), anything else is retried. */
 class HttpSink implements Sink {
     final URI url;
     final Duration timeout;
@@ -36,8 +36,8 @@ class HttpSink implements Sink {
         @Override public String usage() { return "http:URL"; }
         @Override public boolean accepts(String to) { return to.regionMatches(true, 0, "http", 0, 4); }     // only those can be http(s) URLs
         @Override public boolean takesAuth(String to) { return to.startsWith("http"); }
-        @Override public Sink open(String to, Duration timeout, String authorization) {
-            return new HttpSink(url(to, to.startsWith("http:") && !to.startsWith("http://") ? to.substring(5) : to), timeout, authorization);
+        @Override public Sink open(String to, Sinks.Config c) {
+            return new HttpSink(url(to, to.startsWith("http:") && !to.startsWith("http://") ? to.substring(5) : to), c.timeout(), c.authorization());
         }
     }
 
@@ -80,8 +80,11 @@ class HttpSink implements Sink {
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
-                String body = r.body().strip();
-                throw new IOException("HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) : body)));
+                String body = r.body().strip(), what = "HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) : body));
+                // 400/422: the request itself is wrong (Loki: a bad label, an entry too old or out of order, a line too long);
+                // the same bytes get the same answer, so retrying would stop the pipeline for good. 429 and 5xx are retried.
+                if (r.statusCode() == 400 || r.statusCode() == 422) throw new Sink.Rejected(what);
+                throw new Sink.Retry(what, retryAfter(r));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -92,6 +95,13 @@ class HttpSink implements Sink {
             throw new IOException("no answer within " + Durations.format(timeout.toMillis()) + " (--sink-timeout)");
         }
         return buf.size();
+    }
+
+    /** A Retry-After of whole seconds (429, 503), in ms; 0 when there is none. */
+    static long retryAfter(HttpResponse<?> r) {
+        String v = r.headers().firstValue("Retry-After").orElse("").strip();
+        if (!v.matches("\\d{1,6}")) return 0;
+        return Math.min(Long.parseLong(v), 300) * 1000;
     }
 
     /** The slices' events separated by commas. */

@@ -167,10 +167,20 @@ public final class Pipeline {
         }
     }
 
-    /** Files renamed away or deleted: read to the end, wait --rotate-wait for late writes, then let go (shipping a last line without newline). */
+    /**
+     * Files renamed away or deleted: read to the end, wait --rotate-wait for late writes, then let go (shipping a
+     * last line without newline). A file rotated to a name the glob still matches stays followed, but its last
+     * line without newline ships once it has not grown for --rotate-wait: no writer will end that line any more.
+     */
     private void retireFinished(BlockingQueue<CompletableFuture<Parsed>> queue, ParsePool pool) throws Exception {
         long now = System.nanoTime();
         for (Tailer t : new ArrayList<>(files.followed())) {
+            if (t.goneSince == 0 && t.renamed && t.partial.size() > 0 && now - t.lastGrowth >= s.rotateWait().toNanos()
+                    && t.readPos >= t.channel.size()) {
+                Chunk c = reader.flush(t);
+                if (c != null) hand(queue, pool.submit(c));
+                continue;
+            }
             if (t.goneSince == 0 || now - t.goneSince < s.rotateWait().toNanos() || t.readPos < t.channel.size()) continue;
             Chunk c = reader.flush(t);
             if (c != null) hand(queue, pool.submit(c));

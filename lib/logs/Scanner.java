@@ -99,6 +99,7 @@ public final class Scanner {
             Tailer t = tailers.get(e.getKey());
             Path p = e.getValue().path();
             if (t != null) {
+                if (!p.equals(t.path)) t.renamed = true;              // rotated to a name the glob also matches (app.log -> app.log.1)
                 t.path = p;                                           // same file, maybe renamed
                 t.goneSince = 0;
                 if (t.fp.len() > 0 && !sameStart(t)) {                // same inode, new content (truncated and rewritten past our offset)
@@ -118,6 +119,7 @@ public final class Scanner {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
                 nt.startAt(start);
+                nt.renamed = cp != null && !cp.path().equals(p.toString());   // renamed while logship was down
                 tailers.put(e.getKey(), nt);
                 if (checkpoints.persistent() && cp == null) {
                     // On disk before anything of it ships: were it renamed while we are down, a restart could
@@ -220,7 +222,7 @@ public final class Scanner {
             for (Path p : files.toList()) {
                 String n = p.getFileName().toString();
                 if (n.equals(live) || !n.startsWith(live) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) continue;
-                if (n.matches(".*\\.(gz|bz2|xz|zst|lz4|zip)$")) continue;
+                if (Glob.compressed(p)) continue;
                 if (Files.getLastModifiedTime(p).toMillis() < foundMtime) continue;       // older than the file we had: done before
                 newer.add(p);
             }

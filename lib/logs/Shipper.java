@@ -7,6 +7,7 @@ import cli.Errors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,10 +104,14 @@ final class Shipper implements Runnable {
         }
     }
 
-    /** Delivers the batch (retrying with backoff and jitter until accepted), then moves and writes the checkpoint. */
+    /**
+     * Delivers the batch (retrying with backoff and jitter until accepted, or at once if the sink
+     * rejects it for good), then moves and writes the checkpoint.
+     */
     private void send() throws InterruptedException {
         if (batch.isEmpty() && offsets.isEmpty()) return;
         long backoff = 250;
+        Map<Tailer, Long> rejected = new HashMap<>();
         while (!batch.isEmpty()) {
             try {
                 long bytes = sink.deliver(batch, labels);
@@ -114,10 +119,18 @@ final class Shipper implements Runnable {
                 stats.linesShipped.addAndGet(batchEvents);
                 stats.batches.incrementAndGet();
                 break;
+            } catch (Sink.Rejected e) {
+                // Sent again it gets the same answer: count it, say so, and move on (the checkpoint counts it per file).
+                stats.rejected.addAndGet(batchEvents);
+                for (Parsed.Slice sl : batch) rejected.merge(sl.p().file(), (long) (sl.to() - sl.from()), Long::sum);
+                err.println("logship: sink " + sink.name() + " rejected " + batchEvents + " lines: " + Errors.message(e, "rejected")
+                        + "; not retried (counted as rejected, " + stats.rejected.get() + " so far)");
+                break;
             } catch (IOException e) {
                 if (giveUp) throw new InterruptedException();
                 stats.retries.incrementAndGet();
                 long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+                if (e instanceof Sink.Retry r && r.afterMs > sleep) sleep = r.afterMs;   // the sink's Retry-After
                 err.println("logship: sink " + sink.name() + " did not accept " + batchEvents + " lines: " + Errors.message(e, e.getClass().getSimpleName())
                         + "; retrying in " + Durations.format(sleep));
                 Thread.sleep(sleep);
@@ -128,7 +141,12 @@ final class Shipper implements Runnable {
         batchEvents = 0;
         batchBytesSoFar = 0;
         List<Checkpoints.Entry> done = new ArrayList<>(offsets.size());
-        for (var e : offsets.entrySet()) done.add(Checkpoints.Entry.of(e.getKey(), e.getValue().fp(), e.getValue().offset()));
+        for (var e : offsets.entrySet()) {
+            Tailer t = e.getKey();
+            Checkpoints.Entry before = checkpoints.get(t.key());
+            long r = rejected.getOrDefault(t, 0L) + (before == null || !before.fp().equals(e.getValue().fp()) ? 0 : before.rejected());
+            done.add(new Checkpoints.Entry(t.path.toString(), t.dev, t.ino, e.getValue().fp(), e.getValue().offset(), r));
+        }
         checkpoints.putAll(done);
         offsets.clear();
         checkpoints.save();

@@ -22,4 +22,23 @@ public interface Sink {
 
     /** Sends the encoded events; returns the bytes sent, or throws if the sink did not take them. */
     long deliver(List<Parsed.Slice> batch, Map<String, String> labels) throws IOException;
+
+    /**
+     * The sink answered that this batch is wrong and will stay wrong (HTTP 400): retrying the same
+     * bytes would stop the pipeline for good. Its lines are counted as rejected, logged, and the
+     * checkpoint moves past them (and counts them per file).
+     */
+    final class Rejected extends IOException {
+        public Rejected(String message) { super(message); }
+    }
+
+    /** Not accepted now, try again; {@code afterMs}: how long the sink asked us to wait (Retry-After), 0 for our own backoff. */
+    final class Retry extends IOException {
+        final long afterMs;
+
+        public Retry(String message, long afterMs) {
+            super(message);
+            this.afterMs = afterMs;
+        }
+    }
 }

@@ -24,7 +24,7 @@ record StreamSink(String name, OutputStream out, FileChannel channel) implements
     static final class Stdout implements Sinks.Kind {
         @Override public String usage() { return "stdout"; }
         @Override public boolean accepts(String to) { return to.equals("stdout"); }
-        @Override public Sink open(String to, Duration timeout, String authorization) {
+        @Override public Sink open(String to, Sinks.Config c) {
             return new StreamSink("stdout", System.out, null);
         }
     }
@@ -32,7 +32,7 @@ record StreamSink(String name, OutputStream out, FileChannel channel) implements
     static final class File implements Sinks.Kind {
         @Override public String usage() { return "file:PATH"; }
         @Override public boolean accepts(String to) { return to.startsWith("file:"); }
-        @Override public Sink open(String to, Duration timeout, String authorization) {
+        @Override public Sink open(String to, Sinks.Config c) {
             Path p = Path.of(to.substring(5));
             if (p.toString().isEmpty()) throw new InputError("--to file: needs a path, e.g. file:/tmp/out.jsonl");
             try {

@@ -25,6 +25,7 @@ final class Tailer {
     boolean skippingLongLine;
     Multiline.Pending pending;   // a multiline event still open
     long goneSince;          // when the path stopped leading to this file (0: still there)
+    boolean renamed;         // found under another name than it was first followed by (a rotation the glob still matches)
     long lastGrowth = System.nanoTime();
 
     Tailer(Path path, long dev, long ino, long start) throws IOException {
