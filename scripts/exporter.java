@@ -97,7 +97,9 @@ import run.Shutdown;
                 + "/healthz and (opt-in, token-protected) JVM diagnostics under /debug/."},
         footer = {
             "%nCollectors (each can be turned off with --no-collector.NAME):",
-            "  cpu, loadavg, meminfo, filesystem, netdev, stat, time, uname;",
+            "  arp, conntrack, cpu, diskstats, entropy, filefd, filesystem, hwmon, loadavg,",
+            "  meminfo, netclass, netdev, netstat, os, pressure, schedstat, selinux, sockstat,",
+            "  softnet, stat, thermal_zone, time, timex, udp_queues, uname, vmstat;",
             "  textfile when --textfile-dir is given.",
             "%nEndpoints:",
             "  /metrics        node_*, ops_exporter_*, jvm_* and process_* metrics",
@@ -159,6 +161,18 @@ public class exporter implements Callable<Integer> {
             description = "Network devices to leave out (default: none, as upstream; Debian's node_exporter leaves out ^lo$).")
     String netdevExclude;
 
+    @Option(names = "--path.procfs", paramLabel = "DIR", defaultValue = "/proc",
+            description = "procfs mount point, as node_exporter's (the host's /proc mounted in a container) (default: ${DEFAULT-VALUE}).")
+    Path procfs;
+
+    @Option(names = "--path.sysfs", paramLabel = "DIR", defaultValue = "/sys",
+            description = "sysfs mount point, as node_exporter's (default: ${DEFAULT-VALUE}).")
+    Path sysfs;
+
+    @Option(names = "--path.udev.data", paramLabel = "DIR", defaultValue = "/run/udev/data",
+            description = "udev's database, for node_disk_info's labels (default: ${DEFAULT-VALUE}).")
+    Path udevData;
+
     @Option(names = "--debug-endpoints", description = "Serve /debug/threads, /debug/heap and /debug/jfr to requests with the token.")
     boolean debugEndpoints;
 
@@ -210,7 +224,10 @@ public class exporter implements Callable<Integer> {
         byte[] token = debugEndpoints ? token() : null;
         if (!debugEndpoints && tokenFile != null) throw new InputError("--debug-token-file needs --debug-endpoints");
 
-        var runners = Registry.enabled(settings, disabled);
+        for (Path dir : List.of(procfs, sysfs)) {
+            if (!Files.isDirectory(dir)) throw new InputError((dir == procfs ? "--path.procfs " : "--path.sysfs ") + dir + ": no such directory");
+        }
+        var runners = Registry.enabled(settings, new Registry.Paths(procfs, sysfs, udevData), disabled);
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         Set<String> jvmNames = new HashSet<>();
