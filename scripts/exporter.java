@@ -13,8 +13,8 @@
  * exporter -- node metrics for Prometheus, named like node_exporter's, with the JVM's diagnostics
  *
  * What it does: serves /metrics in the Prometheus text format (the official Java client writes it)
- * with node_exporter's names and labels for cpu, loadavg, meminfo, filesystem, netdev, stat, time
- * and uname, plus the *.prom files of --textfile-dir (node_exporter's textfile collector: probe's
+ * with node_exporter's names, types and labels for 26 of its collectors (the footer lists them; on
+ * a Debian VM every node_* family node_exporter 1.5 serves by default), plus the *.prom files of --textfile-dir (node_exporter's textfile collector: probe's
  * and inspect's `--format prom` output lands there). Its own health is in the same scrape:
  * ops_exporter_scrape_duration_seconds{collector}, ops_exporter_collector_success and
  * ops_exporter_collector_errors_total, and the client's jvm_* and process_* metrics. /healthz
@@ -24,14 +24,14 @@
  *
  * When to use it: on every node Prometheus scrapes, where existing node_exporter dashboards and
  * alerts should keep working for these metrics, and where a JVM is welcome but a Go binary or
- * package is not. Dashboards that need collectors not listed here (diskstats, vmstat, hwmon, ...)
- * still need node_exporter.
+ * package is not. Dashboards that need collectors not listed in the footer (nfs, mdadm, zfs, ...)
+ * still need node_exporter. --path.procfs/--path.sysfs read the host's when run in a container.
  *
  * What it costs the node: one JVM (C2 only, 48 MB heap cap, native memory trimmed every second:
  * about 77 MB resident once warm, up to ~92 MB while the JIT compiles in the first few thousand
  * scrapes; about 1.7 ms of CPU per scrape once compiled, twice that before); per
- * scrape it reads /proc/stat, /proc/meminfo, /proc/net/dev, /proc/self/mountinfo, a few
- * /proc/sys/kernel files, calls statvfs once per listed filesystem and reads the textfiles; no
+ * scrape it reads the /proc and /sys files node_exporter reads (about 20 in /proc, a dozen per
+ * network interface in /sys), calls statvfs once per listed filesystem and reads the textfiles; no
  * writes, no root needed. Listens on 127.0.0.1:9101 unless told otherwise. Each collector has a
  * time budget (--collector-timeout): one that overruns (a hung NFS mount, a FIFO in the textfile
  * directory) is reported as failed while the rest of the scrape is served, and it is not started
@@ -97,7 +97,9 @@ import run.Shutdown;
                 + "/healthz and (opt-in, token-protected) JVM diagnostics under /debug/."},
         footer = {
             "%nCollectors (each can be turned off with --no-collector.NAME):",
-            "  cpu, loadavg, meminfo, filesystem, netdev, stat, time, uname;",
+            "  arp, conntrack, cpu, diskstats, entropy, filefd, filesystem, hwmon, loadavg,",
+            "  meminfo, netclass, netdev, netstat, os, pressure, schedstat, selinux, sockstat,",
+            "  softnet, stat, thermal_zone, time, timex, udp_queues, uname, vmstat;",
             "  textfile when --textfile-dir is given.",
             "%nEndpoints:",
             "  /metrics        node_*, ops_exporter_*, jvm_* and process_* metrics",
@@ -159,6 +161,18 @@ public class exporter implements Callable<Integer> {
             description = "Network devices to leave out (default: none, as upstream; Debian's node_exporter leaves out ^lo$).")
     String netdevExclude;
 
+    @Option(names = "--path.procfs", paramLabel = "DIR", defaultValue = "/proc",
+            description = "procfs mount point, as node_exporter's (the host's /proc mounted in a container) (default: ${DEFAULT-VALUE}).")
+    Path procfs;
+
+    @Option(names = "--path.sysfs", paramLabel = "DIR", defaultValue = "/sys",
+            description = "sysfs mount point, as node_exporter's (default: ${DEFAULT-VALUE}).")
+    Path sysfs;
+
+    @Option(names = "--path.udev.data", paramLabel = "DIR", defaultValue = "/run/udev/data",
+            description = "udev's database, for node_disk_info's labels (default: ${DEFAULT-VALUE}).")
+    Path udevData;
+
     @Option(names = "--debug-endpoints", description = "Serve /debug/threads, /debug/heap and /debug/jfr to requests with the token.")
     boolean debugEndpoints;
 
@@ -210,7 +224,10 @@ public class exporter implements Callable<Integer> {
         byte[] token = debugEndpoints ? token() : null;
         if (!debugEndpoints && tokenFile != null) throw new InputError("--debug-token-file needs --debug-endpoints");
 
-        var runners = Registry.enabled(settings, disabled);
+        for (Path dir : List.of(procfs, sysfs)) {
+            if (!Files.isDirectory(dir)) throw new InputError((dir == procfs ? "--path.procfs " : "--path.sysfs ") + dir + ": no such directory");
+        }
+        var runners = Registry.enabled(settings, new Registry.Paths(procfs, sysfs, udevData), disabled);
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         Set<String> jvmNames = new HashSet<>();

@@ -228,14 +228,15 @@ class ExporterTest {
         Map<String, Long> mem = meminfo();
         String loadavg = Files.readString(Path.of("/proc/loadavg"));
 
-        // promtool: no parse errors; the only lint is node_exporter's own camelCase node_memory_ names
+        // promtool: no parse errors; the only lints are those of node_exporter's own names (camelCase fields, entropy in bits)
         Path file = tmp.resolve("scrape.txt");
         Files.writeString(file, m);
         var lint = Proc.run(List.of("sh", "-c", "promtool check metrics < " + file), Duration.ofSeconds(30));
         assertTrue(lint.exit() == 0 || lint.exit() == 3, lint.toString());
         for (String line : (lint.out() + lint.err()).split("\n")) {
             if (line.isBlank()) continue;
-            assertTrue(line.matches("node_memory_\\w+ metric names should be written in 'snake_case' not 'camelCase'"), "promtool: " + line);
+            assertTrue(line.matches("node_(memory|netstat|sockstat)_\\w+ metric names should be written in 'snake_case' not 'camelCase'")
+                    || line.matches("node_entropy_\\w+_bits use base unit \"bytes\" instead of \"bits\""), "promtool: " + line);
         }
 
         // memory: exact for the constants, a tolerance for what moves
@@ -640,7 +641,7 @@ class ExporterTest {
 
         Running noLo = start("--collector.netdev.device-exclude", "^lo$");
         String m2 = metrics(noLo);
-        assertFalse(m2.contains("{device=\"lo\"}"), "lo left out");
+        assertFalse(m2.contains("node_network_receive_bytes_total{device=\"lo\"}"), "lo left out");
         for (String dev : before.keySet()) {
             if (!dev.equals("lo") && after.containsKey(dev)) assertTrue(m2.contains("node_network_receive_bytes_total{device=\"" + dev + "\"}"), dev);
         }
@@ -787,7 +788,14 @@ class ExporterTest {
     @Test
     void goldenTextfilesHealthzEndpointsAndFamilyNames() throws Exception {
         Path dir = goldenTextfiles();
-        Running r = start("--textfile-dir", dir.toString());
+        // the first nine collectors only: the families of the others depend on the machine (PSI, conntrack, hwmon, IPv6)
+        // and are checked against node_exporter itself by ExporterCoverageTest
+        List<String> args = new ArrayList<>(List.of("--textfile-dir", dir.toString()));
+        for (String c : List.of("arp", "conntrack", "diskstats", "entropy", "filefd", "hwmon", "netclass", "netstat", "os", "pressure",
+                "schedstat", "selinux", "sockstat", "softnet", "thermal_zone", "timex", "udp_queues", "vmstat")) {
+            args.add("--no-collector." + c);
+        }
+        Running r = start(args.toArray(String[]::new));
         String port = r.base().replaceAll(".*:", "");
         String m = metrics(r);
         metrics(r);                                                          // the problems are logged once, however many scrapes

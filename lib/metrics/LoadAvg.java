@@ -1,32 +1,31 @@
 package metrics;
 
-//DEPS com.github.oshi:oshi-core:6.10.0
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
-//SOURCES Source.java Snapshots.java
+//SOURCES Source.java Snapshots.java Procfs.java
 //SOURCES Collected.java
 
 import static metrics.Snapshots.gauge;
-import static metrics.Snapshots.point;
 
-import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import oshi.hardware.CentralProcessor;
 
-/** node_load1/5/15 through OSHI (getloadavg(3)). */
+/** node_load1/5/15 from /proc/loadavg, as node_exporter reads them (so --path.procfs applies). */
 final class LoadAvg implements Source {
-    final CentralProcessor cpu;
+    final Path file;
 
-    LoadAvg(CentralProcessor cpu) {
-        this.cpu = cpu;
+    LoadAvg(Path procfs) {
+        this.file = procfs.resolve("loadavg");
     }
 
     @Override
-    public Collected collect(Consumer<String> step) {
-        double[] load = cpu.getSystemLoadAverage(3);
-        if (load[0] < 0) throw new IllegalStateException("OSHI could not read the load average");
-        return Collected.of(List.of(gauge("node_load1", "1m load average.", point(Labels.EMPTY, load[0])),
-                gauge("node_load5", "5m load average.", point(Labels.EMPTY, load[1])),
-                gauge("node_load15", "15m load average.", point(Labels.EMPTY, load[2]))));
+    public Collected collect(Consumer<String> step) throws IOException {
+        step.accept("read " + file);
+        String[] f = Procfs.fields(Procfs.text(file));                     // "0.42 0.37 0.30 1/123 4567"
+        if (f.length < 3) throw new IOException(file + ": expected three load averages, got '" + String.join(" ", f) + "'");
+        return Collected.of(List.of(gauge("node_load1", "1m load average.", Double.parseDouble(f[0])),
+                gauge("node_load5", "5m load average.", Double.parseDouble(f[1])),
+                gauge("node_load15", "15m load average.", Double.parseDouble(f[2]))));
     }
 }

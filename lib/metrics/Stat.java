@@ -11,6 +11,7 @@ import static metrics.Snapshots.point;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +19,22 @@ import java.util.function.Consumer;
 
 /** node_exporter's stat collector from /proc/stat: boot time, running/blocked processes, context switches, forks, interrupts. */
 final class Stat implements Source {
+    final Path file;
+
+    Stat(Path procfs) {
+        this.file = procfs.resolve("stat");
+    }
+
     @Override
     public Collected collect(Consumer<String> step) throws IOException {
-        step.accept("read /proc/stat");
+        step.accept("read " + file);
         Map<String, String> v = new HashMap<>();
-        for (String line : Procfs.lines("/proc/stat")) {
+        for (String line : Procfs.lines(file)) {
             int sp = line.indexOf(' ');
             if (sp > 0 && !line.startsWith("cpu")) v.put(line.substring(0, sp), line.substring(sp + 1).trim());
         }
         for (String key : List.of("btime", "procs_running", "procs_blocked", "ctxt", "processes", "intr")) {
-            if (!v.containsKey(key)) throw new IOException("/proc/stat has no '" + key + "' line");
+            if (!v.containsKey(key)) throw new IOException(file + " has no '" + key + "' line");
         }
         double intr = Double.parseDouble(v.get("intr").split(" ", 2)[0]);
         return Collected.of(List.of(

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 final class Time implements Source {
     final List<Path> clocksources = new ArrayList<>();
 
-    Time() throws IOException {
-        Path dir = Path.of("/sys/devices/system/clocksource");
+    Time(Path sysfs) throws IOException {
+        Path dir = sysfs.resolve("devices/system/clocksource");
         if (Files.isDirectory(dir)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "clocksource[0-9]*")) {
                 ds.forEach(clocksources::add);

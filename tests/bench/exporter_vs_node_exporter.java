@@ -7,9 +7,11 @@
  *   ./jbang tests/bench/exporter_vs_node_exporter.java [SCRAPES] [ROUNDS] [WARMUP]   (1000, 5, 3000)
  *
  * Starts `./jbang exporter@ops` (the catalog's command, so the script's own JVM flags apply) and
- * Debian's prometheus-node-exporter with the same collectors (cpu, loadavg, meminfo, filesystem,
- * netdev, stat, time, uname, textfile), the same textfile directory and the same exclusion rules
- * (node_exporter's upstream defaults, which Debian's package changes), each on a loopback port.
+ * Debian's prometheus-node-exporter with the same collectors (all 26 of exporter's, COLLECTORS
+ * below, plus textfile), the same textfile directory and the same exclusion rules (node_exporter's
+ * upstream defaults, which Debian's package changes), each on a loopback port. First it prints the
+ * coverage: the node_* families node_exporter serves here with ALL its default collectors (one
+ * more node_exporter, scraped once), how many of them exporter serves, and which it does not.
  * The exporter is a daemon scraped every 15 s, so the JVM is measured compiled: first its cold
  * start is shown (the first scrape, and the p50 of the first 200), then both get WARMUP scrapes
  * (3000 is 12.5 hours at 15 s), then SCRAPES scrapes each in ROUNDS interleaved blocks (so
@@ -44,6 +46,10 @@ public class exporter_vs_node_exporter {
     static final String ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
             + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     static final String MOUNTS_EXCLUDE = "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+    /** exporter's collectors, under node_exporter's names (scripts/exporter.java's footer lists them). */
+    static final List<String> COLLECTORS = List.of("arp", "conntrack", "cpu", "diskstats", "entropy", "filefd", "filesystem", "hwmon",
+            "loadavg", "meminfo", "netclass", "netdev", "netstat", "os", "pressure", "schedstat", "selinux", "sockstat", "softnet", "stat",
+            "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat", "textfile");
 
     record Server(String name, Process process, URI url, Conn conn) {}
 
@@ -65,15 +71,33 @@ public class exporter_vs_node_exporter {
                 # TYPE apt_upgrades_pending gauge
                 apt_upgrades_pending{arch="amd64",origin="Debian"} 3
                 """);
-        int ourPort = freePort(), theirPort = freePort();
+        int ourPort = freePort(), theirPort = freePort(), defaultsPort = freePort();
+        List<String> common = List.of("--collector.textfile.directory=" + textfiles, "--collector.filesystem.mount-points-exclude=" + MOUNTS_EXCLUDE,
+                "--collector.netdev.device-exclude=^$");
         Server ours = start("exporter", List.of(repo + "/jbang", "exporter@ops", "--listen", "127.0.0.1:" + ourPort,
                 "--textfile-dir", textfiles.toString()), ourPort);
-        Server theirs = start("node_exporter", List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + theirPort,
-                "--collector.disable-defaults", "--collector.cpu", "--collector.loadavg", "--collector.meminfo", "--collector.filesystem",
-                "--collector.netdev", "--collector.stat", "--collector.time", "--collector.uname", "--collector.textfile",
-                "--collector.textfile.directory=" + textfiles, "--collector.filesystem.mount-points-exclude=" + MOUNTS_EXCLUDE,
-                "--collector.netdev.device-exclude=^$"), theirPort);
+        List<String> sameSet = new java.util.ArrayList<>(List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + theirPort, "--collector.disable-defaults"));
+        for (String c : COLLECTORS) sameSet.add("--collector." + c);
+        sameSet.addAll(common);
+        Server theirs = start("node_exporter", sameSet, theirPort);
         try {
+            List<String> defaults = new java.util.ArrayList<>(List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + defaultsPort));
+            defaults.addAll(common);
+            Server all = start("node_exporter (defaults)", defaults, defaultsPort);
+            Set<String> everything;
+            try {
+                everything = scrape(all).families();
+            } finally {
+                all.process.destroy();
+                all.process.waitFor();
+            }
+            everything.removeIf(n -> !n.startsWith("node_") || n.startsWith("node_scrape_") || n.equals("node_exporter_build_info"));
+            Set<String> served = scrape(ours).families(), missing = new TreeSet<>(everything);
+            missing.removeAll(served);
+            int both = everything.size() - missing.size();
+            System.out.printf(Locale.ROOT, "coverage: node_exporter %s serves %d node_* families here with its default collectors (its own "
+                    + "node_scrape_* and node_exporter_build_info apart); exporter serves %d of them (%.1f%%)%s%n", version(), everything.size(), both,
+                    100.0 * both / everything.size(), missing.isEmpty() ? "" : "; not: " + missing);
             double ourCold = scrape(ours).ms(), theirCold = scrape(theirs).ms();
             Set<String> ourFamilies = scrape(ours).families(), theirFamilies = scrape(theirs).families();
             if (!ourFamilies.containsAll(List.of("node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes",
@@ -83,7 +107,8 @@ public class exporter_vs_node_exporter {
             Set<String> onlyTheirs = new TreeSet<>(theirFamilies);
             onlyTheirs.removeAll(ourFamilies);
             onlyTheirs.removeIf(n -> !n.startsWith("node_") || n.startsWith("node_scrape_") || n.startsWith("node_exporter_"));
-            System.out.println("node_* families only node_exporter has: " + (onlyTheirs.isEmpty() ? "none" : onlyTheirs));
+            System.out.println("with the same collectors: " + ourFamilies.stream().filter(n -> n.startsWith("node_")).count() + " node_* families vs "
+                    + theirFamilies.stream().filter(n -> n.startsWith("node_")).count() + "; only node_exporter has: " + (onlyTheirs.isEmpty() ? "none" : onlyTheirs));
             double[] ourColdMs = new double[200], theirColdMs = new double[200];
             for (int i = 0; i < 200; i++) {
                 ourColdMs[i] = scrape(ours).ms();
