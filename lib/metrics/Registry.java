@@ -21,7 +21,8 @@ public final class Registry {
     private Registry() {}
 
     /** What the command line says about the collectors. {@code textfileDir} null: no textfile collector. */
-    public record Settings(Pattern mountsOut, Pattern typesOut, Pattern netdevOut, Path textfileDir) {}
+    public record Settings(Pattern mountsOut, Pattern typesOut, Pattern netdevOut, Path textfileDir,
+                           Path rootfs, java.time.Duration mountTimeout) {}
 
     /** What a collector is built from: the settings, and what collectors share. */
     static final class Context {
@@ -50,7 +51,7 @@ public final class Registry {
             new Entry("cpu", c -> new Cpu(c.processor())),
             new Entry("loadavg", c -> new LoadAvg(c.processor())),
             new Entry("meminfo", c -> new Meminfo()),
-            new Entry("filesystem", c -> new Filesystem(c.settings.mountsOut(), c.settings.typesOut())),
+            new Entry("filesystem", c -> new Filesystem(c.settings.mountsOut(), c.settings.typesOut(), c.settings.rootfs(), c.settings.mountTimeout())),
             new Entry("netdev", c -> new Netdev(c.settings.netdevOut())),
             new Entry("stat", c -> new Stat()),
             new Entry("time", c -> new Time()),
