@@ -4,7 +4,7 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
+//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -51,7 +51,9 @@ import cli.Patterns;
 import cli.Secrets;
 import cli.Tool;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -83,6 +85,7 @@ import metrics.GzipExchange;
 import metrics.Node;
 import metrics.Outcome;
 import metrics.Registry;
+import metrics.WebConfig;
 import net.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,6 +160,14 @@ public class exporter implements Callable<Integer> {
             description = "Filesystem types to leave out (default: node_exporter's).")
     String fsTypesExclude;
 
+    @Option(names = "--collector.filesystem.mount-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.Converter.class,
+            description = "How long a mount's statfs may take; a mount over it is reported (device_error 1) and left out until its call returns (default: ${DEFAULT-VALUE}).")
+    Duration mountTimeout;
+
+    @Option(names = "--path.rootfs", paramLabel = "DIR", defaultValue = "/",
+            description = "Where the host's / is (node_exporter's flag, for a container): mount points are reported without this prefix (default: ${DEFAULT-VALUE}).")
+    Path rootfs;
+
     @Option(names = "--collector.netdev.device-exclude", paramLabel = "REGEX", defaultValue = "^$",
             description = "Network devices to leave out (default: none, as upstream; Debian's node_exporter leaves out ^lo$).")
     String netdevExclude;
@@ -172,6 +183,10 @@ public class exporter implements Callable<Integer> {
     @Option(names = "--path.udev.data", paramLabel = "DIR", defaultValue = "/run/udev/data",
             description = "udev's database, for node_disk_info's labels (default: ${DEFAULT-VALUE}).")
     Path udevData;
+
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "node_exporter's web-config.yml: TLS (tls_server_config) and basic auth (basic_auth_users, bcrypt) on every endpoint but /debug/.")
+    Path webConfigFile;
 
     @Option(names = "--debug-endpoints", description = "Serve /debug/threads, /debug/heap and /debug/jfr to requests with the token.")
     boolean debugEndpoints;
@@ -216,11 +231,17 @@ public class exporter implements Callable<Integer> {
         if (!telemetryPath.equals("/metrics")) throw new InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
         var settings = new Registry.Settings(regex("--collector.filesystem.mount-points-exclude", mountPointsExclude),
                 regex("--collector.filesystem.fs-types-exclude", fsTypesExclude),
-                regex("--collector.netdev.device-exclude", netdevExclude), textfileDir);
+                regex("--collector.netdev.device-exclude", netdevExclude), textfileDir, rootfs, mountTimeout);
         if (collectorTimeout.isZero() || collectorTimeout.isNegative()) throw new InputError("--collector-timeout must be more than 0");
+        if (mountTimeout.isZero() || mountTimeout.isNegative() || mountTimeout.compareTo(collectorTimeout) >= 0) {
+            throw new InputError("--collector.filesystem.mount-timeout must be more than 0 and less than --collector-timeout ("
+                    + Durations.format(collectorTimeout.toMillis()) + ")");
+        }
+        if (!Files.isDirectory(rootfs)) throw new InputError("--path.rootfs " + rootfs + ": no such directory");
         if (textfileDir != null && !Files.isDirectory(textfileDir)) {
             throw new InputError("--textfile-dir " + textfileDir + ": " + (Files.exists(textfileDir) ? "not a directory" : "no such directory"));
         }
+        WebConfig web = webConfigFile == null ? null : WebConfig.load(webConfigFile);   // TLS and bcrypt load only when asked for
         byte[] token = debugEndpoints ? token() : null;
         if (!debugEndpoints && tokenFile != null) throw new InputError("--debug-token-file needs --debug-endpoints");
 
@@ -241,7 +262,7 @@ public class exporter implements Callable<Integer> {
         System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive scrape
         HttpServer server;
         try {
-            server = HttpServer.create(address, 64);
+            server = web != null && web.tls != null ? HttpsServer.create(address, 64) : HttpServer.create(address, 64);
         } catch (BindException e) {
             throw new InputError("--listen " + listen + ": " + Errors.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
         }
@@ -249,6 +270,7 @@ public class exporter implements Callable<Integer> {
         // platform threads four clients sending half a request would stall every scrape until they give up.
         ExecutorService http = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exporter-http-", 0).factory());
         server.setExecutor(http);
+        if (server instanceof HttpsServer https) https.setHttpsConfigurator(web.configurator());
         // jvm_threads_deadlocked{,_monitor} stop the JVM for a deadlock search on every scrape (~0.25 ms of a ~1.5 ms
         // scrape); /debug/threads reports deadlocks when asked.
         var properties = PrometheusProperties.builder().exporterFilterProperties(ExporterFilterProperties.builder()
@@ -257,8 +279,9 @@ public class exporter implements Callable<Integer> {
         // At most 4 collections at once, as before requests moved to virtual threads: more scrapers wait their turn
         // instead of each getting collector threads of its own.
         Semaphore collecting = new Semaphore(MAX_CONCURRENT_SCRAPES, true);
-        server.createContext("/metrics", exactly("/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle)));
-        server.createContext("/healthz", exactly("/healthz", oneOf(collecting, ex -> health(ex, node))));
+        List<HttpContext> guarded = new java.util.ArrayList<>();
+        guarded.add(server.createContext("/metrics", exactly("/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle))));
+        guarded.add(server.createContext("/healthz", exactly("/healthz", oneOf(collecting, ex -> health(ex, node)))));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
             server.createContext(path, exactly(path, ex -> {
@@ -266,7 +289,8 @@ public class exporter implements Callable<Integer> {
                 else debug.handle(ex);
             }));
         }
-        server.createContext("/", exactly("/", ex -> reply(ex, 200, index(collectors, debug != null))));
+        guarded.add(server.createContext("/", exactly("/", ex -> reply(ex, 200, index(collectors, debug != null)))));
+        if (web != null) web.guard(guarded);                                 // basic auth and headers; /debug/ has its own token
         server.start();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -278,10 +302,11 @@ public class exporter implements Callable<Integer> {
             log("stopped");
         }, Duration.ofSeconds(1));
         shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
-        log("serving http://" + hostPort(server.getAddress()) + "/metrics; collectors: "
+        log("serving " + (server instanceof HttpsServer ? "https" : "http") + "://" + hostPort(server.getAddress()) + "/metrics; collectors: "
                 + (collectors.isEmpty() ? "none" : String.join(", ", collectors))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
-                + "; debug endpoints " + (debug == null ? "off" : "on, token required"));
+                + "; debug endpoints " + (debug == null ? "off" : "on, token required")
+                + (web == null || web.users == null ? "" : "; basic auth for " + web.users.size() + " user(s)"));
         stopped.await();                                                     // until the shutdown hook halts the JVM
         return Exit.OK;
     }

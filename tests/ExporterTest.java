@@ -52,9 +52,13 @@ class ExporterTest {
         throw new AssertionError("scripts/exporter.java has no //JAVA_OPTIONS");
     }
 
+    /** A command prefix for the exporters started next (nsenter into a test's mount namespace). */
+    List<String> wrap = List.of();
+
     Running start(Map<String, String> env, String... args) throws Exception {
         int port = Proc.freePort();
-        List<String> cmd = new ArrayList<>(Proc.javaCommand("exporter", scriptFlags().toArray(String[]::new)));
+        List<String> cmd = new ArrayList<>(wrap);
+        cmd.addAll(Proc.javaCommand("exporter", scriptFlags().toArray(String[]::new)));
         String listenFlag = List.of(args).contains("--web.listen-address") ? "--web.listen-address" : "--listen";
         boolean listen = List.of(args).contains(listenFlag);
         if (!listen) cmd.addAll(List.of("--listen", "127.0.0.1:" + port));

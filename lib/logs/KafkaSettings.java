@@ -1,7 +1,7 @@
 package logs;
 
 //DEPS org.apache.kafka:kafka-clients:4.1.1
-//SOURCES ../cli/InputError.java ../cli/InputFile.java Sinks.java
+//SOURCES ../cli/InputError.java ../cli/InputFile.java KafkaSink.java Sinks.java
 
 import cli.InputError;
 import cli.InputFile;

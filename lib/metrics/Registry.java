@@ -20,7 +20,8 @@ public final class Registry {
     private Registry() {}
 
     /** What the command line says about the collectors. {@code textfileDir} null: no textfile collector. */
-    public record Settings(Pattern mountsOut, Pattern typesOut, Pattern netdevOut, Path textfileDir) {}
+    public record Settings(Pattern mountsOut, Pattern typesOut, Pattern netdevOut, Path textfileDir,
+                           Path rootfs, java.time.Duration mountTimeout) {}
 
     /**
      * Where the kernel's files are: node_exporter's --path.procfs, --path.sysfs and --path.udev.data
@@ -50,17 +51,17 @@ public final class Registry {
             new Entry("diskstats", c -> new Diskstats(c.proc(), c.paths.udevData())),
             new Entry("entropy", c -> new Entropy(c.proc())),
             new Entry("filefd", c -> new Filefd(c.proc())),
-            new Entry("filesystem", c -> new Filesystem(c.settings.mountsOut(), c.settings.typesOut())),
+            new Entry("filesystem", c -> new Filesystem(c.settings.mountsOut(), c.settings.typesOut(), c.settings.rootfs(), c.settings.mountTimeout())),
             new Entry("hwmon", c -> new Hwmon(c.sys())),
             new Entry("loadavg", c -> new LoadAvg(c.proc())),
             new Entry("meminfo", c -> new Meminfo(c.proc())),
             new Entry("netclass", c -> new Netclass(c.sys(), Pattern.compile("^$"))),
             new Entry("netdev", c -> new Netdev(c.settings.netdevOut(), c.proc(), c.sys())),
             new Entry("netstat", c -> new Netstat(c.proc())),
-            new Entry("os", c -> new Os(Path.of("/"))),                  // under --path.rootfs, when there is one
+            new Entry("os", c -> new Os(c.settings.rootfs())),            // under --path.rootfs
             new Entry("pressure", c -> new Pressure(c.proc())),
             new Entry("schedstat", c -> new Schedstat(c.proc())),
-            new Entry("selinux", c -> new Selinux(c.sys(), Path.of("/"))),
+            new Entry("selinux", c -> new Selinux(c.sys(), c.settings.rootfs())),
             new Entry("sockstat", c -> new Sockstat(c.proc())),
             new Entry("softnet", c -> new Softnet(c.proc())),
             new Entry("stat", c -> new Stat(c.proc())),
