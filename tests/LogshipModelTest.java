@@ -230,6 +230,20 @@ class LogshipModelTest {
                     "--sink-timeout", "2s"));
             proc = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
                     .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile())).start();
+            if (life == 0 && kills == 0) awaitFirstScan();
+        }
+
+        /**
+         * The first start only: lines written and rotated out of the glob before logship ever looked are
+         * beyond any agent (tail -F too), so the sequence begins once logship says what it follows. Restarts
+         * don't wait: a rotation while logship is down is the checkpoints' job, and the model checks it.
+         */
+        void awaitFirstScan() throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(dir.resolve("err")).matches("(?s).*logship: (following|warning: --path).*")) {
+                if (System.nanoTime() > end || !proc.isAlive()) throw new AssertionError("logship did not start: " + Files.readString(dir.resolve("err")));
+                Thread.sleep(10);
+            }
         }
 
         void run() throws Exception {
