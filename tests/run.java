@@ -12,6 +12,7 @@
 //SOURCES support/Golden.java
 //SOURCES support/Leftovers.java
 //SOURCES support/HarnessJvm.java
+//SOURCES ChatTest.java
 
 /*
  * The ops test harness: compiles every script, the lib and the tests into one jar (through JBang,
@@ -44,7 +45,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public class run {
     /** Every test class; CatalogTest checks that each tests/*Test.java file is listed here. */
     static final List<Class<?>> ALL = List.of(TargetsTest.class, ReportTest.class, ProbeTest.class,
-            ProbeNetnsTest.class, SshConfigTest.class, SshAgentTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, RolloutTest.class, FanoutJumpTest.class, FanoutSshConfigTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class, LauncherTest.class, LatencyTest.class, ReadmeTest.class, GoldenTest.class, TerminalTest.class, DnscheckTest.class, SnmpTest.class);
+            ProbeNetnsTest.class, SshConfigTest.class, SshAgentTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, RolloutTest.class, FanoutJumpTest.class, FanoutSshConfigTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class, LauncherTest.class, LatencyTest.class, ReadmeTest.class, GoldenTest.class, TerminalTest.class, DnscheckTest.class, SnmpTest.class, ChatTest.class);
 
     public static void main(String... args) throws Exception {
         Jvm.install(Jvm.inProcess());
