@@ -4,7 +4,7 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
+//SOURCES ../lib/metrics/Registry.java ../lib/net/Listen.java ../lib/run/Shutdown.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -59,9 +59,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,14 +74,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import metrics.Debug;
 import metrics.GzipExchange;
 import metrics.Node;
 import metrics.Outcome;
 import metrics.Registry;
-import net.Addresses;
+import net.Listen;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -278,26 +275,9 @@ public class exporter implements Callable<Integer> {
     }
 
     /** "127.0.0.1:9101", "[::1]:9101", "0.0.0.0:9101", "localhost:9101"; a bare ":9101" is refused as ambiguous. */
-    static InetSocketAddress listenAddress(String text) {
-        Matcher m = Pattern.compile("^(\\[[^\\]]+\\]|[^:\\[\\]]+):(\\d{1,5})$").matcher(text.trim());
-        if (text.trim().startsWith(":")) {
-            throw new InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
-        }
-        if (!m.matches()) throw new InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
-        int port = Integer.parseInt(m.group(2));
-        if (port > 65535) throw new InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
-        String host = m.group(1).replaceAll("^\\[|\\]$", "");
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new InputError("--listen " + text + ": cannot resolve '" + host + "'");
-        }
-    }
+    static InetSocketAddress listenAddress(String text) { return Listen.parse("--listen", text); }
 
-    static String hostPort(InetSocketAddress a) {
-        String host = Addresses.format(a.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
+    static String hostPort(InetSocketAddress a) { return Listen.hostPort(a); }
 
     /** The debug endpoints' token, from --debug-token-file or $OPS_EXPORTER_TOKEN; never from argv. */
     byte[] token() throws IOException {

@@ -15,6 +15,8 @@ final class Feishu extends Markup {
         return Mentions.breakChannel(t);
     }
 
+    @Override public String code(String s) { return "`" + text(oneLine(s)).replace("`", "'") + "`"; }
+
     @Override public String codeBlock(String s) {
         return super.codeBlock(s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
     }
