@@ -129,7 +129,7 @@ class LauncherTest {
         var r = jbang(Proc.REPO, Map.of(), "prbe@ops", "-H", "x");
         assertEquals(2, r.exit(), r.toString());
         assertEquals("jbang (ops launcher): no script 'prbe' in this checkout's catalog; did you mean 'probe@ops'? "
-                + "(there are: probe fanout rollout sysinfo httpcheck dnscheck inspect logship exporter snmp netconf cleanup ops)\n", r.err());
+                + "(there are: probe fanout rollout sysinfo httpcheck dnscheck inspect logship exporter snmp netconf cleanup alertrelay ops)\n", r.err());
     }
 
     /** A unix account made for this test (not root, empty home), removed with its home afterwards. */

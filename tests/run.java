@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.13.4
 //DEPS org.junit.platform:junit-platform-launcher:1.13.4
 //SOURCES ../lib/*/*.java
-//SOURCES ../scripts/cleanup.java ../scripts/snmp.java ../scripts/netconf.java ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/dnscheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java ../scripts/rollout.java
+//SOURCES ../scripts/alertrelay.java ../scripts/cleanup.java ../scripts/snmp.java ../scripts/netconf.java ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/dnscheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java ../scripts/rollout.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/TestAgent.java support/Netns.java support/TestUser.java support/TestHttp.java
 //SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java FanoutJumpTest.java FanoutSshConfigTest.java SshConfigTest.java SshAgentTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java RolloutTest.java
 //SOURCES HarnessTest.java LauncherTest.java LatencyTest.java ReadmeTest.java GoldenTest.java
@@ -15,6 +15,7 @@
 //SOURCES support/HarnessJvm.java
 //SOURCES LogshipKafkaTest.java LogshipLokiTest.java LogshipModelTest.java support/Kafka.java
 //SOURCES ExporterCoverageTest.java support/NodeExporter.java support/Families.java support/Coverage.java support/Fixtures.java
+//SOURCES ChatTest.java AlertrelayTest.java support/Robots.java
 
 /*
  * The ops test harness: compiles every script, the lib and the tests into one jar (through JBang,
@@ -48,7 +49,7 @@ public class run {
     /** Every test class; CatalogTest checks that each tests/*Test.java file is listed here. */
     static final List<Class<?>> ALL = List.of(TargetsTest.class, ReportTest.class, ProbeTest.class,
             ProbeNetnsTest.class, SshConfigTest.class, SshAgentTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, RolloutTest.class, FanoutJumpTest.class, FanoutSshConfigTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class, LauncherTest.class, LatencyTest.class, ReadmeTest.class, GoldenTest.class, TerminalTest.class, DnscheckTest.class, SnmpTest.class, NetconfTest.class, CleanupTest.class, LogshipKafkaTest.class, LogshipLokiTest.class, LogshipModelTest.class,
-            ExporterCoverageTest.class);
+            ExporterCoverageTest.class, ChatTest.class, AlertrelayTest.class);
 
     public static void main(String... args) throws Exception {
         Jvm.install(Jvm.inProcess());

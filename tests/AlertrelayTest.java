@@ -1,0 +1,289 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * alertrelay against the real Prometheus and Alertmanager from Debian, started here on 127.26.0.1:
+ * Prometheus scrapes a tiny static target of this test (a com.sun.net.httpserver page with two
+ * series, so no exporter JVM has to start), a rule fires, Alertmanager posts its webhook to
+ * alertrelay, and alertrelay delivers to local robots (support/Robots.java) that check each chat's
+ * documented payload and signature. The real chat robots are not reachable from here.
+ */
+class AlertrelayTest {
+    static final String HOST = "127.26.0.1";
+    static final String EVIL = "<!channel> @all <at user_id=\\\"all\\\"></at> [x](https://evil.example)";
+    @TempDir Path tmp;
+
+    // ---- config errors: one line, file:line:col, exit 2, nothing served ----
+
+    @Test void badConfigIsOneLineNamingFileLineAndColumn() throws IOException {
+        Path cfg = tmp.resolve("relay.yaml");
+        Files.writeString(cfg, "queue: " + tmp.resolve("q") + "\nreceivers:\n  - name: a\n    kind: slak\n    url_env: AR_URL\nroutes:\n  - receivers: [a]\n");
+        var r = ScriptRun.run(alertrelay::main, "--check", cfg.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("alertrelay: " + cfg + ":4:5: receivers[0].kind: 'slak' (expected one of slack, mattermost, dingtalk, wecom, feishu, json)\n", r.err());
+
+        Files.writeString(cfg, "queue: " + tmp.resolve("q") + "\nreceivers:\n  - {name: a, kind: slack, url_env: AR_NO_SUCH_VAR}\nroutes:\n  - receivers: [a]\n");
+        r = ScriptRun.run(alertrelay::main, "--check", cfg.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("alertrelay: " + cfg + ":3:"), r.err());
+        assertTrue(r.err().contains("receivers[0].url_env: environment variable AR_NO_SUCH_VAR is not set"), r.err());
+
+        Path url = tmp.resolve("url");
+        Files.writeString(url, "https://hooks.example/services/T0/B0/secret-token\n");
+        Files.writeString(cfg, "queue: " + tmp.resolve("q") + "\nreceivers:\n  - {name: a, kind: slack, url_file: " + url + "}\nroutes:\n"
+                + "  - receivers: [a]\n    match: ['severity=~\"(page\"']\n");
+        r = ScriptRun.run(alertrelay::main, "--check", cfg.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().matches("alertrelay: \\Q" + cfg + "\\E:6:\\d+: routes\\[0\\]\\.match\\[0\\]: 'severity=~\"\\(page\"': bad regex: .*\n"), r.err());
+
+        Files.writeString(cfg, "queue: " + tmp.resolve("q") + "\nreceivers:\n  - {name: a, kind: slack, url_file: " + url + "}\nroutes:\n  - receivers: [b]\n");
+        r = ScriptRun.run(alertrelay::main, "--check", cfg.toString());
+        assertEquals("alertrelay: " + cfg + ":5:17: routes[0].receivers[0]: no receiver named 'b' (receivers: a)\n", r.err());
+
+        Files.writeString(cfg, "queue: " + tmp.resolve("q") + "\nreceivers:\n  - {name: a, kind: slack, url_file: " + url + "}\nroutes:\n  - receivers: [a]\n");
+        r = ScriptRun.run(alertrelay::main, "--check", cfg.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("a: slack -> https://hooks.example, rate 1/1.0s"), r.out());
+        assertFalse((r.out() + r.err()).contains("secret-token"), "the URL's token is never shown");
+    }
+
+    // ---- Prometheus -> Alertmanager -> alertrelay -> every robot ----
+
+    @Test void aFiringRuleReachesEveryRobotInItsOwnPayloadSignedAndEscaped() throws Exception {
+        Prereq.requireExecutable("/usr/bin/prometheus", "prometheus");
+        Prereq.requireExecutable("/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
+        Map<String, Robots.Robot> robots = new HashMap<>();
+        List<Process> procs = new ArrayList<>();
+        HttpServer target = null;
+        try {
+            for (String k : List.of("slack", "mattermost", "dingtalk", "wecom", "feishu", "json", "never")) {
+                robots.put(k, Robots.start(k.equals("never") ? "slack" : k, HOST, 0, "s3cr3t-" + k));
+            }
+            robots.get("wecom").firstAnswers.add(429);             // WeCom says "slow down" once: retried after Retry-After
+            robots.get("slack").firstAnswers.add(503);             // Slack has a bad moment once: retried with backoff
+
+            target = HttpServer.create(new InetSocketAddress(InetAddress.getByName(HOST), 0), 10);
+            String page = "# TYPE ar_test_up gauge\nar_test_up{team=\"db\",note=\"" + EVIL + "\"} 1\nar_test_up{team=\"web\",note=\"fine\"} 0\n";
+            target.createContext("/metrics", ex -> { try (ex) { byte[] b = page.getBytes(StandardCharsets.UTF_8); ex.sendResponseHeaders(200, b.length); ex.getResponseBody().write(b); } });
+            target.start();
+
+            int relayPort = freePort(), amPort = freePort(), promPort = freePort();
+            Path cfg = relayConfig(robots, relayPort, tmp.resolve("queue"));
+            Process relay = startRelay(cfg, robots, tmp.resolve("relay.log"));
+            procs.add(relay);
+
+            Path am = tmp.resolve("am.yml");
+            Files.writeString(am, "route:\n  receiver: relay\n  group_by: [alertname]\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n"
+                    + "receivers:\n  - name: relay\n    webhook_configs:\n      - url: http://" + HOST + ":" + relayPort + "/alerts\n");
+            procs.add(start(tmp.resolve("am.log"), "/usr/bin/prometheus-alertmanager", "--config.file=" + am, "--storage.path=" + tmp.resolve("am-data"),
+                    "--web.listen-address=" + HOST + ":" + amPort, "--cluster.listen-address=", "--log.level=warn"));
+            Files.writeString(tmp.resolve("rules.yml"), "groups:\n  - name: ar\n    rules:\n      - alert: ArDbDown\n        expr: ar_test_up > 0\n"
+                    + "        labels: {severity: page}\n        annotations:\n          summary: 'db is down ({{ $labels.note }})'\n"
+                    + "          description: '{{ $labels.note }} says the database is gone'\n");
+            Path prom = tmp.resolve("prometheus.yml");
+            Files.writeString(prom, "global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [" + tmp.resolve("rules.yml") + "]\n"
+                    + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['" + HOST + ":" + amPort + "']}]\n"
+                    + "scrape_configs:\n  - job_name: ar\n    static_configs: [{targets: ['" + HOST + ":" + target.getAddress().getPort() + "']}]\n");
+            procs.add(start(tmp.resolve("prom.log"), "/usr/bin/prometheus", "--config.file=" + prom, "--storage.tsdb.path=" + tmp.resolve("prom-data"),
+                    "--web.listen-address=" + HOST + ":" + promPort, "--log.level=warn", "--rules.alert.resend-delay=1s"));
+
+            List<String> chats = List.of("slack", "mattermost", "dingtalk", "wecom", "feishu", "json");
+            await(Duration.ofSeconds(40), () -> chats.stream().allMatch(k -> !robots.get(k).posts().isEmpty()),
+                    () -> "robots that got nothing: " + chats.stream().filter(k -> robots.get(k).posts().isEmpty()).toList()
+                            + "\nrelay log:\n" + read(tmp.resolve("relay.log")) + "\nalertmanager log:\n" + read(tmp.resolve("am.log"))
+                            + "\nprometheus log:\n" + read(tmp.resolve("prom.log")));
+
+            for (var e : robots.entrySet()) assertEquals(List.of(), e.getValue().problems(), e.getKey() + " saw bad posts");
+            assertEquals(0, robots.get("never").requests.get(), "the route for severity=info matched nothing");
+            assertTrue(robots.get("wecom").requests.get() >= 2 && robots.get("slack").requests.get() >= 2, "429 and 503 were retried");
+            for (String k : chats) {
+                if (k.equals("json")) continue;      // a program, not a chat: it gets the labels as they are (checked below)
+                String text = robots.get(k).texts();
+                // a CommonMark code span shows its content literally: Mattermost parses no markup in it
+                if (k.equals("mattermost")) text = text.replaceAll("`[^`\n]*`", "`code`");
+                assertTrue(text.contains("ArDbDown"), k + ": " + text);
+                assertFalse(text.contains("<!channel>"), k + " got a live <!channel>: " + text);
+                assertFalse(Pattern.compile("(?<![\\u200B\\\\])@all\\b").matcher(text.replace("\"{{", "")).find(), k + " got a live @all: " + text);
+                assertFalse(text.contains("<at user_id"), k + " got a live Feishu mention: " + text);
+            }
+            assertTrue(robots.get("slack").texts().contains("&lt;!channel&gt; @\u200Ball"), robots.get("slack").texts());
+            assertTrue(robots.get("slack").texts().contains("*[FIRING:1] ArDbDown*"), robots.get("slack").texts());
+            assertTrue(robots.get("dingtalk").posts().get(0).path("markdown").path("title").asText().startsWith("[FIRING:1] ArDbDown"));
+            assertTrue(robots.get("feishu").posts().get(0).path("card").path("header").path("title").path("content").asText().startsWith("[FIRING:1] ArDbDown"));
+            JsonNode json = robots.get("json").posts().get(0);
+            assertEquals("ar-test", json.path("source").asText());
+            assertEquals("ArDbDown", json.path("alerts").path(0).path("labels").path("alertname").asText(), json.toString());
+            assertEquals("db", json.path("alerts").path(0).path("labels").path("team").asText(), "only the firing series: " + json);
+            assertEquals(1, json.path("alerts").size(), json.toString());
+            assertTrue(json.path("alerts").path(0).path("labels").path("note").asText().startsWith("<!channel> @all"), "json gets labels unchanged: " + json);
+
+            String metrics = get("http://" + HOST + ":" + relayPort + "/metrics");
+            assertTrue(metrics.contains("alertrelay_alerts_delivered_total{receiver=\"wecom\"} "), metrics);
+            assertTrue(metrics.contains("alertrelay_post_retries_total{receiver=\"wecom\"} "), metrics);
+            assertFalse(read(tmp.resolve("relay.log")).contains("tok-"), "no robot token in the log");
+            assertFalse(read(tmp.resolve("relay.log")).contains("s3cr3t"), "no secret in the log");
+        } finally {
+            procs.forEach(Proc::kill);
+            robots.values().forEach(Robots.Robot::close);
+            if (target != null) target.stop(0);
+        }
+    }
+
+    // ---- a chat down while alerts arrive, kill -9, restart: everything delivered ----
+
+    @Test void aDownChatAndAKill9LoseNoAcceptedAlert() throws Exception {
+        int chatPort = freePort();
+        Robots.Robot placeholder = Robots.start("dingtalk", HOST, chatPort, "s3cr3t-dt");     // only for its URL; closed at once: the chat is down
+        String url = placeholder.url();
+        placeholder.close();
+        Map<String, Robots.Robot> robots = new HashMap<>();
+        List<Process> procs = new ArrayList<>();
+        Robots.Robot chat = null;
+        try {
+            int relayPort = freePort();
+            Path queue = tmp.resolve("queue");
+            Path cfg = tmp.resolve("relay.yaml");
+            Files.writeString(tmp.resolve("dt.url"), url + "\n");
+            Files.writeString(tmp.resolve("dt.secret"), "s3cr3t-dt\n");
+            Files.writeString(cfg, "listen: " + HOST + ":" + relayPort + "\nqueue: " + queue + "\nreceivers:\n"
+                    + "  - {name: dt, kind: dingtalk, url_file: " + tmp.resolve("dt.url") + ", secret_file: " + tmp.resolve("dt.secret") + ", rate: 20/1m}\n"
+                    + "routes:\n  - receivers: [dt]\n");
+            Process relay = startRelay(cfg, robots, tmp.resolve("relay1.log"));
+            procs.add(relay);
+            HttpClient http = HttpClient.newHttpClient();
+            for (int g = 0; g < 20; g++) {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + relayPort + "/alerts"))
+                        .POST(HttpRequest.BodyPublishers.ofString(webhook("Group" + g, g * 5, 5))).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());            // accepted (queued) although the chat is down
+            }
+            Proc.kill(relay);                                              // SIGKILL: no shutdown hook, nothing flushed after the 200s
+            procs.remove(relay);
+            chat = Robots.start("dingtalk", HOST, chatPort, "s3cr3t-dt");  // the chat is back
+            procs.add(startRelay(cfg, robots, tmp.resolve("relay2.log")));
+            Robots.Robot c = chat;
+            await(Duration.ofSeconds(20), () -> ids(c.texts()).size() == 100,
+                    () -> "delivered " + ids(c.texts()).size() + " of 100\nrelay log before kill:\n" + read(tmp.resolve("relay1.log")) + "\nafter:\n" + read(tmp.resolve("relay2.log")));
+            assertEquals(List.of(), chat.problems());
+            assertTrue(chat.posts().size() <= 3, "the 20 queued groups go out batched (DingTalk allows 20 posts a minute), not as 20 posts: " + chat.posts().size());
+            assertTrue(read(tmp.resolve("relay2.log")).contains("20 group(s) from before"), read(tmp.resolve("relay2.log")));
+            await(Duration.ofSeconds(5), () -> {
+                try (var s = Files.list(queue.resolve("dt"))) { return s.noneMatch(p -> p.toString().endsWith(".json")); } catch (IOException e) { return false; }
+            }, () -> "queue not emptied");
+        } finally {
+            procs.forEach(Proc::kill);
+            if (chat != null) chat.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    /** "id=17" in each delivered alert's labels: the set of alerts a chat has shown. */
+    static TreeSet<Integer> ids(String text) {
+        TreeSet<Integer> s = new TreeSet<>();
+        var m = Pattern.compile("id=(?:\\\\)?\"(\\d+)(?:\\\\)?\"").matcher(text);
+        while (m.find()) s.add(Integer.parseInt(m.group(1)));
+        return s;
+    }
+
+    /** An Alertmanager v4 webhook body with {@code n} firing alerts, ids {@code from}..from+n-1. */
+    static String webhook(String name, int from, int n) {
+        StringBuilder alerts = new StringBuilder();
+        for (int i = from; i < from + n; i++) {
+            if (i > from) alerts.append(',');
+            alerts.append("{\"status\":\"firing\",\"labels\":{\"alertname\":\"").append(name).append("\",\"id\":\"").append(i)
+                    .append("\",\"instance\":\"web").append(i).append(":9100\"},\"annotations\":{\"summary\":\"disk full on web").append(i)
+                    .append("\"},\"startsAt\":\"2026-12-02T18:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"http://prom.example:9090/graph\",\"fingerprint\":\"f")
+                    .append(i).append("\"}");
+        }
+        return "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"" + name + "\\\"}\",\"truncatedAlerts\":0,\"status\":\"firing\",\"receiver\":\"relay\","
+                + "\"groupLabels\":{\"alertname\":\"" + name + "\"},\"commonLabels\":{\"alertname\":\"" + name + "\"},\"commonAnnotations\":{},"
+                + "\"externalURL\":\"http://am.example:9093\",\"alerts\":[" + alerts + "]}";
+    }
+
+    Path relayConfig(Map<String, Robots.Robot> robots, int port, Path queue) throws IOException {
+        StringBuilder sb = new StringBuilder("listen: " + HOST + ":" + port + "\nqueue: " + queue + "\nreceivers:\n");
+        for (String k : List.of("slack", "mattermost", "dingtalk", "wecom", "feishu", "json", "never")) {
+            String kind = k.equals("never") ? "slack" : k;
+            sb.append("  - name: ").append(k).append("\n    kind: ").append(kind).append("\n    url_env: AR_URL_").append(k.toUpperCase()).append('\n');
+            if (k.equals("dingtalk") || k.equals("feishu")) {
+                Path f = tmp.resolve(k + ".secret");
+                Files.writeString(f, "s3cr3t-" + k + "\n");
+                sb.append("    secret_file: ").append(f).append('\n');
+            }
+            if (k.equals("feishu")) sb.append("    format: card\n");
+            if (k.equals("json")) sb.append("    template: {source: ar-test, title: '{{title}}', alerts: '{{alerts}}'}\n");
+        }
+        sb.append("routes:\n  - match: ['severity=\"info\"']\n    receivers: [never]\n"
+                + "  - match: ['team=\"db\"', 'severity=~\"page|critical\"']\n    receivers: [dingtalk, wecom, feishu]\n    continue: true\n"
+                + "  - receivers: [slack, mattermost, json]\n");
+        Path cfg = tmp.resolve("relay.yaml");
+        Files.writeString(cfg, sb.toString());
+        return cfg;
+    }
+
+    Process startRelay(Path cfg, Map<String, Robots.Robot> robots, Path log) throws Exception {
+        List<String> cmd = Proc.javaCommand("alertrelay");
+        cmd.add(cfg.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
+        robots.forEach((k, r) -> pb.environment().put("AR_URL_" + k.toUpperCase(), r.url()));
+        Process p = pb.start();
+        String listen = Files.readString(cfg).lines().filter(l -> l.startsWith("listen: ")).findFirst().orElseThrow().substring(8);
+        await(Duration.ofSeconds(15), () -> {
+            if (!p.isAlive()) return true;
+            try { return get("http://" + listen + "/healthz").startsWith("ok"); } catch (Exception e) { return false; }
+        }, () -> "alertrelay did not start:\n" + read(log));
+        if (!p.isAlive()) fail("alertrelay exited " + p.exitValue() + ":\n" + read(log));
+        return p;
+    }
+
+    static Process start(Path log, String... cmd) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null")).start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) { return s.getLocalPort(); }
+    }
+
+    static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static String read(Path p) {
+        try { return Files.readString(p); } catch (IOException e) { return "(no " + p + ")"; }
+    }
+
+    static void await(Duration max, BooleanSupplier ok, java.util.function.Supplier<String> why) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end) fail("after " + max + ": " + why.get());
+            Thread.sleep(100);
+        }
+    }
+}
