@@ -1,10 +1,10 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn4m -Xss512k -XX:-TieredCompilation -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
-//SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
+//SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
+//SOURCES ../lib/metrics/Registry.java ../lib/run/Shutdown.java ../lib/web/Listen.java ../lib/web/Server.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -38,30 +38,24 @@
  * again until the stuck call returns, so a stuck collector costs one thread, not one per scrape.
  */
 
-import static metrics.Endpoints.exactly;
-import static metrics.Endpoints.oneOf;
-import static metrics.Endpoints.reply;
 import static metrics.Log.log;
+import static web.Endpoints.oneOf;
+import static web.Endpoints.reply;
 
 import cli.Durations;
-import cli.Errors;
 import cli.Exit;
 import cli.InputError;
 import cli.Patterns;
 import cli.Secrets;
 import cli.Tool;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,23 +67,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import metrics.Debug;
 import metrics.GzipExchange;
 import metrics.Node;
 import metrics.Outcome;
 import metrics.Registry;
-import net.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 import run.Shutdown;
+import web.Listen;
+import web.Server;
 
 @Command(name = "exporter", mixinStandardHelpOptions = true, version = "exporter (ops) 0.1", sortOptions = false,
         modelTransformer = exporter.CollectorSwitches.class,
@@ -124,8 +116,8 @@ public class exporter implements Callable<Integer> {
     static final String TOKEN_ENV = "OPS_EXPORTER_TOKEN";
     /** Scrapes (and /healthz) collected at once; more wait their turn. */
     static final int MAX_CONCURRENT_SCRAPES = 4;
-    /** A client has this long to send its whole request; then the connection is closed (slow-loris). */
-    static final int REQUEST_READ_SECONDS = 5;
+    /** Sockets open at once: bounds what a flood of clients can hold. */
+    static final int MAX_CONNECTIONS = 64;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9101",
             description = "Address to serve on (default: ${DEFAULT-VALUE}). 0.0.0.0:PORT or [::]:PORT listens on every interface.")
@@ -219,19 +211,8 @@ public class exporter implements Callable<Integer> {
         registry.register(node);
         List<String> collectors = node.names();
 
-        System.setProperty("sun.net.httpserver.maxConnections", "64");      // bounds the sockets a flood of clients can hold
-        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));   // a request must arrive whole in this
-        System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive scrape
-        HttpServer server;
-        try {
-            server = HttpServer.create(address, 64);
-        } catch (BindException e) {
-            throw new InputError("--listen " + listen + ": " + Errors.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
-        }
-        // A virtual thread per exchange: the JDK server reads each request on its executor, so with a few
-        // platform threads four clients sending half a request would stall every scrape until they give up.
-        ExecutorService http = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exporter-http-", 0).factory());
-        server.setExecutor(http);
+        // Bounded: 64 sockets, a request must arrive whole in 5 s, a virtual thread per exchange (see web.Server).
+        Server server = Server.bind("exporter", "--listen", listen, address, MAX_CONNECTIONS);
         // jvm_threads_deadlocked{,_monitor} stop the JVM for a deadlock search on every scrape (~0.25 ms of a ~1.5 ms
         // scrape); /debug/threads reports deadlocks when asked.
         var properties = PrometheusProperties.builder().exporterFilterProperties(ExporterFilterProperties.builder()
@@ -240,16 +221,16 @@ public class exporter implements Callable<Integer> {
         // At most 4 collections at once, as before requests moved to virtual threads: more scrapers wait their turn
         // instead of each getting collector threads of its own.
         Semaphore collecting = new Semaphore(MAX_CONCURRENT_SCRAPES, true);
-        server.createContext("/metrics", exactly("/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle)));
-        server.createContext("/healthz", exactly("/healthz", oneOf(collecting, ex -> health(ex, node))));
+        server.route("/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle));
+        server.route("/healthz", oneOf(collecting, ex -> health(ex, node)));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
-            server.createContext(path, exactly(path, ex -> {
+            server.route(path, ex -> {
                 if (debug == null) reply(ex, 404, "debug endpoints are off (start the exporter with --debug-endpoints)\n");
                 else debug.handle(ex);
-            }));
+            });
         }
-        server.createContext("/", exactly("/", ex -> reply(ex, 200, index(collectors, debug != null))));
+        server.route("/", ex -> reply(ex, 200, index(collectors, debug != null)));
         server.start();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -257,11 +238,10 @@ public class exporter implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal("exporter", () -> {
             log("stopping: serving in-flight requests, then exiting");
             server.stop(2);
-            http.shutdownNow();
             log("stopped");
         }, Duration.ofSeconds(1));
         shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
-        log("serving http://" + hostPort(server.getAddress()) + "/metrics; collectors: "
+        log("serving " + server.url() + "/metrics; collectors: "
                 + (collectors.isEmpty() ? "none" : String.join(", ", collectors))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required"));
@@ -279,24 +259,7 @@ public class exporter implements Callable<Integer> {
 
     /** "127.0.0.1:9101", "[::1]:9101", "0.0.0.0:9101", "localhost:9101"; a bare ":9101" is refused as ambiguous. */
     static InetSocketAddress listenAddress(String text) {
-        Matcher m = Pattern.compile("^(\\[[^\\]]+\\]|[^:\\[\\]]+):(\\d{1,5})$").matcher(text.trim());
-        if (text.trim().startsWith(":")) {
-            throw new InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
-        }
-        if (!m.matches()) throw new InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
-        int port = Integer.parseInt(m.group(2));
-        if (port > 65535) throw new InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
-        String host = m.group(1).replaceAll("^\\[|\\]$", "");
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new InputError("--listen " + text + ": cannot resolve '" + host + "'");
-        }
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        String host = Addresses.format(a.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return Listen.address("--listen", text, null);
     }
 
     /** The debug endpoints' token, from --debug-token-file or $OPS_EXPORTER_TOKEN; never from argv. */
