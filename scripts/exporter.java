@@ -38,9 +38,9 @@
  * again until the stuck call returns, so a stuck collector costs one thread, not one per scrape.
  */
 
-import static metrics.Endpoints.exactly;
-import static metrics.Endpoints.oneOf;
-import static metrics.Endpoints.reply;
+import static web.Endpoints.exactly;
+import static web.Endpoints.oneOf;
+import static web.Endpoints.reply;
 import static metrics.Log.log;
 
 import cli.Durations;
@@ -280,16 +280,16 @@ public class exporter implements Callable<Integer> {
         // instead of each getting collector threads of its own.
         Semaphore collecting = new Semaphore(MAX_CONCURRENT_SCRAPES, true);
         List<HttpContext> guarded = new java.util.ArrayList<>();
-        guarded.add(server.createContext("/metrics", exactly("/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle))));
-        guarded.add(server.createContext("/healthz", exactly("/healthz", oneOf(collecting, ex -> health(ex, node)))));
+        guarded.add(server.createContext("/metrics", exactly("exporter", "/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle))));
+        guarded.add(server.createContext("/healthz", exactly("exporter", "/healthz", oneOf(collecting, ex -> health(ex, node)))));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
-            server.createContext(path, exactly(path, ex -> {
+            server.createContext(path, exactly("exporter", path, ex -> {
                 if (debug == null) reply(ex, 404, "debug endpoints are off (start the exporter with --debug-endpoints)\n");
                 else debug.handle(ex);
             }));
         }
-        guarded.add(server.createContext("/", exactly("/", ex -> reply(ex, 200, index(collectors, debug != null)))));
+        guarded.add(server.createContext("/", exactly("exporter", "/", ex -> reply(ex, 200, index(collectors, debug != null)))));
         if (web != null) web.guard(guarded);                                 // basic auth and headers; /debug/ has its own token
         server.start();
 

@@ -6,7 +6,7 @@
 //SOURCES ../lib/*/*.java
 //SOURCES ../scripts/alertrelay.java ../scripts/cleanup.java ../scripts/snmp.java ../scripts/netconf.java ../scripts/probe.java ../scripts/ops.java ../scripts/fanout.java ../scripts/sysinfo.java ../scripts/httpcheck.java ../scripts/dnscheck.java ../scripts/inspect.java ../scripts/logship.java ../scripts/exporter.java ../scripts/rollout.java
 //SOURCES support/Prereq.java support/ScriptRun.java support/Proc.java support/Sshd.java support/TestAgent.java support/Netns.java support/TestUser.java support/TestHttp.java
-//SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java FanoutJumpTest.java FanoutSshConfigTest.java SshConfigTest.java SshAgentTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java LogshipTest.java ExporterTest.java RolloutTest.java
+//SOURCES TargetsTest.java ReportTest.java ProbeTest.java ProbeNetnsTest.java CatalogTest.java SmokeTest.java FanoutTest.java FanoutNetnsTest.java FanoutJumpTest.java FanoutSshConfigTest.java SshConfigTest.java SshAgentTest.java SysinfoTest.java HttpcheckTest.java InspectTest.java InspectServeTest.java LogshipTest.java ExporterTest.java RolloutTest.java
 //SOURCES HarnessTest.java LauncherTest.java LatencyTest.java ReadmeTest.java GoldenTest.java
 //SOURCES TerminalTest.java DnscheckTest.java support/Dnsmasq.java SnmpTest.java support/Snmpd.java NetconfTest.java support/Netconfd.java
 //SOURCES support/Golden.java
@@ -49,7 +49,7 @@ public class run {
     /** Every test class; CatalogTest checks that each tests/*Test.java file is listed here. */
     static final List<Class<?>> ALL = List.of(TargetsTest.class, ReportTest.class, ProbeTest.class,
             ProbeNetnsTest.class, SshConfigTest.class, SshAgentTest.class, SysinfoTest.class, HttpcheckTest.class, InspectTest.class, LogshipTest.class, ExporterTest.class, FanoutTest.class, FanoutNetnsTest.class, RolloutTest.class, FanoutJumpTest.class, FanoutSshConfigTest.class, CatalogTest.class, SmokeTest.class, HarnessTest.class, LauncherTest.class, LatencyTest.class, ReadmeTest.class, GoldenTest.class, TerminalTest.class, DnscheckTest.class, SnmpTest.class, NetconfTest.class, CleanupTest.class, LogshipKafkaTest.class, LogshipLokiTest.class, LogshipModelTest.class,
-            ExporterCoverageTest.class, ChatTest.class, AlertrelayTest.class);
+            ExporterCoverageTest.class, ChatTest.class, AlertrelayTest.class, InspectServeTest.class);
 
     public static void main(String... args) throws Exception {
         Jvm.install(Jvm.inProcess());

@@ -1,8 +1,8 @@
 package metrics;
 
-//SOURCES Endpoints.java Log.java
+//SOURCES ../web/Endpoints.java Log.java
 
-import static metrics.Endpoints.reply;
+import static web.Endpoints.reply;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;

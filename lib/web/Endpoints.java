@@ -1,15 +1,15 @@
-package metrics;
-
-//SOURCES Log.java
+package web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Semaphore;
 
-/** How the exporter's endpoints answer on the JDK's HTTP server: exact paths, GET and HEAD, plain text. */
+/** How our endpoints answer on the JDK's HTTP server: exact paths, GET and HEAD, plain text. */
 public final class Endpoints {
     private Endpoints() {}
 
@@ -18,7 +18,7 @@ public final class Endpoints {
         void handle(HttpExchange ex) throws IOException;
     }
 
-    /** Runs {@code h} holding one of {@code permits}. */
+    /** Runs {@code h} holding one of {@code permits}: the small worker pool behind an endpoint. */
     public static Handler oneOf(Semaphore permits, Handler h) {
         return ex -> {
             permits.acquireUninterruptibly();
@@ -30,8 +30,11 @@ public final class Endpoints {
         };
     }
 
-    /** The JDK server matches contexts by prefix; this keeps /metricsX and /healthz/x a 404. GET and HEAD only. */
-    public static HttpHandler exactly(String path, Handler h) {
+    /**
+     * The JDK server matches contexts by prefix; this keeps /metricsX and /healthz/x a 404. GET and HEAD only.
+     * A handler's RuntimeException (a bug) is logged as "TIME TOOL: error serving PATH: ...".
+     */
+    public static HttpHandler exactly(String tool, String path, Handler h) {
         return ex -> {
             try (ex) {
                 if (!ex.getRequestURI().getPath().equals(path)) {
@@ -43,7 +46,7 @@ public final class Endpoints {
                     h.handle(ex);
                 }
             } catch (RuntimeException e) {                                   // a bug: say so (the JDK server then drops the connection)
-                Log.log("error serving " + path + ": " + e);
+                System.err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + tool + ": error serving " + path + ": " + e);
                 throw e;
             }
         };
@@ -51,11 +54,15 @@ public final class Endpoints {
 
     /** A text/plain answer (headers only, for HEAD). */
     public static void reply(HttpExchange ex, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        reply(ex, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An answer of {@code contentType} (headers only, for HEAD). */
+    public static void reply(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
         boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
+        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
             try (OutputStream os = ex.getResponseBody()) { os.write(body); }
         }
     }
