@@ -102,7 +102,7 @@ import yaml.Yaml;
             "      action: gzip              # delete (default), gzip or truncate",
             "    - root: /var/tmp/builds",
             "      older_than: 2d",
-            "      until_free: 20%%          # oldest first, stop once 20%% of the fs is free",
+            "      until_free: 20%%           # oldest first, stop once 20%% of the fs is free",
             "%nExamples:",
             "  cleanup --root /var/log/app --match '*.log.*' --older-than 7d        # dry run",
             "  cleanup --root /var/log/app --match '*.log.*' --older-than 7d --apply",
