@@ -69,6 +69,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,8 +161,8 @@ public class exporter implements Callable<Integer> {
             description = "Filesystem types to leave out (default: node_exporter's).")
     String fsTypesExclude;
 
-    @Option(names = "--collector.filesystem.mount-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.Converter.class,
-            description = "How long a mount's statfs may take; a mount over it is reported (device_error 1) and left out until its call returns (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--collector.filesystem.mount-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "How long a mount's statfs may take; a mount over it is reported (device_error 1) and left out until its call returns (default: 1s, or half --collector-timeout if that is less).")
     Duration mountTimeout;
 
     @Option(names = "--path.rootfs", paramLabel = "DIR", defaultValue = "/",
@@ -229,6 +230,7 @@ public class exporter implements Callable<Integer> {
             address = listenAddress(w.startsWith(":") ? "[::]" + w : w);
         }
         if (!telemetryPath.equals("/metrics")) throw new InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
+        if (mountTimeout == null) mountTimeout = Collections.min(List.of(Duration.ofSeconds(1), collectorTimeout.dividedBy(2)));
         var settings = new Registry.Settings(regex("--collector.filesystem.mount-points-exclude", mountPointsExclude),
                 regex("--collector.filesystem.fs-types-exclude", fsTypesExclude),
                 regex("--collector.netdev.device-exclude", netdevExclude), textfileDir, rootfs, mountTimeout);

@@ -61,10 +61,10 @@ class FanoutNetnsTest {
         for (int i = 1; i <= 96; i++) addrs.add("127.0.1." + i);
         try (Netns ns = Netns.create(); Sshd sshd = Sshd.fleet(ns.name, addrs.stream().map(a -> a + ":22").toList())) {
             Path kh = knownHosts(addrs);
-            // 96, not 80: the harness JVM holds one descriptor per jar of every script's deps (48 with
-            // snmp4j), and fanout keeps Limits.FD_RESERVE (32) of the rest for itself
+            // 96, not 80: the JVM holds one descriptor per jar on its classpath (about 45 without the jars only
+            // other tools need), and fanout keeps Limits.FD_RESERVE (32) of the rest for itself
             List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 96 && exec \"$@\"", "fanout"));
-            cmd.addAll(Proc.javaCommand("fanout"));
+            cmd.addAll(Proc.leanJavaCommand("fanout"));
             cmd.addAll(List.of("-F", "none", "-i", Sshd.clientKey().toString(), "--known-hosts", kh.toString(), "-l", "root",
                     "-c", "500", "--format", "json", "-H", String.join(",", addrs), "--", "echo up"));
             var r = Proc.run(ns.exec(cmd), Duration.ofMinutes(2));

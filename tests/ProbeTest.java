@@ -420,7 +420,7 @@ class ProbeTest {
 
     static ScriptRun.Result probeUnderUlimit(int limit, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "probe"));
-        cmd.addAll(Proc.javaCommand("probe"));
+        cmd.addAll(Proc.leanJavaCommand("probe"));
         cmd.addAll(List.of(args));
         return Proc.run(cmd, java.time.Duration.ofSeconds(60));
     }

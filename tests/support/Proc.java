@@ -34,6 +34,22 @@ public final class Proc {
         return cmd;
     }
 
+    /** Jars only other tools need (Kafka, SNMP, DNS, bcrypt, PKIX): the harness's classpath carries every script's deps. */
+    private static final java.util.regex.Pattern OTHER_TOOLS_JARS = java.util.regex.Pattern.compile(
+            "/(org/apache/kafka|com/github/luben|org/lz4|org/xerial/snappy|at/favre|org/bouncycastle/bc(pkix|util)|org/snmp4j|dnsjava)/");
+
+    /**
+     * {@link #javaCommand} without the jars of other tools' deps, for tests that run a script under a low
+     * {@code ulimit -n}: a JVM holds a descriptor per jar, and through ./jbang a script carries only its own.
+     */
+    public static List<String> leanJavaCommand(String mainClass, String... jvmArgs) {
+        List<String> cmd = javaCommand(mainClass, jvmArgs);
+        int cp = cmd.indexOf("-cp") + 1;
+        cmd.set(cp, java.util.Arrays.stream(cmd.get(cp).split(java.io.File.pathSeparator))
+                .filter(e -> !OTHER_TOOLS_JARS.matcher(e).find()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        return cmd;
+    }
+
     public static ScriptRun.Result run(List<String> cmd, Duration timeout) {
         return run(cmd, timeout, Map.of(), null);
     }
