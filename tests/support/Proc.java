@@ -34,19 +34,23 @@ public final class Proc {
         return cmd;
     }
 
-    /** Jars only other tools need (Kafka, SNMP, DNS, bcrypt, PKIX): the harness's classpath carries every script's deps. */
-    private static final java.util.regex.Pattern OTHER_TOOLS_JARS = java.util.regex.Pattern.compile(
-            "/(org/apache/kafka|com/github/luben|org/lz4|org/xerial/snappy|at/favre|org/bouncycastle/bc(pkix|util)|org/snmp4j|dnsjava)/");
+    /** The deps probe and fanout run on: the harness's classpath also carries every other script's and the Kafka broker's. */
+    private static final java.util.regex.Pattern PROBE_AND_FANOUT_JARS = java.util.regex.Pattern.compile(
+            "/repository/(org/junit|org/opentest4j|org/apiguardian|com/hierynomus|org/slf4j|org/bouncycastle/bcprov|info/picocli"
+            + "|com/fasterxml/jackson/core|com/fasterxml/jackson/dataformat/jackson-dataformat-yaml|org/yaml|io/prometheus"
+            + "|com/github/oshi|net/java/dev/jna)/");
 
     /**
-     * {@link #javaCommand} without the jars of other tools' deps, for tests that run a script under a low
-     * {@code ulimit -n}: a JVM holds a descriptor per jar, and through ./jbang a script carries only its own.
+     * {@link #javaCommand} with only the jars probe and fanout use (and the harness's own jar), for tests
+     * that run them under a low {@code ulimit -n}: a JVM holds a descriptor per jar, and through ./jbang a
+     * script carries only its own deps.
      */
     public static List<String> leanJavaCommand(String mainClass, String... jvmArgs) {
         List<String> cmd = javaCommand(mainClass, jvmArgs);
         int cp = cmd.indexOf("-cp") + 1;
         cmd.set(cp, java.util.Arrays.stream(cmd.get(cp).split(java.io.File.pathSeparator))
-                .filter(e -> !OTHER_TOOLS_JARS.matcher(e).find()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+                .filter(e -> !e.contains("/repository/") || PROBE_AND_FANOUT_JARS.matcher(e).find())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         return cmd;
     }
 
