@@ -125,6 +125,10 @@ class CleanupTest {
             try {
                 var ready = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
                 assertEquals("ready", ready);
+                Path comm = Path.of("/proc/" + p.pid() + "/comm");   // "ready" comes from bash, before its exec of sleep
+                for (long until = System.nanoTime() + 10_000_000_000L; !Files.readString(comm).strip().equals("sleep") && System.nanoTime() < until; ) {
+                    Thread.sleep(20);
+                }
                 var r = cleanup("--root", fs.dir.resolve("app").toString(), "--match", "*.log", "--older-than", "1d", "--apply", "--format", "json");
                 assertEquals(0, r.exit(), r.toString());
                 JsonNode row = row(r);

@@ -375,13 +375,16 @@ class FanoutJumpTest {
             List<String> cmd = new ArrayList<>(Proc.javaCommand("fanout"));
             cmd.addAll(List.of("-F", "none", "-i", Sshd.clientKey().toString(), "--known-hosts", kh.toString(), "-l", "root",
                     "-J", BASTION, "--format", "json", "-H", String.join(",", hosts(1, 2)), "--",
-                    "case $SSH_CONNECTION in *' " + target(2) + " '*) sleep 4;; esac; echo done"));
+                    "case $SSH_CONNECTION in *' " + target(2) + " '*) sleep 8;; esac; echo done"));
             Process p = new ProcessBuilder(lab.client.exec(cmd)).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("out").toFile()).start();
             try {
                 long until = System.nanoTime() + 20_000_000_000L;
                 while (tunnelsTo(lab, target(2) + ":22") == 0 && System.nanoTime() < until) Thread.sleep(100);
-                Thread.sleep(1000);                          // 10.202.1.1 is done by now; 10.202.1.2 sleeps
+                // 10.202.1.1 finishes at once, 10.202.1.2 sleeps 8 s: its tunnel must close well before that
+                // (waited for, not slept: on a loaded machine host 1 may take a few seconds to finish).
+                long closeBy = System.nanoTime() + 5_000_000_000L;
+                while (tunnelsTo(lab, target(1) + ":22") != 0 && System.nanoTime() < closeBy) Thread.sleep(100);
                 assertEquals(0, tunnelsTo(lab, target(1) + ":22"), "the finished host's tunnel is still open: " + lab.middle.sh("ss -tn"));
                 assertEquals(1, tunnelsTo(lab, target(2) + ":22"), lab.middle.sh("ss -tn"));
                 assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
