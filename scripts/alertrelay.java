@@ -2,7 +2,7 @@
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError
 //SOURCES ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
-//SOURCES ../lib/net/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
+//SOURCES ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
 //SOURCES ../lib/relay/Config.java ../lib/relay/Courier.java ../lib/relay/Log.java ../lib/relay/Notification.java
 //SOURCES ../lib/relay/Queue.java ../lib/relay/Robot.java ../lib/relay/Routes.java ../lib/relay/Stats.java
 
@@ -54,7 +54,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
-import net.Listen;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,6 +66,7 @@ import relay.Robot;
 import relay.Routes;
 import relay.Stats;
 import run.Shutdown;
+import web.Listen;
 import yaml.Yaml;
 
 @Command(name = "alertrelay", mixinStandardHelpOptions = true, version = "alertrelay (ops) 0.1", sortOptions = false,
@@ -124,7 +124,7 @@ public class alertrelay implements Callable<Integer> {
         Yaml.Doc<Config> doc = Yaml.load(config, Config.class);
         Routes routes = Routes.compile(doc);
         String listenText = listen != null ? listen : doc.value().listen() != null ? doc.value().listen() : "127.0.0.1:9099";
-        InetSocketAddress address = Listen.parse(listen != null ? "--listen" : config + ": listen:", listenText);
+        InetSocketAddress address = Listen.address(listen != null ? "--listen" : config + ": listen:", listenText, null);
         Path queuePath = queueDir != null ? queueDir : doc.value().queue() != null ? Path.of(doc.value().queue()) : null;
         if (queuePath == null) throw new InputError(config + ": no queue: directory (give queue: in the config or --queue DIR)");
         if (check) {
