@@ -5,7 +5,7 @@
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java
 //SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java
+//SOURCES ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java ../lib/ssh/SshjConfigs.java
 //SOURCES ../lib/netconf/Capabilities.java ../lib/netconf/Edit.java ../lib/netconf/Session.java ../lib/netconf/Views.java ../lib/netconf/Xml.java
 
 /*
@@ -72,6 +72,7 @@ import ssh.Endpoints;
 import ssh.HostLogins;
 import ssh.LoginOptions;
 import ssh.Ssh;
+import ssh.SshjConfigs;
 
 @Command(name = "netconf", mixinStandardHelpOptions = true, version = "netconf (ops) 0.1", sortOptions = false,
         usageHelpWidth = 80,
@@ -176,6 +177,7 @@ public class netconf implements Callable<Integer> {
     }
 
     public static void main(String... args) {
+        SshjConfigs.useJdkProviders();        // the JDK's crypto; BouncyCastle only for a device that insists on chacha20-poly1305
         Tool.main(new netconf(), args);
     }
 
@@ -204,7 +206,8 @@ public class netconf implements Callable<Integer> {
         List<Target> targets = Targets.load(files, input.inline, new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         List<Endpoints.Host> hosts = sshOptions.resolve(targets, pass, err::println);
         HostLogins logins = new HostLogins(new HostLogins.Overrides(sshOptions.knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT),
-                loginPassword, (kh, key) -> err.println("netconf: --accept-new: recorded " + key + " in " + kh.userFile()));
+                loginPassword, (kh, key) -> err.println("netconf: --accept-new: recorded " + key + " in " + kh.userFile()))
+                .preferGcm();                     // replies can be megabytes: AES-GCM runs on the CPU's AES instructions
         pool = new Connections(logins::login, sshOptions.jumpChannels, concurrency);
         hosts.forEach(h -> pool.expect(h.route()));      // every login made now: a bad known_hosts is exit 2
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
