@@ -285,6 +285,7 @@ public class netconf implements Callable<Integer> {
             if (h.unsupported() != null) return Views.row(h.label(), null, "not-run", h.unsupported());
             try (Connections.Lease lease = pool.get(h.route())) {
                 row.put("address", lease.connection().address());
+                row.put("ssh", lease.connection().negotiated());
                 try (Session s = Session.open(lease.connection(), timeout, maxMessage)) {
                     row.put("base", s.base());
                     row.put("session_id", s.sessionId());
@@ -349,13 +350,11 @@ public class netconf implements Callable<Integer> {
                 Edit.call(s, "commit", persistId == null ? "<commit/>" : "<commit><persist-id>" + Xml.escape(persistId) + "</persist-id></commit>");
             }
             case "discard" -> {
+                // No lock: a device refuses to lock a candidate that holds uncommitted changes (RFC 6241 8.3.5.1),
+                // which is when discard is needed. A lock held by another session still stops discard-changes.
                 if (!caps.has("candidate")) throw new Edit.Refused("unsupported", "the device does not announce :candidate", null);
-                Edit.lock(s, "candidate");
-                try {
-                    Edit.call(s, "discard-changes", "<discard-changes/>");
-                } finally {
-                    Edit.unlockQuietly(s, "candidate");
-                }
+                Edit.call(s, "discard-changes", "<discard-changes/>");
+                row.put("detail", "candidate reset to running");
             }
             default -> throw new IllegalStateException(mode);
         }

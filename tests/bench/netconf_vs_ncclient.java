@@ -12,7 +12,7 @@
  *   ./jbang tests/bench/netconf_vs_ncclient.java [--devices 20] [--interfaces 200] [--rounds 5]
  *
  * Starts --devices real netconfd (yuma123) instances behind one real OpenSSH sshd (support/
- * Netconfd.java, 127.21.1.1, a port each), and gives each a running config of --interfaces
+ * Netconfd.java, 127.31.1.1, a port each), and gives each a running config of --interfaces
  * ietf-interfaces entries (one edit-config --commit by netconf itself). Then, alternating, for --rounds:
  *   python3 ncclient_get_config.py   ThreadPoolExecutor(--devices): manager.connect (key, host keys
  *                                    verified against the same known_hosts), get_config(running),
@@ -60,7 +60,7 @@ public class netconf_vs_ncclient {
         int rounds = Integer.parseInt(opt.get("--rounds"));
         Path dir = Files.createTempDirectory("ops-bench-netconf");
         int exit = 0;
-        try (Netconfd devices = Netconfd.start(dir.resolve("devices"), "127.21.1.1", n, List.of())) {
+        try (Netconfd devices = Netconfd.start(dir.resolve("devices"), "127.31.1.1", n, List.of())) {
             Path fleet = Files.write(dir.resolve("fleet.txt"), devices.devices);
             List<String> names = new ArrayList<>();
             for (String d : devices.devices) names.add("[" + d.replace(":", "]:"));
@@ -68,7 +68,7 @@ public class netconf_vs_ncclient {
             Path knownHosts = Sshd.knownHosts(home.resolve(".ssh/known_hosts"), names);   // paramiko reads ~/.ssh/known_hosts
             Path key = Sshd.clientKey();
             Path script = Files.writeString(dir.resolve("ncclient_get_config.py"), PY);
-            System.out.printf("fleet: %d netconfd devices (127.21.1.1, a port each) behind one sshd, %d interfaces each, %d rounds%n", n, ifs, rounds);
+            System.out.printf("fleet: %d netconfd devices (127.31.1.1, a port each) behind one sshd, %d interfaces each, %d rounds%n", n, ifs, rounds);
 
             StringBuilder cfg = new StringBuilder("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">");
             for (int i = 0; i < ifs; i++) {
