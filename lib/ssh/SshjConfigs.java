@@ -114,8 +114,14 @@ public final class SshjConfigs {
 
         @Override public T create() {
             synchronized (SshjConfigs.class) {
+                // By name: a `new BouncyCastleProvider()` here would have the verifier load (and check the signature of) its jar up front.
                 if (java.security.Security.getProvider(SecurityUtils.BOUNCY_CASTLE) == null) {
-                    java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+                    try {
+                        java.security.Security.addProvider((java.security.Provider) Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                                .getDeclaredConstructor().newInstance());
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("chacha20-poly1305 needs BouncyCastle, which did not load", e);
+                    }
                 }
             }
             return factory.create();

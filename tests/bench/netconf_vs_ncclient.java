@@ -104,7 +104,7 @@ public class netconf_vs_ncclient {
                 var b = Proc.run(ours, Duration.ofMinutes(5));
                 tOurs.add((System.nanoTime() - t0) / 1_000_000);
                 if (a.exit() != 0 || b.exit() != 0) {
-                    System.out.println("round " + r + ": ncclient exit " + a.exit() + ", netconf exit " + b.exit() + "\n" + a.err() + b.err());
+                    System.out.println("round " + r + ": ncclient exit " + a.exit() + ", netconf exit " + b.exit() + "\n" + a.err() + b.err() + failedBlocks(b.out()));
                     disagree++;
                     continue;
                 }
@@ -142,6 +142,17 @@ public class netconf_vs_ncclient {
             }
         }
         return m;
+    }
+
+    /** netconf's "==> DEVICE <== STATUS" lines that are not ok, each with its error line, and the summary. */
+    static String failedBlocks(String out) {
+        StringBuilder sb = new StringBuilder();
+        String[] lines = out.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("==> ") && !lines[i].contains(" <== ok")) sb.append(lines[i]).append('\n').append(i + 1 < lines.length ? lines[i + 1] : "").append('\n');
+            if (lines[i].startsWith("netconf: ")) sb.append(lines[i]).append('\n');
+        }
+        return sb.toString();
     }
 
     static int countOf(String s, String what) {
