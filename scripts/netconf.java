@@ -6,7 +6,7 @@
 //SOURCES ../lib/report/Format.java
 //SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
 //SOURCES ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java ../lib/ssh/SshjConfigs.java
-//SOURCES ../lib/netconf/Capabilities.java ../lib/netconf/Edit.java ../lib/netconf/Session.java ../lib/netconf/Views.java ../lib/netconf/Xml.java
+//SOURCES ../lib/netconf/Capabilities.java ../lib/netconf/Edit.java ../lib/netconf/Prefixes.java ../lib/netconf/Session.java ../lib/netconf/Views.java ../lib/netconf/Xml.java
 
 /*
  * netconf -- read and change device configuration over NETCONF/SSH (RFC 6241/6242), across many devices.
@@ -56,6 +56,7 @@ import net.TargetOptions;
 import net.Targets;
 import netconf.Capabilities;
 import netconf.Edit;
+import netconf.Prefixes;
 import netconf.Session;
 import netconf.Views;
 import netconf.Xml;
@@ -123,7 +124,7 @@ public class netconf implements Callable<Integer> {
     String source;
     @Option(names = "--filter", paramLabel = "FILE", description = "get, get-config: a subtree filter (the XML to match, or a <filter> element).")
     Path filter;
-    @Option(names = "--xpath", paramLabel = "EXPR", description = "get, get-config: an XPath filter (devices that announce :xpath); its prefixes from --ns, else the announced module names.")
+    @Option(names = "--xpath", paramLabel = "EXPR", description = "get, get-config: an XPath filter (devices that announce :xpath); its prefixes from --ns, else module names or YANG prefixes (get-schema).")
     String xpath;
     @Option(names = "--ns", paramLabel = "PREFIX=URI", description = "--xpath: a namespace prefix the expression uses (repeatable), e.g. --ns if=urn:ietf:params:xml:ns:yang:ietf-interfaces.")
     Map<String, String> namespaces = new LinkedHashMap<>();
@@ -319,8 +320,8 @@ public class netconf implements Callable<Integer> {
                 String filterElement = "";
                 if (xpath != null) {
                     if (!caps.has("xpath")) throw new Edit.Refused("unsupported", "the device does not announce :xpath (use --filter FILE)", null);
-                    // The expression's prefixes: --ns, then each announced module's name (RFC 6241 leaves them to xmlns).
-                    Map<String, String> prefixes = new LinkedHashMap<>(namespaces);
+                    // The expression's prefixes (RFC 6241 leaves them to xmlns): --ns, module names, YANG prefixes; then every module's name.
+                    Map<String, String> prefixes = Prefixes.resolve(s, xpath, namespaces);
                     caps.namespaces().forEach((uri, module) -> prefixes.putIfAbsent(module, uri));
                     StringBuilder ns = new StringBuilder();
                     prefixes.forEach((prefix, uri) -> ns.append(" xmlns:").append(prefix).append("=\"").append(Xml.escape(uri)).append('"'));

@@ -140,6 +140,10 @@ class NetconfTest {
         assertEquals(0, json.exit(), json.toString());
         JsonNode data = json.rows().get(dev(1)).get("data");
         assertEquals("uplink to core", data.at("/ietf-interfaces:interfaces/interface/description").asText(), data.toString());
+        // No --ns: "if" is ietf-interfaces' YANG prefix, learned with get-schema (netconfd takes no other prefix for it)
+        var bare = netconf("get-config", "-o", "json", "--xpath", "/if:interfaces/if:interface[if:name='eth0']/if:description", "-H", dev(1));
+        assertEquals(0, bare.exit(), bare.toString());
+        assertEquals("uplink to core", bare.rows().get(dev(1)).get("data").at("/ietf-interfaces:interfaces/interface/description").asText(), bare.toString());
         var again = netconf("edit-config", "--config", change.toString(), "--diff", "-H", dev(1));
         assertTrue(again.out().contains("no change against running"), again.out());
     }
@@ -376,6 +380,17 @@ class NetconfTest {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all.toArray(String[]::new);
+    }
+
+    /** A device whose only cipher in common is chacha20-poly1305 (here: ssh_config's Ciphers): BouncyCastle is loaded for it, and it works. */
+    @Test void aChachaOnlyDeviceIsStillReached() throws Exception {
+        Path cfg = file("chacha_config", "Host *\n  Ciphers chacha20-poly1305@openssh.com\n");
+        var r = ScriptRun.run(netconf::main, "caps", "-o", "json", "-H", dev(0), "-F", cfg.toString(), "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "-l", "root");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("chacha20-poly1305@openssh.com", r.rows().get(dev(0)).get("ssh").get("cipher").asText(), r.toString());
+        var gcm = netconf("caps", "-o", "json", "-H", dev(0));
+        assertEquals("aes128-gcm@openssh.com", gcm.rows().get(dev(0)).get("ssh").get("cipher").asText(), "OpenSSH's default Ciphers, AES-GCM first: " + gcm);
     }
 
     // ---- bad input: exit 2 before any device is contacted --------------------------------------
