@@ -5,8 +5,8 @@
 //SOURCES ../lib/net/Target.java ../lib/net/TargetOptions.java ../lib/net/Targets.java
 //SOURCES ../lib/report/Format.java
 //SOURCES ../lib/run/Limits.java ../lib/run/NotRun.java ../lib/run/Runner.java
-//SOURCES ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java
-//SOURCES ../lib/netconf/Capabilities.java ../lib/netconf/Edit.java ../lib/netconf/Session.java ../lib/netconf/Views.java ../lib/netconf/Xml.java
+//SOURCES ../lib/ssh/Connections.java ../lib/ssh/Endpoints.java ../lib/ssh/HostLogins.java ../lib/ssh/LoginOptions.java ../lib/ssh/Ssh.java ../lib/ssh/SshjConfigs.java
+//SOURCES ../lib/netconf/Capabilities.java ../lib/netconf/Edit.java ../lib/netconf/Prefixes.java ../lib/netconf/Session.java ../lib/netconf/Views.java ../lib/netconf/Xml.java
 
 /*
  * netconf -- read and change device configuration over NETCONF/SSH (RFC 6241/6242), across many devices.
@@ -56,6 +56,7 @@ import net.TargetOptions;
 import net.Targets;
 import netconf.Capabilities;
 import netconf.Edit;
+import netconf.Prefixes;
 import netconf.Session;
 import netconf.Views;
 import netconf.Xml;
@@ -72,6 +73,7 @@ import ssh.Endpoints;
 import ssh.HostLogins;
 import ssh.LoginOptions;
 import ssh.Ssh;
+import ssh.SshjConfigs;
 
 @Command(name = "netconf", mixinStandardHelpOptions = true, version = "netconf (ops) 0.1", sortOptions = false,
         usageHelpWidth = 80,
@@ -122,7 +124,7 @@ public class netconf implements Callable<Integer> {
     String source;
     @Option(names = "--filter", paramLabel = "FILE", description = "get, get-config: a subtree filter (the XML to match, or a <filter> element).")
     Path filter;
-    @Option(names = "--xpath", paramLabel = "EXPR", description = "get, get-config: an XPath filter (devices that announce :xpath); its prefixes from --ns, else the announced module names.")
+    @Option(names = "--xpath", paramLabel = "EXPR", description = "get, get-config: an XPath filter (devices that announce :xpath); its prefixes from --ns, else module names or YANG prefixes (get-schema).")
     String xpath;
     @Option(names = "--ns", paramLabel = "PREFIX=URI", description = "--xpath: a namespace prefix the expression uses (repeatable), e.g. --ns if=urn:ietf:params:xml:ns:yang:ietf-interfaces.")
     Map<String, String> namespaces = new LinkedHashMap<>();
@@ -176,6 +178,7 @@ public class netconf implements Callable<Integer> {
     }
 
     public static void main(String... args) {
+        SshjConfigs.useJdkProviders();        // the JDK's crypto; BouncyCastle only for a device that insists on chacha20-poly1305
         Tool.main(new netconf(), args);
     }
 
@@ -204,7 +207,8 @@ public class netconf implements Callable<Integer> {
         List<Target> targets = Targets.load(files, input.inline, new Targets.Options(Targets.UNSET_PORT, null, input.maxTargets), System.in, err);
         List<Endpoints.Host> hosts = sshOptions.resolve(targets, pass, err::println);
         HostLogins logins = new HostLogins(new HostLogins.Overrides(sshOptions.knownHosts, acceptNew, noHostKeyCheck, connectTimeout, DEFAULT_CONNECT_TIMEOUT),
-                loginPassword, (kh, key) -> err.println("netconf: --accept-new: recorded " + key + " in " + kh.userFile()));
+                loginPassword, (kh, key) -> err.println("netconf: --accept-new: recorded " + key + " in " + kh.userFile()))
+                .preferGcm();                     // replies can be megabytes: AES-GCM runs on the CPU's AES instructions
         pool = new Connections(logins::login, sshOptions.jumpChannels, concurrency);
         hosts.forEach(h -> pool.expect(h.route()));      // every login made now: a bad known_hosts is exit 2
         if (noHostKeyCheck) err.println("warning: --no-host-key-check: host keys are not verified");
@@ -282,6 +286,7 @@ public class netconf implements Callable<Integer> {
             if (h.unsupported() != null) return Views.row(h.label(), null, "not-run", h.unsupported());
             try (Connections.Lease lease = pool.get(h.route())) {
                 row.put("address", lease.connection().address());
+                row.put("ssh", lease.connection().negotiated());
                 try (Session s = Session.open(lease.connection(), timeout, maxMessage)) {
                     row.put("base", s.base());
                     row.put("session_id", s.sessionId());
@@ -315,8 +320,8 @@ public class netconf implements Callable<Integer> {
                 String filterElement = "";
                 if (xpath != null) {
                     if (!caps.has("xpath")) throw new Edit.Refused("unsupported", "the device does not announce :xpath (use --filter FILE)", null);
-                    // The expression's prefixes: --ns, then each announced module's name (RFC 6241 leaves them to xmlns).
-                    Map<String, String> prefixes = new LinkedHashMap<>(namespaces);
+                    // The expression's prefixes (RFC 6241 leaves them to xmlns): --ns, module names, YANG prefixes; then every module's name.
+                    Map<String, String> prefixes = Prefixes.resolve(s, xpath, namespaces);
                     caps.namespaces().forEach((uri, module) -> prefixes.putIfAbsent(module, uri));
                     StringBuilder ns = new StringBuilder();
                     prefixes.forEach((prefix, uri) -> ns.append(" xmlns:").append(prefix).append("=\"").append(Xml.escape(uri)).append('"'));
@@ -346,13 +351,11 @@ public class netconf implements Callable<Integer> {
                 Edit.call(s, "commit", persistId == null ? "<commit/>" : "<commit><persist-id>" + Xml.escape(persistId) + "</persist-id></commit>");
             }
             case "discard" -> {
+                // No lock: a device refuses to lock a candidate that holds uncommitted changes (RFC 6241 8.3.5.1),
+                // which is when discard is needed. A lock held by another session still stops discard-changes.
                 if (!caps.has("candidate")) throw new Edit.Refused("unsupported", "the device does not announce :candidate", null);
-                Edit.lock(s, "candidate");
-                try {
-                    Edit.call(s, "discard-changes", "<discard-changes/>");
-                } finally {
-                    Edit.unlockQuietly(s, "candidate");
-                }
+                Edit.call(s, "discard-changes", "<discard-changes/>");
+                row.put("detail", "candidate reset to running");
             }
             default -> throw new IllegalStateException(mode);
         }

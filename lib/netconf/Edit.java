@@ -62,7 +62,13 @@ public final class Edit {
     }
 
     public static void lock(Session s, String datastore) throws Session.Failed, Refused {
-        call(s, "lock " + datastore, "<lock><target><" + datastore + "/></target></lock>");
+        try {
+            call(s, "lock " + datastore, "<lock><target><" + datastore + "/></target></lock>");
+        } catch (Refused r) {
+            // RFC 6241 8.3.5.1: no lock on a candidate that holds uncommitted changes (another session's edit)
+            if (!datastore.equals("candidate") || r.error == null || !"resource-denied".equals(r.error.tag())) throw r;
+            throw new Refused(r.status, r.detail + " (the candidate holds uncommitted changes; `netconf discard` drops them)", r.error);
+        }
     }
 
     public static void unlock(Session s, String datastore) throws Session.Failed, Refused {

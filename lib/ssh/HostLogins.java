@@ -47,6 +47,14 @@ public final class HostLogins {
         this.onRecord = onRecord;
     }
 
+    private boolean gcmFirst;
+
+    /** OpenSSH's default Ciphers with AES-GCM first (tools that move bulk data; see SshjConfigs). */
+    public HostLogins preferGcm() {
+        gcmFirst = true;
+        return this;
+    }
+
     /** The host's Login; a known_hosts file that cannot be read, or algorithms sshj lacks, are InputErrors. */
     public synchronized Ssh.Login login(HostConfig h) {
         Ssh.HostKeyPolicy policy = overrides.noHostKeyCheck() ? Ssh.HostKeyPolicy.OFF
@@ -59,7 +67,7 @@ public final class HostLogins {
                 : h.connectTimeout() != null ? h.connectTimeout() : overrides.defaultTimeout();
         net.schmizz.sshj.Config algorithms;
         try {
-            algorithms = SshjConfigs.forHost(h);
+            algorithms = SshjConfigs.forHost(h, gcmFirst);
         } catch (IllegalArgumentException e) {
             throw new InputError(e.getMessage());
         }

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.hierynomus.sshj.transport.cipher.ChachaPolyCiphers;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.common.Factory;
+import net.schmizz.sshj.common.SecurityUtils;
+import net.schmizz.sshj.transport.cipher.Cipher;
 
 /**
  * sshj's algorithm configuration built from a host's resolved lists, so the client offers what
@@ -20,13 +23,45 @@ import net.schmizz.sshj.common.Factory;
  * umac MACs, are skipped). sshj's DefaultConfig alone would offer diffie-hellman-group1-sha1,
  * CBC ciphers and ssh-rsa to every server. One Config per distinct set of lists, built once.
  * Keep-alives are OpenSSH's keepalive@openssh.com requests (ServerAliveInterval/CountMax).
+ *
+ * <p>{@link #useJdkProviders()} (netconf calls it first thing): sshj then takes every algorithm
+ * from the JDK's providers (AES on the CPU's AES instructions, SHA-2 intrinsics, X25519, Ed25519;
+ * all of it held by the launcher's AOT cache) instead of registering BouncyCastle and asking it
+ * for everything. BouncyCastle, a signed jar the AOT cache cannot hold (about 600 classes and
+ * 0.2 s of CPU to load and verify), is then registered only when a connection negotiates
+ * chacha20-poly1305: Poly1305 is not in the JDK. {@code gcmFirst} (HostLogins.preferGcm) orders
+ * OpenSSH's default Ciphers AES-GCM first and chacha20-poly1305 last: the same set offered, in
+ * another order; a Ciphers line in ssh_config is offered as written.
  */
 public final class SshjConfigs {
     private SshjConfigs() {}
 
-    /** Every factory sshj has, from one DefaultConfig (building one is not free). */
-    private static final DefaultConfig SSHJ = new DefaultConfig();
+    /**
+     * Every factory sshj has, from one DefaultConfig (building one is not free: it tries every
+     * cipher, which registers BouncyCastle unless useJdkProviders came first; hence a holder).
+     */
+    private static final class Sshj {
+        static final DefaultConfig ALL = new DefaultConfig();
+    }
     private static final Map<List<List<String>>, Config> CACHE = new ConcurrentHashMap<>();
+
+    static final String CHACHA = "chacha20-poly1305@openssh.com";
+    static final List<String> GCM_FIRST = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+
+    /** See the class comment. Process-wide; call it before anything touches sshj (first thing in main). */
+    public static synchronized void useJdkProviders() {
+        SecurityUtils.setRegisterBouncyCastle(false);
+        SecurityUtils.setSecurityProvider(null);      // JCA's order: the JDK's providers, then BouncyCastle if registered
+    }
+
+    /** OpenSSH's default Ciphers with AES-GCM first and chacha20-poly1305 last when {@code gcmFirst}; any other list as given. */
+    static List<String> cipherOrder(List<String> ciphers, boolean gcmFirst) {
+        if (!gcmFirst || !ciphers.equals(Algorithms.Kind.CIPHER.defaults)) return ciphers;
+        List<String> out = new ArrayList<>(GCM_FIRST);
+        for (String c : ciphers) if (!out.contains(c) && !c.equals(CHACHA)) out.add(c);
+        out.add(CHACHA);
+        return out;
+    }
 
     /** The lists of one category sshj can use, for messages ("sshj implements ..."). */
     public static List<String> implemented(Algorithms.Kind kind) {
@@ -38,7 +73,12 @@ public final class SshjConfigs {
      * @throws IllegalArgumentException when a category is left empty, saying which and why
      */
     public static Config forHost(HostConfig h) {
-        return forLists(h.kexAlgorithms(), h.hostKeyAlgorithms(), h.ciphers(), h.macs(), h.host());
+        return forHost(h, false);
+    }
+
+    /** As {@link #forHost(HostConfig)}; {@code gcmFirst}: OpenSSH's default Ciphers in AES-GCM-first order. */
+    public static Config forHost(HostConfig h, boolean gcmFirst) {
+        return forLists(h.kexAlgorithms(), h.hostKeyAlgorithms(), cipherOrder(h.ciphers(), gcmFirst), h.macs(), h.host());
     }
 
     /** OpenSSH's default lists: what a host with no ssh_config gets. */
@@ -54,7 +94,7 @@ public final class SshjConfigs {
         DefaultConfig built = new DefaultConfig();
         List<Factory.Named<net.schmizz.sshj.transport.kex.KeyExchange>> kex = pick(Algorithms.Kind.KEX, kexNames, host);
         // ext-info-c is no algorithm but a signal: it asks the server for server-sig-algs (rsa-sha2 user keys need it).
-        for (var f : SSHJ.getKeyExchangeFactories()) if (f.getName().equals("ext-info-c")) kex.add(f);
+        for (var f : Sshj.ALL.getKeyExchangeFactories()) if (f.getName().equals("ext-info-c")) kex.add(f);
         built.setKeyExchangeFactories(kex);
         built.setKeyAlgorithms(pick(Algorithms.Kind.HOST_KEY, hostKeys, host));
         built.setCipherFactories(pick(Algorithms.Kind.CIPHER, ciphers, host));
@@ -68,13 +108,40 @@ public final class SshjConfigs {
         return c != null ? c : built;
     }
 
+    /** A factory that registers BouncyCastle (once) before its first object is made: for chacha20-poly1305's Poly1305. */
+    private record BouncyCastleOnUse<T>(Factory.Named<T> factory) implements Factory.Named<T> {
+        @Override public String getName() { return factory.getName(); }
+
+        @Override public T create() {
+            synchronized (SshjConfigs.class) {
+                // By name: a `new BouncyCastleProvider()` here would have the verifier load (and check the signature of) its jar up front.
+                if (java.security.Security.getProvider(SecurityUtils.BOUNCY_CASTLE) == null) {
+                    try {
+                        java.security.Security.addProvider((java.security.Provider) Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                                .getDeclaredConstructor().newInstance());
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("chacha20-poly1305 needs BouncyCastle, which did not load", e);
+                    }
+                }
+            }
+            return factory.create();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> List<Factory.Named<T>> factories(Algorithms.Kind kind) {
         List<?> all = switch (kind) {
-            case KEX -> SSHJ.getKeyExchangeFactories().stream().filter(f -> !f.getName().equals("ext-info-c")).toList();
-            case HOST_KEY -> java.util.stream.Stream.concat(SSHJ.getKeyAlgorithms().stream(), HostCertificate.RSA_SHA2_ALGORITHMS.stream()).toList();
-            case CIPHER -> SSHJ.getCipherFactories();
-            case MAC -> SSHJ.getMACFactories();
+            case KEX -> Sshj.ALL.getKeyExchangeFactories().stream().filter(f -> !f.getName().equals("ext-info-c")).toList();
+            case HOST_KEY -> java.util.stream.Stream.concat(Sshj.ALL.getKeyAlgorithms().stream(), HostCertificate.RSA_SHA2_ALGORITHMS.stream()).toList();
+            case CIPHER -> {
+                // Without BouncyCastle registered sshj's own check drops chacha20-poly1305; ours registers it on use.
+                List<Factory.Named<Cipher>> ciphers = new ArrayList<>(Sshj.ALL.getCipherFactories());
+                Factory.Named<Cipher> chacha = new BouncyCastleOnUse<>(ChachaPolyCiphers.CHACHA_POLY_OPENSSH());
+                if (ciphers.stream().anyMatch(f -> f.getName().equals(CHACHA))) ciphers.replaceAll(f -> f.getName().equals(CHACHA) ? chacha : f);
+                else ciphers.add(0, chacha);
+                yield ciphers;
+            }
+            case MAC -> Sshj.ALL.getMACFactories();
         };
         return (List<Factory.Named<T>>) all;
     }

@@ -12,7 +12,7 @@
  *   ./jbang tests/bench/netconf_vs_ncclient.java [--devices 20] [--interfaces 200] [--rounds 5]
  *
  * Starts --devices real netconfd (yuma123) instances behind one real OpenSSH sshd (support/
- * Netconfd.java, 127.21.1.1, a port each), and gives each a running config of --interfaces
+ * Netconfd.java, 127.31.1.1, a port each), and gives each a running config of --interfaces
  * ietf-interfaces entries (one edit-config --commit by netconf itself). Then, alternating, for --rounds:
  *   python3 ncclient_get_config.py   ThreadPoolExecutor(--devices): manager.connect (key, host keys
  *                                    verified against the same known_hosts), get_config(running),
@@ -60,7 +60,7 @@ public class netconf_vs_ncclient {
         int rounds = Integer.parseInt(opt.get("--rounds"));
         Path dir = Files.createTempDirectory("ops-bench-netconf");
         int exit = 0;
-        try (Netconfd devices = Netconfd.start(dir.resolve("devices"), "127.21.1.1", n, List.of())) {
+        try (Netconfd devices = Netconfd.start(dir.resolve("devices"), "127.31.1.1", n, List.of())) {
             Path fleet = Files.write(dir.resolve("fleet.txt"), devices.devices);
             List<String> names = new ArrayList<>();
             for (String d : devices.devices) names.add("[" + d.replace(":", "]:"));
@@ -68,7 +68,7 @@ public class netconf_vs_ncclient {
             Path knownHosts = Sshd.knownHosts(home.resolve(".ssh/known_hosts"), names);   // paramiko reads ~/.ssh/known_hosts
             Path key = Sshd.clientKey();
             Path script = Files.writeString(dir.resolve("ncclient_get_config.py"), PY);
-            System.out.printf("fleet: %d netconfd devices (127.21.1.1, a port each) behind one sshd, %d interfaces each, %d rounds%n", n, ifs, rounds);
+            System.out.printf("fleet: %d netconfd devices (127.31.1.1, a port each) behind one sshd, %d interfaces each, %d rounds%n", n, ifs, rounds);
 
             StringBuilder cfg = new StringBuilder("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">");
             for (int i = 0; i < ifs; i++) {
@@ -104,7 +104,7 @@ public class netconf_vs_ncclient {
                 var b = Proc.run(ours, Duration.ofMinutes(5));
                 tOurs.add((System.nanoTime() - t0) / 1_000_000);
                 if (a.exit() != 0 || b.exit() != 0) {
-                    System.out.println("round " + r + ": ncclient exit " + a.exit() + ", netconf exit " + b.exit() + "\n" + a.err() + b.err());
+                    System.out.println("round " + r + ": ncclient exit " + a.exit() + ", netconf exit " + b.exit() + "\n" + a.err() + b.err() + failedBlocks(b.out()));
                     disagree++;
                     continue;
                 }
@@ -142,6 +142,17 @@ public class netconf_vs_ncclient {
             }
         }
         return m;
+    }
+
+    /** netconf's "==> DEVICE <== STATUS" lines that are not ok, each with its error line, and the summary. */
+    static String failedBlocks(String out) {
+        StringBuilder sb = new StringBuilder();
+        String[] lines = out.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("==> ") && !lines[i].contains(" <== ok")) sb.append(lines[i]).append('\n').append(i + 1 < lines.length ? lines[i + 1] : "").append('\n');
+            if (lines[i].startsWith("netconf: ")) sb.append(lines[i]).append('\n');
+        }
+        return sb.toString();
     }
 
     static int countOf(String s, String what) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Real NETCONF devices for tests: Debian's netconfd (yuma123), one instance per device, each with
  * its own UNIX socket (--ncxserver-sockname), HOME and working directory, no startup file, the
- * candidate as edit target (so :candidate, :confirmed-commit:1.1, :validate, :xpath), ietf-interfaces
+ * candidate as edit target unless netconfdArgs name another (so :candidate, :confirmed-commit:1.1, :validate, :xpath), ietf-interfaces
  * loaded for something to configure, root as superuser (no NACM). One real OpenSSH sshd serves all
  * of them as the `netconf` subsystem: netconf-subsystem picks the device's socket by the SSH port
  * the client connected to (--ncxserver-sockname=PORT@SOCKET), so every device has its own port on
@@ -36,6 +36,11 @@ public final class Netconfd implements AutoCloseable {
      * added to each netconfd's (e.g. --protocols=netconf1.0), {@code sshdConfig} lines first in sshd_config.
      */
     public static Netconfd start(Path dir, String ip, int count, List<String> netconfdArgs, String... sshdConfig) throws IOException {
+        return start(null, dir, ip, count, netconfdArgs, sshdConfig);
+    }
+
+    /** As above, with the sshd (and so the devices' addresses) in network namespace {@code netns}; netconfd itself needs none (UNIX sockets). */
+    public static Netconfd start(String netns, Path dir, String ip, int count, List<String> netconfdArgs, String... sshdConfig) throws IOException {
         require();
         Netconfd n = new Netconfd(dir);
         try {
@@ -45,11 +50,12 @@ public final class Netconfd implements AutoCloseable {
                 Path home = Files.createDirectories(dir.resolve("device" + i));
                 Path sock = home.resolve("ncxserver.sock");
                 int port = Proc.freePort();
-                List<String> cmd = new ArrayList<>(List.of(NETCONFD, "--ncxserver-sockname=" + sock, "--no-startup", "--target=candidate",
+                List<String> cmd = new ArrayList<>(List.of(NETCONFD, "--ncxserver-sockname=" + sock, "--no-startup",
                         "--superuser=root", "--module=ietf-interfaces", "--module=iana-if-type", "--log-level=warn",
                         "--log=" + home.resolve("netconfd.log"),
                         "--port=" + port));              // netconfd turns away sessions that came in on another SSH port
                 cmd.addAll(netconfdArgs);
+                if (netconfdArgs.stream().noneMatch(a -> a.startsWith("--target="))) cmd.add("--target=candidate");
                 ProcessBuilder pb = new ProcessBuilder(cmd)
                         .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("stdout").toFile());
                 pb.environment().put("HOME", home.toString());
@@ -70,7 +76,7 @@ public final class Netconfd implements AutoCloseable {
             }
             List<String> cfg = new ArrayList<>(List.of(sshdConfig));
             cfg.add("Subsystem netconf \"" + SUBSYSTEM + " " + String.join(" ", pairs) + "\"");
-            n.sshd = Sshd.fleet(null, n.devices, cfg.toArray(String[]::new));
+            n.sshd = Sshd.fleet(netns, n.devices, cfg.toArray(String[]::new));
         } catch (IOException | RuntimeException | Error e) {
             n.close();
             throw e;
