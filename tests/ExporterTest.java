@@ -718,6 +718,184 @@ class ExporterTest {
         System.out.println("exporter --listen 0.0.0.0: served on 127.0.0.1, ::1" + (others.isEmpty() ? "" : ", " + String.join(", ", others)));
     }
 
+    // ---- --web.config.file: node_exporter's web-config.yml -----------------------------------------------
+
+    /** A bcrypt hash of {@code password} made by libxcrypt (crypt_gensalt + crypt), not by the Java library exporter checks with. */
+    static String libcryptBcrypt(Path tmp, String prefix, String password) throws Exception {
+        Prereq.requireExecutable("/usr/bin/gcc", "gcc");
+        Path src = tmp.resolve("bcrypt.c"), bin = tmp.resolve("bcrypt");
+        Files.writeString(src, """
+                #include <crypt.h>
+                #include <stdio.h>
+                #include <string.h>
+                int main(int argc, char **argv) {
+                    char pw[256];
+                    if (argc != 2 || !fgets(pw, sizeof pw, stdin)) return 2;
+                    pw[strcspn(pw, "\\n")] = 0;
+                    const char *salt = crypt_gensalt(argv[1], 10, NULL, 0);
+                    const char *h = salt ? crypt(pw, salt) : NULL;
+                    if (!h || h[0] == '*') { perror("crypt"); return 1; }
+                    puts(h);
+                    return 0;
+                }
+                """);
+        var cc = Proc.run(List.of("gcc", "-o", bin.toString(), src.toString(), "-lcrypt"), Duration.ofSeconds(60));
+        assertEquals(0, cc.exit(), "gcc: " + cc);
+        var h = Proc.run(List.of(bin.toString(), prefix), Duration.ofSeconds(30), Map.of(), password + "\n");
+        assertEquals(0, h.exit(), h.toString());
+        return h.out().trim();
+    }
+
+    /** A test CA and a server certificate for 127.0.0.1 it signed (openssl), in {@code dir}: ca.crt, node.crt, node.key. */
+    static void testCa(Path dir) throws Exception {
+        var r = Proc.run(List.of("sh", "-ec", """
+                cd "$1"
+                openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=ops-test-ca 2>/dev/null
+                openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout node.key -out node.csr -subj /CN=ops-test-node 2>/dev/null
+                printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > ext.cnf
+                openssl x509 -req -in node.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out node.crt 2>/dev/null
+                """, "sh", dir.toString()), Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), "openssl: " + r);
+    }
+
+    /** An HTTP client that trusts only {@code caPem}. */
+    static HttpClient trusting(Path caPem) throws Exception {
+        var ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (var in = Files.newInputStream(caPem)) {
+            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static int status(HttpClient client, String url, String user, String password) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        if (user != null) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /**
+     * node_exporter's web-config.yml, the same file for exporter and for Debian's node_exporter:
+     * TLS with a certificate of a test CA (openssl), and basic auth with two bcrypt hashes, one made
+     * by libxcrypt for a password made per run ($2y$, as htpasswd -B writes them) and the one the
+     * Prometheus basic-auth guide shows (admin, "test", $2b$ cost 12). Both servers: https with the
+     * CA works, a client without it fails the handshake, plain http gets no metrics, 401 without
+     * credentials, with a wrong password and for an unknown user, 200 with the right ones.
+     */
+    @Test
+    void webConfigFileTlsAndBcryptBasicAuthAsNodeExporter() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("web"));
+        testCa(dir);
+        String password = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(12));
+        String hash = libcryptBcrypt(tmp, "$2y$", password);
+        assertTrue(hash.startsWith("$2y$10$") && hash.length() == 60, hash);
+        String guideHash = "$2b$12$hNf2lSsxfm0.i4a.1kVpSOVyBCfIB51VRjgBUyv6kdnyTlgWj81Ay";    // prometheus.io basic-auth guide: admin / test
+        Path config = dir.resolve("web-config.yml");
+        Files.writeString(config, """
+                # as in node_exporter's docs; paths are relative to this file
+                tls_server_config:
+                  cert_file: node.crt
+                  key_file: node.key
+                basic_auth_users:
+                  prometheus: %s
+                  admin: %s
+                """.formatted(hash, guideHash));
+        HttpClient client = trusting(dir.resolve("ca.crt"));
+
+        Running r = start("--web.config.file", config.toString());
+        int port = Integer.parseInt(r.base().replaceAll(".*:", ""));
+        assertTrue(r.stderr().contains("serving https://127.0.0.1:" + port + "/metrics") && r.stderr().contains("basic auth for 2 user(s)"), r.stderr());
+        int nePort = Proc.freePort();
+        Path neLog = tmp.resolve("node_exporter-web.log");
+        Prereq.requireExecutable(NodeExporter.BINARY, "prometheus-node-exporter");
+        Process ne = new ProcessBuilder(NodeExporter.BINARY, "--web.listen-address=127.0.0.1:" + nePort, "--web.config.file=" + config,
+                "--collector.disable-defaults", "--collector.loadavg").redirectErrorStream(true).redirectOutput(neLog.toFile()).start();
+        started.add(ne);
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!Files.readString(neLog).contains("TLS is enabled")) {
+            assertTrue(ne.isAlive() && System.nanoTime() < end, "node_exporter did not start with the file:\n" + Files.readString(neLog));
+            Thread.sleep(50);
+        }
+        Map<String, Integer> tlsPorts = new java.util.LinkedHashMap<>();
+        tlsPorts.put("exporter", port);
+        tlsPorts.put("node_exporter", nePort);
+        for (var e : tlsPorts.entrySet()) {
+            String who = e.getKey(), https = "https://127.0.0.1:" + e.getValue() + "/metrics";
+            assertEquals(401, status(client, https, null, null), who + ": no credentials");
+            var challenge = client.send(HttpRequest.newBuilder(URI.create(https)).build(), HttpResponse.BodyHandlers.discarding());
+            assertTrue(challenge.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), who + ": " + challenge.headers());
+            assertEquals(401, status(client, https, "prometheus", password + "x"), who + ": wrong password");
+            assertEquals(401, status(client, https, "nobody", password), who + ": unknown user");
+            assertEquals(401, status(client, https, "admin", password), who + ": another user's password");
+            assertEquals(200, status(client, https, "prometheus", password), who + ": right password");
+            assertEquals(200, status(client, https, "admin", "test"), who + ": the guide's hash");
+            var body = client.send(HttpRequest.newBuilder(URI.create(https)).header("Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.contains("node_load1 "), who + ": " + body);
+            // curl, as an operator would check it
+            var curl = Proc.run(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", dir.resolve("ca.crt").toString(),
+                    "-K", "-", https), Duration.ofSeconds(30), Map.of(), "user = \"prometheus:" + password + "\"\n");
+            assertEquals("200", curl.out().trim(), who + ": curl " + curl);
+            // a client that does not trust the test CA fails the handshake
+            try {
+                HTTP.send(HttpRequest.newBuilder(URI.create(https)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+                throw new AssertionError(who + ": a client without the test CA was served");
+            } catch (javax.net.ssl.SSLHandshakeException expected) { }
+            // plain http on the TLS port: no metrics (node_exporter answers 400, the JDK server drops the connection)
+            try {
+                var plain = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.getValue() + "/metrics")).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, plain.statusCode(), who + ": plain http answered " + plain.statusCode());
+                assertFalse(plain.body().contains("node_load1"), who);
+            } catch (java.io.IOException refused) { }
+        }
+        assertEquals(401, status(client, "https://127.0.0.1:" + port + "/healthz", null, null), "/healthz is guarded too");
+        assertEquals(200, status(client, "https://127.0.0.1:" + port + "/healthz", "prometheus", password));
+        assertFalse(r.stderr().contains(password), "the password is never logged");
+    }
+
+    /** A bad web-config.yml is one line naming file:line(:col) and exit 2, before anything listens. */
+    @Test
+    void badWebConfigIsOneLineAndExitTwo() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("badweb"));
+        testCa(dir);
+        String good = "tls_server_config:\n  cert_file: node.crt\n  key_file: node.key\n";
+        Object[][] cases = {
+            {"tls_server_config:\n  cert_file: node.crt\n  key_file: node.key\n  cert_fle: x.crt\n", ":4:3: tls_server_config: unknown key 'cert_fle'"},
+            {"tls_server_confg:\n  cert_file: node.crt\n", ":1:1: unknown key 'tls_server_confg'"},
+            {"tls_server_config:\n  cert_file: nope.crt\n  key_file: node.key\n", ":2:3: tls_server_config.cert_file: " + dir.resolve("nope.crt") + ": no such file"},
+            {"tls_server_config:\n  cert_file: node.crt\n  key_file: nope.key\n", ":3:3: tls_server_config.key_file: " + dir.resolve("nope.key") + ": no such file"},
+            {"tls_server_config:\n  cert_file: node.crt\n  key_file: ca.key\n", ":3:3: tls_server_config.key_file: the key does not belong to the certificate in node.crt"},
+            {"tls_server_config:\n  key_file: node.key\n", ":1:1: tls_server_config.cert_file: missing cert_file"},
+            {good + "basic_auth_users:\n  prometheus: secret\n", ":5:3: basic_auth_users.prometheus: not a bcrypt hash"},
+            {good + "  min_version: TLS14\n", ":4:3: tls_server_config.min_version: unknown 'TLS14'"},
+            {"tls_server_config:\n  cert_file: node.key\n  key_file: node.key\n", ":2:3: tls_server_config.cert_file: " + dir.resolve("node.key") + ": no PEM certificate in it (-----BEGIN CERTIFICATE-----)"},
+        };
+        for (Object[] c : cases) {
+            Path f = dir.resolve("web-config.yml");
+            Files.writeString(f, (String) c[0]);
+            int port = Proc.freePort();
+            var r = ScriptRun.run(exporter::main, "--listen", "127.0.0.1:" + port, "--web.config.file", f.toString());
+            assertEquals(2, r.exit(), c[0] + "\n" + r);
+            assertTrue(r.err().contains(f + (String) c[1]), "expected '" + f + c[1] + "' in:\n" + r.err());
+            assertEquals(1, r.err().lines().filter(l -> !l.startsWith("Try ")).count(), "one line:\n" + r.err());
+            try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                assertNotNull(s, "nothing listened");
+            }
+        }
+        var missing = ScriptRun.run(exporter::main, "--web.config.file", dir.resolve("nope.yml").toString());
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains(dir.resolve("nope.yml") + ": no such file"), missing.err());
+    }
+
     // ---- golden outputs ---------------------------------------------------------------------------------
 
     /** Fixed textfiles with fixed mtimes: what the textfile collector serves and reports is the same every run. */
