@@ -1,3 +1,5 @@
+//SOURCES support/StuckFuse.java
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -716,6 +718,75 @@ class ExporterTest {
         List<String> others = Proc.sh("ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1").lines().filter(l -> !l.isBlank()).toList();
         for (String a : others) assertEquals(200, get("http://" + a + ":" + port + "/healthz").statusCode(), "and on " + a);
         System.out.println("exporter --listen 0.0.0.0: served on 127.0.0.1, ::1" + (others.isEmpty() ? "" : ", " + String.join(", ", others)));
+    }
+
+    /**
+     * A FUSE mount that never answers (support/StuckFuse: statfs waits in the kernel, like a hard NFS
+     * mount whose server is gone), seen by an exporter started in the mount's namespace: the scrape is
+     * served within the collector budget, that mount's sizes are left out and it is reported
+     * (node_filesystem_device_error 1, ops_exporter_filesystem_stuck_mounts 1, the log, /healthz), the
+     * other filesystems are served; later scrapes do not call it again (fast, no new threads). When the
+     * FUSE daemon dies the stuck call returns and the mount is no longer stuck. The mount, the daemon
+     * and the exporter are gone in finally whatever happens.
+     */
+    @Test
+    void aStuckFuseMountIsReportedAndTheRestServedWithinTheBudget() throws Exception {
+        StuckFuse fuse = StuckFuse.mount(tmp);
+        String stuck = fuse.mountPoint.toString();
+        String labels = "{device=\"ops-stuck\",fstype=\"fuse.opsstuck\",mountpoint=\"" + stuck + "\"}";
+        Running r = null;
+        try {
+            wrap = fuse.enter();
+            r = start("--no-collector.textfile", "--collector-timeout", "3s", "--collector.filesystem.mount-timeout", "1s");
+            long t0 = System.nanoTime();
+            String first = metrics(r);
+            String m = first;
+            long firstMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(firstMs < 3000, "the first scrape took " + firstMs + " ms (budget 3s, mount timeout 1s)");
+            assertEquals(1.0, value(m, "ops_exporter_collector_success{collector=\"filesystem\"}"), "filesystem finished within its budget");
+            assertEquals(1.0, value(m, "node_filesystem_device_error" + labels), m);
+            assertFalse(m.contains("node_filesystem_size_bytes" + labels) || m.contains("node_filesystem_avail_bytes" + labels), "no sizes of the stuck mount");
+            assertEquals(1.0, value(m, "ops_exporter_filesystem_stuck_mounts"));
+            String root = Pattern.compile("node_filesystem_size_bytes(\\{device=\"[^\"]*\",fstype=\"[^\"]*\",mountpoint=\"/\"}) ").matcher(m).results()
+                    .map(x -> x.group(1)).findFirst().orElseThrow(() -> new AssertionError("/ is served too:\n" + first));
+            assertEquals(0.0, value(m, "node_filesystem_device_error" + root));
+            assertTrue(m.contains("node_load1 ") && m.contains("node_memory_MemTotal_bytes "), "the other collectors are served");
+            var health = get(r.base() + "/healthz");
+            assertEquals(200, health.statusCode(), text(health));
+            assertTrue(text(health).contains("statvfs " + stuck + " has not answered (over the 1.0s mount timeout)"), text(health));
+
+            int before = threads(r.process());
+            for (int i = 0; i < 20; i++) {
+                long s = System.nanoTime();
+                String again = metrics(r);
+                long ms = (System.nanoTime() - s) / 1_000_000;
+                assertTrue(ms < 1000, "scrape " + (i + 2) + " took " + ms + " ms: the stuck mount is not waited for again");
+                assertEquals(1.0, value(again, "node_filesystem_device_error" + labels));
+                assertEquals(1.0, value(again, "ops_exporter_filesystem_stuck_mounts"));
+            }
+            int after = threads(r.process());
+            assertTrue(after <= before + 1, "threads " + before + " -> " + after + " over 20 scrapes with a stuck mount");
+
+            // the FUSE daemon dies: the kernel aborts the connection, the stuck statfs returns (ENOTCONN)
+            fuse.close();
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!r.stderr().contains("filesystem: statvfs " + stuck + " returned after")) {
+                assertTrue(System.nanoTime() < end, "the stuck call did not return:\n" + r.stderr());
+                Thread.sleep(100);
+            }
+            m = metrics(r);
+            assertEquals(0.0, value(m, "ops_exporter_filesystem_stuck_mounts"), m);
+            assertEquals(1.0, value(m, "node_filesystem_device_error" + labels), "a dead FUSE mount is still a device error");
+        } finally {
+            wrap = List.of();
+            fuse.close();
+            if (r != null) {
+                // lazily unmount in the namespace while a process still holds it, then let the namespace go with the exporter
+                Proc.run(List.of("nsenter", "--mount=/proc/" + r.process().pid() + "/ns/mnt", "--", "umount", "-l", stuck), Duration.ofSeconds(10));
+                Proc.kill(r.process());
+            }
+        }
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(stuck), "never visible outside its namespace");
     }
 
     // ---- --web.config.file: node_exporter's web-config.yml -----------------------------------------------
