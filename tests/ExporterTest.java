@@ -789,6 +789,57 @@ class ExporterTest {
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(stuck), "never visible outside its namespace");
     }
 
+    /**
+     * textfile, beside Debian's node_exporter on the same directory: good files next to a file whose
+     * second line is broken and a file that is not UTF-8. The good files' metrics are served, the bad
+     * files are left out whole (the broken file's good first line too), node_textfile_scrape_error is
+     * 1, node_textfile_mtime_seconds has one series per file read, with its mtime, and none for the
+     * bad ones; the families, types and values are node_exporter's. The log names file and line.
+     * Mending the broken file brings it in (with its mtime) and the error back to 0 when the other
+     * bad file goes.
+     */
+    @Test
+    void aBrokenTextfileDropsOnlyItselfAsInNodeExporter() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("textfiles-mixed"));
+        Files.writeString(dir.resolve("a.prom"), "# HELP a_ok From a.\n# TYPE a_ok gauge\na_ok 1\na_ok_other{x=\"y\"} 2.5\n");
+        Files.writeString(dir.resolve("b.prom"), "b_ok{x=\"1\"} 2\n# TYPE b_runs_total counter\nb_runs_total 7\n");
+        Files.writeString(dir.resolve("m-broken.prom"), "m_first 1\nm_second{x=\"1\" 2\nm_third 3\n");
+        Files.write(dir.resolve("n-latin1.prom"), "n_caf\u00e9 1\n".getBytes(StandardCharsets.ISO_8859_1));
+        Files.setLastModifiedTime(dir.resolve("a.prom"), java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        Files.setLastModifiedTime(dir.resolve("b.prom"), java.nio.file.attribute.FileTime.fromMillis(1_700_000_060_000L));
+        Running r = start("--textfile-dir", dir.toString(), "--no-collector.filesystem", "--no-collector.netclass", "--no-collector.netdev");
+        java.util.function.Predicate<String> fromFiles = n -> n.matches("(a|b|m|n)_.*|node_textfile_.*");
+        try (NodeExporter ne = NodeExporter.start("127.0.0.1:" + Proc.freePort(), tmp, "--collector.disable-defaults", "--collector.textfile",
+                "--collector.textfile.directory=" + dir)) {
+            var ours = Families.parse(metrics(r));
+            var theirs = Families.parse(ne.scrape());
+            ours.keySet().removeIf(fromFiles.negate());
+            theirs.keySet().removeIf(fromFiles.negate());
+            assertEquals(theirs, ours, "the textfile families, as node_exporter serves them from the same files");
+            assertEquals(Map.of("a_ok{}", 1.0), ours.get("a_ok").series());
+            assertEquals("gauge", ours.get("a_ok").type());
+            assertEquals(2.0, ours.get("b_ok").series().get("b_ok{x=\"1\"}"));
+            assertEquals(7.0, ours.get("b_runs_total").series().get("b_runs_total{}"));
+            assertFalse(ours.containsKey("m_first") || ours.containsKey("m_third"), "a broken line drops its whole file: " + ours.keySet());
+            assertEquals(Map.of("node_textfile_scrape_error{}", 1.0), ours.get("node_textfile_scrape_error").series());
+            assertEquals(Map.of("node_textfile_mtime_seconds{file=\"" + dir.resolve("a.prom") + "\"}", 1.7e9,
+                    "node_textfile_mtime_seconds{file=\"" + dir.resolve("b.prom") + "\"}", 1.70000006e9), ours.get("node_textfile_mtime_seconds").series());
+            String err = r.stderr();
+            assertTrue(err.contains(dir.resolve("m-broken.prom") + ": line 2: "), "the log names file and line:\n" + err);
+            assertTrue(err.contains(dir.resolve("n-latin1.prom") + ": not UTF-8 text; file left out"), err);
+            assertTrue(ne.log().contains("text format parsing error in line 2"), "node_exporter agrees it is line 2:\n" + ne.log());
+
+            Files.writeString(dir.resolve("m-broken.prom"), "m_first 1\nm_second{x=\"1\"} 2\nm_third 3\n");
+            Files.setLastModifiedTime(dir.resolve("m-broken.prom"), java.nio.file.attribute.FileTime.fromMillis(1_700_000_120_000L));
+            var mended = Families.parse(metrics(r));
+            assertEquals(3.0, mended.get("m_third").series().get("m_third{}"), "the mended file is read");
+            assertEquals(1.70000012e9, mended.get("node_textfile_mtime_seconds").series().get("node_textfile_mtime_seconds{file=\"" + dir.resolve("m-broken.prom") + "\"}"));
+            assertEquals(1.0, mended.get("node_textfile_scrape_error").series().get("node_textfile_scrape_error{}"), "n-latin1.prom is still bad");
+            Files.delete(dir.resolve("n-latin1.prom"));
+            assertEquals(0.0, Families.parse(metrics(r)).get("node_textfile_scrape_error").series().get("node_textfile_scrape_error{}"));
+        }
+    }
+
     // ---- --web.config.file: node_exporter's web-config.yml -----------------------------------------------
 
     /** A bcrypt hash of {@code password} made by libxcrypt (crypt_gensalt + crypt), not by the Java library exporter checks with. */
