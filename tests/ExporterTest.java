@@ -442,8 +442,9 @@ class ExporterTest {
             scrapes(r, clients, 9_000);
             long heap1 = heapAfterGc(r);
             int threads1 = threads(r.process), fds1 = fds(r.process);
-            String summary = String.format("threads %d -> %d, fds %d -> %d, old gen after full GC %d KB -> %d KB", threads0, threads1, fds0, fds1,
-                    heap0 >> 10, heap1 >> 10);
+            String summary = String.format("threads %d -> %d, fds %d -> %d, old gen after full GC %d KB -> %d KB, RSS %d MB (peak %d MB)"
+                    + " on the harness's classpath", threads0, threads1, fds0, fds1, heap0 >> 10, heap1 >> 10,
+                    statusKb(r.process, "VmRSS:") >> 10, statusKb(r.process, "VmHWM:") >> 10);
             System.out.println("exporter soak: " + summary);
             assertTrue(threads1 <= threads0 + 2, summary);
             assertTrue(fds1 <= fds0 + 4, summary);
@@ -471,6 +472,14 @@ class ExporterTest {
             }));
         }
         for (Future<?> f : futures) f.get(5, TimeUnit.MINUTES);
+    }
+
+    /** A field of /proc/PID/status in kB ("VmRSS:", "VmHWM:"). */
+    static long statusKb(Process p, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith(field)) return Long.parseLong(line.replaceAll("\\D+", ""));
+        }
+        throw new AssertionError("no " + field + " in /proc/" + p.pid() + "/status");
     }
 
     /** Old generation in use right after a full GC (jcmd GC.run), as the exporter's own metric reports it. */
