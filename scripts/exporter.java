@@ -4,7 +4,7 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/net/Addresses.java ../lib/run/Shutdown.java ../lib/run/Threads.java
+//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/run/Threads.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -61,9 +61,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +77,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import metrics.Debug;
 import metrics.GzipExchange;
@@ -87,7 +84,6 @@ import metrics.Node;
 import metrics.Outcome;
 import metrics.Registry;
 import metrics.WebConfig;
-import net.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -95,6 +91,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 import run.Shutdown;
 import run.Threads;
+import web.Listen;
 
 @Command(name = "exporter", mixinStandardHelpOptions = true, version = "exporter (ops) 0.1", sortOptions = false,
         modelTransformer = exporter.CollectorSwitches.class,
@@ -224,11 +221,11 @@ public class exporter implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress address = listenAddress(listen);
+        InetSocketAddress address = Listen.address("--listen", listen, null);
         if (webListenAddress != null) {                      // a node_exporter unit switched to us unchanged
             if (!listen.equals("127.0.0.1:9101")) throw new InputError("--listen and --web.listen-address: give one of them");
             String w = webListenAddress.trim();
-            address = listenAddress(w.startsWith(":") ? "[::]" + w : w);
+            address = Listen.address("--web.listen-address", w.startsWith(":") ? "[::]" + w : w, null);
         }
         if (!telemetryPath.equals("/metrics")) throw new InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
         if (mountTimeout == null) mountTimeout = Collections.min(List.of(Duration.ofSeconds(1), collectorTimeout.dividedBy(2)));
@@ -313,7 +310,7 @@ public class exporter implements Callable<Integer> {
             log("stopped");
         }, Duration.ofSeconds(1));
         shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
-        log("serving " + (server instanceof HttpsServer ? "https" : "http") + "://" + hostPort(server.getAddress()) + "/metrics; collectors: "
+        log("serving " + (server instanceof HttpsServer ? "https" : "http") + "://" + Listen.hostPort(server.getAddress()) + "/metrics; collectors: "
                 + (collectors.isEmpty() ? "none" : String.join(", ", collectors))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required")
@@ -349,28 +346,6 @@ public class exporter implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputError(option + " '" + text + "': " + e.getMessage());
         }
-    }
-
-    /** "127.0.0.1:9101", "[::1]:9101", "0.0.0.0:9101", "localhost:9101"; a bare ":9101" is refused as ambiguous. */
-    static InetSocketAddress listenAddress(String text) {
-        Matcher m = Pattern.compile("^(\\[[^\\]]+\\]|[^:\\[\\]]+):(\\d{1,5})$").matcher(text.trim());
-        if (text.trim().startsWith(":")) {
-            throw new InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
-        }
-        if (!m.matches()) throw new InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
-        int port = Integer.parseInt(m.group(2));
-        if (port > 65535) throw new InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
-        String host = m.group(1).replaceAll("^\\[|\\]$", "");
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new InputError("--listen " + text + ": cannot resolve '" + host + "'");
-        }
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        String host = Addresses.format(a.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The debug endpoints' token, from --debug-token-file or $OPS_EXPORTER_TOKEN; never from argv. */
