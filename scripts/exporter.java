@@ -4,7 +4,7 @@
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/run/Threads.java
+//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/web/Listen.java ../lib/web/Server.java ../lib/run/Shutdown.java ../lib/run/Threads.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -38,13 +38,11 @@
  * again until the stuck call returns, so a stuck collector costs one thread, not one per scrape.
  */
 
-import static web.Endpoints.exactly;
 import static web.Endpoints.oneOf;
 import static web.Endpoints.reply;
 import static metrics.Log.log;
 
 import cli.Durations;
-import cli.Errors;
 import cli.Exit;
 import cli.InputError;
 import cli.Patterns;
@@ -52,15 +50,12 @@ import cli.Secrets;
 import cli.Tool;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +70,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import metrics.Debug;
@@ -92,6 +86,7 @@ import picocli.CommandLine;
 import run.Shutdown;
 import run.Threads;
 import web.Listen;
+import web.Server;
 
 @Command(name = "exporter", mixinStandardHelpOptions = true, version = "exporter (ops) 0.1", sortOptions = false,
         modelTransformer = exporter.CollectorSwitches.class,
@@ -128,8 +123,8 @@ public class exporter implements Callable<Integer> {
     static final String TOKEN_ENV = "OPS_EXPORTER_TOKEN";
     /** Scrapes (and /healthz) collected at once; more wait their turn. */
     static final int MAX_CONCURRENT_SCRAPES = 4;
-    /** A client has this long to send its whole request; then the connection is closed (slow-loris). */
-    static final int REQUEST_READ_SECONDS = 5;
+    /** Sockets open at once; more are closed as they are accepted. */
+    static final int MAX_CONNECTIONS = 64;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9101",
             description = "Address to serve on (default: ${DEFAULT-VALUE}). 0.0.0.0:PORT or [::]:PORT listens on every interface.")
@@ -257,20 +252,10 @@ public class exporter implements Callable<Integer> {
         registry.register(node);
         List<String> collectors = node.names();
 
-        System.setProperty("sun.net.httpserver.maxConnections", "64");      // bounds the sockets a flood of clients can hold
-        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));   // a request must arrive whole in this
-        System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive scrape
-        HttpServer server;
-        try {
-            server = web != null && web.tls != null ? HttpsServer.create(address, 64) : HttpServer.create(address, 64);
-        } catch (BindException e) {
-            throw new InputError("--listen " + listen + ": " + Errors.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
-        }
-        // A virtual thread per exchange: the JDK server reads each request on its executor, so with a few
-        // platform threads four clients sending half a request would stall every scrape until they give up.
-        ExecutorService http = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exporter-http-", 0).factory());
-        server.setExecutor(http);
-        if (server instanceof HttpsServer https) https.setHttpsConfigurator(web.configurator());
+        // Bounded against misbehaving clients (web.Server): 64 sockets, a request must arrive whole within 5 s, a
+        // virtual thread per exchange so that clients sending half a request cannot stall every scrape.
+        Server server = Server.bind("exporter", webListenAddress != null ? "--web.listen-address" : "--listen",
+                webListenAddress != null ? webListenAddress : listen, address, MAX_CONNECTIONS, web != null && web.tls != null ? web.configurator() : null);
         // jvm_threads_deadlocked{,_monitor} stop the JVM for a deadlock search on every scrape (~0.25 ms of a ~1.5 ms
         // scrape); /debug/threads reports deadlocks when asked.
         var properties = PrometheusProperties.builder().exporterFilterProperties(ExporterFilterProperties.builder()
@@ -287,17 +272,16 @@ public class exporter implements Callable<Integer> {
         // all be busy at the instant one finishes, the request's own thread writes.
         ExecutorService writers = new java.util.concurrent.ThreadPoolExecutor(0, MAX_CONCURRENT_SCRAPES, 60, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.SynchronousQueue<>(), Threads.daemons("exporter-scrape"), new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
-        guarded.add(server.createContext("/metrics", exactly("exporter", "/metrics",
-                oneOf(collecting, onPlatformThread(writers, GzipExchange.fast(metrics)::handle)))));
-        guarded.add(server.createContext("/healthz", exactly("exporter", "/healthz", oneOf(collecting, ex -> health(ex, node)))));
+        guarded.add(server.route("/metrics", oneOf(collecting, onPlatformThread(writers, GzipExchange.fast(metrics)::handle))));
+        guarded.add(server.route("/healthz", oneOf(collecting, ex -> health(ex, node))));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
-            server.createContext(path, exactly("exporter", path, ex -> {
+            server.route(path, ex -> {
                 if (debug == null) reply(ex, 404, "debug endpoints are off (start the exporter with --debug-endpoints)\n");
                 else debug.handle(ex);
-            }));
+            });
         }
-        guarded.add(server.createContext("/", exactly("exporter", "/", ex -> reply(ex, 200, index(collectors, debug != null)))));
+        guarded.add(server.route("/", ex -> reply(ex, 200, index(collectors, debug != null))));
         if (web != null) web.guard(guarded);                                 // basic auth and headers; /debug/ has its own token
         server.start();
 
@@ -306,11 +290,10 @@ public class exporter implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal("exporter", () -> {
             log("stopping: serving in-flight requests, then exiting");
             server.stop(2);
-            http.shutdownNow();
             log("stopped");
         }, Duration.ofSeconds(1));
         shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
-        log("serving " + (server instanceof HttpsServer ? "https" : "http") + "://" + Listen.hostPort(server.getAddress()) + "/metrics; collectors: "
+        log("serving " + server.url() + "/metrics; collectors: "
                 + (collectors.isEmpty() ? "none" : String.join(", ", collectors))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required")
