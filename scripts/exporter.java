@@ -1,10 +1,10 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn4m -Xss512k -XX:-TieredCompilation -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
+//JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn4m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java
 //SOURCES ../lib/cli/Patterns.java ../lib/cli/Secrets.java ../lib/cli/Tool.java ../lib/metrics/Debug.java
 //SOURCES ../lib/metrics/GzipExchange.java ../lib/metrics/Node.java ../lib/metrics/Outcome.java
-//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/net/Addresses.java ../lib/run/Shutdown.java
+//SOURCES ../lib/metrics/Registry.java ../lib/metrics/WebConfig.java ../lib/web/Listen.java ../lib/web/Server.java ../lib/run/Shutdown.java ../lib/run/Threads.java
 //DEPS io.prometheus:prometheus-metrics-core:1.10.0
 //DEPS io.prometheus:prometheus-metrics-exporter-httpserver:1.10.0
 //DEPS io.prometheus:prometheus-metrics-instrumentation-jvm:1.10.0
@@ -27,9 +27,9 @@
  * package is not. Dashboards that need collectors not listed in the footer (nfs, mdadm, zfs, ...)
  * still need node_exporter. --path.procfs/--path.sysfs read the host's when run in a container.
  *
- * What it costs the node: one JVM (C2 only, 48 MB heap cap, native memory trimmed every second:
- * about 77 MB resident once warm, up to ~92 MB while the JIT compiles in the first few thousand
- * scrapes; about 1.7 ms of CPU per scrape once compiled, twice that before); per
+ * What it costs the node: one JVM (C1 only: C2 saves about 1 ms a scrape but costs 10 MB resident
+ * and 25 MB at its peak; 48 MB heap cap, native memory trimmed every second): about 70 MB resident
+ * after 8,000 scrapes, 73 MB at its peak (node_exporter: 22 MB); per
  * scrape it reads the /proc and /sys files node_exporter reads (about 20 in /proc, a dozen per
  * network interface in /sys), calls statvfs once per listed filesystem and reads the textfiles; no
  * writes, no root needed. Listens on 127.0.0.1:9101 unless told otherwise. Each collector has a
@@ -38,13 +38,11 @@
  * again until the stuck call returns, so a stuck collector costs one thread, not one per scrape.
  */
 
-import static web.Endpoints.exactly;
 import static web.Endpoints.oneOf;
 import static web.Endpoints.reply;
 import static metrics.Log.log;
 
 import cli.Durations;
-import cli.Errors;
 import cli.Exit;
 import cli.InputError;
 import cli.Patterns;
@@ -52,18 +50,13 @@ import cli.Secrets;
 import cli.Tool;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +70,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import metrics.Debug;
 import metrics.GzipExchange;
@@ -87,13 +78,15 @@ import metrics.Node;
 import metrics.Outcome;
 import metrics.Registry;
 import metrics.WebConfig;
-import net.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 import run.Shutdown;
+import run.Threads;
+import web.Listen;
+import web.Server;
 
 @Command(name = "exporter", mixinStandardHelpOptions = true, version = "exporter (ops) 0.1", sortOptions = false,
         modelTransformer = exporter.CollectorSwitches.class,
@@ -130,8 +123,8 @@ public class exporter implements Callable<Integer> {
     static final String TOKEN_ENV = "OPS_EXPORTER_TOKEN";
     /** Scrapes (and /healthz) collected at once; more wait their turn. */
     static final int MAX_CONCURRENT_SCRAPES = 4;
-    /** A client has this long to send its whole request; then the connection is closed (slow-loris). */
-    static final int REQUEST_READ_SECONDS = 5;
+    /** Sockets open at once; more are closed as they are accepted. */
+    static final int MAX_CONNECTIONS = 64;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9101",
             description = "Address to serve on (default: ${DEFAULT-VALUE}). 0.0.0.0:PORT or [::]:PORT listens on every interface.")
@@ -223,11 +216,11 @@ public class exporter implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress address = listenAddress(listen);
+        InetSocketAddress address = Listen.address("--listen", listen, null);
         if (webListenAddress != null) {                      // a node_exporter unit switched to us unchanged
             if (!listen.equals("127.0.0.1:9101")) throw new InputError("--listen and --web.listen-address: give one of them");
             String w = webListenAddress.trim();
-            address = listenAddress(w.startsWith(":") ? "[::]" + w : w);
+            address = Listen.address("--web.listen-address", w.startsWith(":") ? "[::]" + w : w, null);
         }
         if (!telemetryPath.equals("/metrics")) throw new InputError("--web.telemetry-path " + telemetryPath + ": only /metrics is served");
         if (mountTimeout == null) mountTimeout = Collections.min(List.of(Duration.ofSeconds(1), collectorTimeout.dividedBy(2)));
@@ -259,20 +252,10 @@ public class exporter implements Callable<Integer> {
         registry.register(node);
         List<String> collectors = node.names();
 
-        System.setProperty("sun.net.httpserver.maxConnections", "64");      // bounds the sockets a flood of clients can hold
-        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));   // a request must arrive whole in this
-        System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive scrape
-        HttpServer server;
-        try {
-            server = web != null && web.tls != null ? HttpsServer.create(address, 64) : HttpServer.create(address, 64);
-        } catch (BindException e) {
-            throw new InputError("--listen " + listen + ": " + Errors.message(e, "cannot listen there").toLowerCase(java.util.Locale.ROOT));
-        }
-        // A virtual thread per exchange: the JDK server reads each request on its executor, so with a few
-        // platform threads four clients sending half a request would stall every scrape until they give up.
-        ExecutorService http = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exporter-http-", 0).factory());
-        server.setExecutor(http);
-        if (server instanceof HttpsServer https) https.setHttpsConfigurator(web.configurator());
+        // Bounded against misbehaving clients (web.Server): 64 sockets, a request must arrive whole within 5 s, a
+        // virtual thread per exchange so that clients sending half a request cannot stall every scrape.
+        Server server = Server.bind("exporter", webListenAddress != null ? "--web.listen-address" : "--listen",
+                webListenAddress != null ? webListenAddress : listen, address, MAX_CONNECTIONS, web != null && web.tls != null ? web.configurator() : null);
         // jvm_threads_deadlocked{,_monitor} stop the JVM for a deadlock search on every scrape (~0.25 ms of a ~1.5 ms
         // scrape); /debug/threads reports deadlocks when asked.
         var properties = PrometheusProperties.builder().exporterFilterProperties(ExporterFilterProperties.builder()
@@ -282,16 +265,23 @@ public class exporter implements Callable<Integer> {
         // instead of each getting collector threads of its own.
         Semaphore collecting = new Semaphore(MAX_CONCURRENT_SCRAPES, true);
         List<HttpContext> guarded = new java.util.ArrayList<>();
-        guarded.add(server.createContext("/metrics", exactly("exporter", "/metrics", oneOf(collecting, GzipExchange.fast(metrics)::handle))));
-        guarded.add(server.createContext("/healthz", exactly("exporter", "/healthz", oneOf(collecting, ex -> health(ex, node)))));
+        // The client writes the text through a BufferedWriter, which on a virtual thread starts at 512 chars and grows by
+        // each write's length (JDK 21+): some 4 MB of array copies a scrape, 80% of all allocation. The scrape is
+        // written on one of a few platform threads instead, where the buffer is 8192 chars from the start.
+        // Threads are made as concurrent scrapes need them and reused (one for Prometheus' sequential scrapes); should
+        // all be busy at the instant one finishes, the request's own thread writes.
+        ExecutorService writers = new java.util.concurrent.ThreadPoolExecutor(0, MAX_CONCURRENT_SCRAPES, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), Threads.daemons("exporter-scrape"), new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+        guarded.add(server.route("/metrics", oneOf(collecting, onPlatformThread(writers, GzipExchange.fast(metrics)::handle))));
+        guarded.add(server.route("/healthz", oneOf(collecting, ex -> health(ex, node))));
         Debug debug = token == null ? null : new Debug(token);
         for (String path : List.of("/debug/threads", "/debug/heap", "/debug/jfr")) {
-            server.createContext(path, exactly("exporter", path, ex -> {
+            server.route(path, ex -> {
                 if (debug == null) reply(ex, 404, "debug endpoints are off (start the exporter with --debug-endpoints)\n");
                 else debug.handle(ex);
-            }));
+            });
         }
-        guarded.add(server.createContext("/", exactly("exporter", "/", ex -> reply(ex, 200, index(collectors, debug != null)))));
+        guarded.add(server.route("/", ex -> reply(ex, 200, index(collectors, debug != null))));
         if (web != null) web.guard(guarded);                                 // basic auth and headers; /debug/ has its own token
         server.start();
 
@@ -300,11 +290,10 @@ public class exporter implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal("exporter", () -> {
             log("stopping: serving in-flight requests, then exiting");
             server.stop(2);
-            http.shutdownNow();
             log("stopped");
         }, Duration.ofSeconds(1));
         shutdown.done(Exit.OK);                                              // nothing more to report when a signal comes
-        log("serving " + (server instanceof HttpsServer ? "https" : "http") + "://" + hostPort(server.getAddress()) + "/metrics; collectors: "
+        log("serving " + server.url() + "/metrics; collectors: "
                 + (collectors.isEmpty() ? "none" : String.join(", ", collectors))
                 + (disabled.isEmpty() ? "" : " (off: " + String.join(", ", disabled) + ")")
                 + "; debug endpoints " + (debug == null ? "off" : "on, token required")
@@ -313,34 +302,33 @@ public class exporter implements Callable<Integer> {
         return Exit.OK;
     }
 
+    /** {@code h} run on one of {@code pool}'s threads while the request's (virtual) thread waits for it. */
+    static web.Endpoints.Handler onPlatformThread(ExecutorService pool, web.Endpoints.Handler h) {
+        return ex -> {
+            java.util.concurrent.Future<?> done = pool.submit(() -> {
+                h.handle(ex);
+                return null;
+            });
+            try {
+                done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                done.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        };
+    }
+
     static Pattern regex(String option, String text) {
         try {
             return Patterns.compile(text);
         } catch (IllegalArgumentException e) {
             throw new InputError(option + " '" + text + "': " + e.getMessage());
         }
-    }
-
-    /** "127.0.0.1:9101", "[::1]:9101", "0.0.0.0:9101", "localhost:9101"; a bare ":9101" is refused as ambiguous. */
-    static InetSocketAddress listenAddress(String text) {
-        Matcher m = Pattern.compile("^(\\[[^\\]]+\\]|[^:\\[\\]]+):(\\d{1,5})$").matcher(text.trim());
-        if (text.trim().startsWith(":")) {
-            throw new InputError("--listen " + text + ": give the address too: 127.0.0.1" + text.trim() + " for this host only, 0.0.0.0" + text.trim() + " for every interface");
-        }
-        if (!m.matches()) throw new InputError("--listen " + text + ": expected HOST:PORT, like 127.0.0.1:9101 or [::1]:9101");
-        int port = Integer.parseInt(m.group(2));
-        if (port > 65535) throw new InputError("--listen " + text + ": port " + port + " is out of range (0-65535)");
-        String host = m.group(1).replaceAll("^\\[|\\]$", "");
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new InputError("--listen " + text + ": cannot resolve '" + host + "'");
-        }
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        String host = Addresses.format(a.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The debug endpoints' token, from --debug-token-file or $OPS_EXPORTER_TOKEN; never from argv. */

@@ -26,9 +26,23 @@ final class Procfs {
      */
     static String text(Path path) throws IOException {
         try (var in = new java.io.FileInputStream(path.toFile())) {
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            // readAllBytes would take a new 8 KB buffer for each 2-byte sysfs file (hundreds a scrape); this
+            // thread's buffer is reused, and grows (kept up to 1 MB) for a larger file.
+            byte[] buf = BUFFER.get();
+            int n = 0;
+            for (int r; (r = in.read(buf, n, buf.length - n)) > 0; ) {
+                n += r;
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    if (buf.length <= 1 << 20) BUFFER.set(buf);
+                }
+            }
+            return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
         }
     }
+
+    /** Each collector thread's read buffer (collectors run on a few platform threads). */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16 << 10]);
 
     /** A file holding one number ("65536\n"), as sysfs and /proc/sys have them; "0x1003" is read as hex. */
     static double number(Path path) throws IOException {

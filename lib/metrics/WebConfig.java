@@ -70,6 +70,7 @@ public final class WebConfig {
 
     public record HttpServerConfig(Boolean http2, Map<String, String> headers) {}
 
+    static final String NO_CERTIFICATE = "no PEM certificate in it (-----BEGIN CERTIFICATE-----)";
     static final Pattern BCRYPT = Pattern.compile("^\\$2[abxy]?\\$\\d\\d\\$[./A-Za-z0-9]{53}$");
     static final Map<String, String> VERSIONS = Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
     static final List<String> ORDER = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -122,8 +123,8 @@ public final class WebConfig {
             if (t.certFile() == null || t.certFile().isBlank()) throw doc.error(new Yaml.Invalid("tls_server_config.cert_file", "missing cert_file"));
             if (t.keyFile() == null || t.keyFile().isBlank()) throw doc.error(new Yaml.Invalid("tls_server_config.key_file", "missing key_file"));
             try {
-                List<Certificate> chain = certificates(dir.resolve(t.certFile()));
-                if (chain.isEmpty()) throw new Yaml.Invalid("tls_server_config.cert_file", dir.resolve(t.certFile()) + ": no certificate in it");
+                List<Certificate> chain = certificates(dir.resolve(t.certFile()), "tls_server_config.cert_file");
+                if (chain.isEmpty()) throw new Yaml.Invalid("tls_server_config.cert_file", dir.resolve(t.certFile()) + ": " + NO_CERTIFICATE);
                 PrivateKey key = privateKey(dir.resolve(t.keyFile()));
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
@@ -150,7 +151,7 @@ public final class WebConfig {
                     KeyStore trust = KeyStore.getInstance("PKCS12");
                     trust.load(null, null);
                     int i = 0;
-                    for (Certificate c : certificates(dir.resolve(t.clientCaFile()))) trust.setCertificateEntry("ca" + i++, c);
+                    for (Certificate c : certificates(dir.resolve(t.clientCaFile()), "tls_server_config.client_ca_file")) trust.setCertificateEntry("ca" + i++, c);
                     tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                     tmf.init(trust);
                 } else if (t.clientCaFile() != null) {
@@ -204,13 +205,14 @@ public final class WebConfig {
         };
     }
 
-    static List<Certificate> certificates(Path pem) throws IOException, java.security.GeneralSecurityException {
+    /** The certificates in {@code pem}; a problem names {@code key}, the setting that gave the file. */
+    static List<Certificate> certificates(Path pem, String key) throws IOException, java.security.GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
             return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new Yaml.Invalid("tls_server_config", pem + ": no such file");
+            throw new Yaml.Invalid(key, pem + ": no such file");
         } catch (java.security.cert.CertificateException e) {
-            throw new Yaml.Invalid("tls_server_config", pem + ": not a PEM certificate (" + Errors.message(e, "unreadable") + ")");
+            throw new Yaml.Invalid(key, pem + ": " + NO_CERTIFICATE);   // the JDK's reason ("signed fields invalid") helps no one
         }
     }
 

@@ -4,7 +4,10 @@ package web;
 
 import cli.Errors;
 import cli.InputError;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -25,6 +28,7 @@ import java.util.concurrent.Executors;
  *       few platform threads a few clients sending half a request would stall every other one. The
  *       work behind an endpoint is bounded by the endpoint ({@link Endpoints#oneOf}).
  * </ul>
+ * With a TLS configurator it serves HTTPS (exporter's --web.config.file), else plain HTTP.
  * The JDK reads these limits from system properties once per JVM, when its first server starts:
  * a script serves from one {@code Server}.
  */
@@ -44,12 +48,24 @@ public final class Server {
 
     /** Binds {@code address} (an InputError naming {@code option} and {@code text} if it cannot); nothing served yet. */
     public static Server bind(String tool, String option, String text, InetSocketAddress address, int maxConnections) throws IOException {
+        return bind(tool, option, text, address, maxConnections, null);
+    }
+
+    /** As above, serving HTTPS with {@code tls} when it is not null. */
+    public static Server bind(String tool, String option, String text, InetSocketAddress address, int maxConnections,
+                              HttpsConfigurator tls) throws IOException {
         System.setProperty("sun.net.httpserver.maxConnections", String.valueOf(maxConnections));
         System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));
         System.setProperty("sun.net.httpserver.nodelay", "true");           // else Nagle + delayed ACK add 40 ms to each keep-alive request
         HttpServer http;
         try {
-            http = HttpServer.create(address, maxConnections);
+            if (tls != null) {
+                HttpsServer https = HttpsServer.create(address, maxConnections);
+                https.setHttpsConfigurator(tls);
+                http = https;
+            } else {
+                http = HttpServer.create(address, maxConnections);
+            }
         } catch (BindException e) {
             throw new InputError(option + " " + text + ": " + Errors.message(e, "cannot listen there").toLowerCase(Locale.ROOT));
         }
@@ -58,18 +74,18 @@ public final class Server {
         return new Server(tool, http, threads);
     }
 
-    /** Serves {@code h} at exactly {@code path} (GET and HEAD; anything below it is a 404). */
-    public void route(String path, Endpoints.Handler h) {
-        http.createContext(path, Endpoints.exactly(tool, path, h));
+    /** Serves {@code h} at exactly {@code path} (GET and HEAD; anything below it is a 404); the context, for filters or auth. */
+    public HttpContext route(String path, Endpoints.Handler h) {
+        return http.createContext(path, Endpoints.exactly(tool, path, h));
     }
 
     public void start() {
         http.start();
     }
 
-    /** "http://127.0.0.1:9101": where the server listens (the port the kernel chose for port 0). */
+    /** "http://127.0.0.1:9101" (https with TLS): where the server listens (the port the kernel chose for port 0). */
     public String url() {
-        return "http://" + Listen.hostPort(http.getAddress());
+        return (http instanceof HttpsServer ? "https://" : "http://") + Listen.hostPort(http.getAddress());
     }
 
     /** Stops accepting, lets exchanges in flight finish for up to {@code graceSeconds}, then stops their threads. */
