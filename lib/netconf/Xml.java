@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -64,10 +65,19 @@ public final class Xml {
         }
     }
 
+    /** Parsers for devices' messages, reused (a new one sets up a whole Xerces pipeline; each session parses at least three messages). */
+    private static final ConcurrentLinkedQueue<DocumentBuilder> IDLE = new ConcurrentLinkedQueue<>();
+
     /** A message from the device; a SAXParseException says where it is broken. */
     static Document parse(byte[] data, int length) throws SAXException {
+        DocumentBuilder b = IDLE.poll();
+        if (b == null) b = builder();
         try {
-            return builder().parse(new ByteArrayInputStream(data, 0, length));
+            Document d = b.parse(new ByteArrayInputStream(data, 0, length));
+            b.reset();
+            b.setErrorHandler(null);     // reset() brings back the default handler, which prints to stderr
+            IDLE.offer(b);               // only after a clean parse: a failed one is dropped with its state
+            return d;
         } catch (IOException e) {
             throw new SAXException(e);
         }
