@@ -193,9 +193,13 @@ class AlertrelayTest {
             assertEquals(List.of(), chat.problems());
             assertTrue(chat.posts().size() <= 3, "the 20 queued groups go out batched (DingTalk allows 20 posts a minute), not as 20 posts: " + chat.posts().size());
             assertTrue(read(tmp.resolve("relay2.log")).contains("20 group(s) from before"), read(tmp.resolve("relay2.log")));
+            String health = "http://" + HOST + ":" + relayPort + "/healthz";
             await(Duration.ofSeconds(5), () -> {
-                try (var s = Files.list(queue.resolve("dt"))) { return s.noneMatch(p -> p.toString().endsWith(".json")); } catch (IOException e) { return false; }
+                try { return get(health).contains("dt: 0 group(s) queued"); } catch (Exception e) { return false; }
             }, () -> "queue not emptied");
+            try (var s = Files.list(queue)) {
+                assertTrue(s.filter(p -> p.getFileName().toString().startsWith("journal-")).count() <= 1, "delivered journals are deleted");
+            }
         } finally {
             procs.forEach(Proc::kill);
             if (chat != null) chat.close();
