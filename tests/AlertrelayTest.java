@@ -30,10 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * alertrelay against the real Prometheus and Alertmanager from Debian, started here on 127.26.0.1:
- * Prometheus scrapes a tiny static target of this test (a com.sun.net.httpserver page with two
- * series, so no exporter JVM has to start), a rule fires, Alertmanager posts its webhook to
- * alertrelay, and alertrelay delivers to local robots (support/Robots.java) that check each chat's
- * documented payload and signature. The real chat robots are not reachable from here.
+ * Prometheus scrapes our exporter (scripts/exporter.java, its own JVM flags, on a loopback port),
+ * whose textfile collector serves two series this test writes; a rule on one of them fires,
+ * Alertmanager posts its webhook to alertrelay, and alertrelay delivers to local robots
+ * (support/Robots.java) that check each chat's documented payload and signature. The real chat
+ * robots are not reachable from here. Intervals are 1s (scrape, evaluation, group_wait/interval).
  */
 class AlertrelayTest {
     static final String HOST = "127.26.0.1";
@@ -81,7 +82,6 @@ class AlertrelayTest {
         Prereq.requireExecutable("/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
         Map<String, Robots.Robot> robots = new HashMap<>();
         List<Process> procs = new ArrayList<>();
-        HttpServer target = null;
         try {
             for (String k : List.of("slack", "mattermost", "dingtalk", "wecom", "feishu", "json", "never")) {
                 robots.put(k, Robots.start(k.equals("never") ? "slack" : k, HOST, 0, "s3cr3t-" + k));
@@ -89,10 +89,13 @@ class AlertrelayTest {
             robots.get("wecom").firstAnswers.add(429);             // WeCom says "slow down" once: retried after Retry-After
             robots.get("slack").firstAnswers.add(503);             // Slack has a bad moment once: retried with backoff
 
-            target = HttpServer.create(new InetSocketAddress(InetAddress.getByName(HOST), 0), 10);
-            String page = "# TYPE ar_test_up gauge\nar_test_up{team=\"db\",note=\"" + EVIL + "\"} 1\nar_test_up{team=\"web\",note=\"fine\"} 0\n";
-            target.createContext("/metrics", ex -> { try (ex) { byte[] b = page.getBytes(StandardCharsets.UTF_8); ex.sendResponseHeaders(200, b.length); ex.getResponseBody().write(b); } });
-            target.start();
+            Path textfiles = Files.createDirectories(tmp.resolve("textfiles"));
+            Files.writeString(textfiles.resolve("ar.prom"), "# HELP ar_test_up Written by AlertrelayTest.\n# TYPE ar_test_up gauge\n"
+                    + "ar_test_up{team=\"db\",note=\"" + EVIL + "\"} 1\nar_test_up{team=\"web\",note=\"fine\"} 0\n");
+            int exporterPort = freePort();
+            List<String> exporterCmd = new ArrayList<>(Proc.javaCommand("exporter", ExporterTest.scriptFlags().toArray(String[]::new)));
+            exporterCmd.addAll(List.of("--listen", HOST + ":" + exporterPort, "--textfile-dir", textfiles.toString()));
+            procs.add(start(tmp.resolve("exporter.log"), exporterCmd.toArray(String[]::new)));
 
             int relayPort = freePort(), amPort = freePort(), promPort = freePort();
             Path cfg = relayConfig(robots, relayPort, tmp.resolve("queue"));
@@ -110,7 +113,7 @@ class AlertrelayTest {
             Path prom = tmp.resolve("prometheus.yml");
             Files.writeString(prom, "global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [" + tmp.resolve("rules.yml") + "]\n"
                     + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['" + HOST + ":" + amPort + "']}]\n"
-                    + "scrape_configs:\n  - job_name: ar\n    static_configs: [{targets: ['" + HOST + ":" + target.getAddress().getPort() + "']}]\n");
+                    + "scrape_configs:\n  - job_name: node\n    static_configs: [{targets: ['" + HOST + ":" + exporterPort + "']}]\n");
             procs.add(start(tmp.resolve("prom.log"), "/usr/bin/prometheus", "--config.file=" + prom, "--storage.tsdb.path=" + tmp.resolve("prom-data"),
                     "--web.listen-address=" + HOST + ":" + promPort, "--log.level=warn", "--rules.alert.resend-delay=1s"));
 
@@ -142,6 +145,8 @@ class AlertrelayTest {
             assertEquals("ArDbDown", json.path("alerts").path(0).path("labels").path("alertname").asText(), json.toString());
             assertEquals("db", json.path("alerts").path(0).path("labels").path("team").asText(), "only the firing series: " + json);
             assertEquals(1, json.path("alerts").size(), json.toString());
+            assertEquals(HOST + ":" + exporterPort, json.path("alerts").path(0).path("labels").path("instance").asText(), "scraped from our exporter: " + json);
+            assertEquals("node", json.path("alerts").path(0).path("labels").path("job").asText(), json.toString());
             assertTrue(json.path("alerts").path(0).path("labels").path("note").asText().startsWith("<!channel> @all"), "json gets labels unchanged: " + json);
 
             String metrics = get("http://" + HOST + ":" + relayPort + "/metrics");
@@ -152,7 +157,6 @@ class AlertrelayTest {
         } finally {
             procs.forEach(Proc::kill);
             robots.values().forEach(Robots.Robot::close);
-            if (target != null) target.stop(0);
         }
     }
 
