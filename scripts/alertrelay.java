@@ -1,6 +1,6 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
+//JAVA_OPTIONS -XX:+UseSerialGC -Xms16m -Xmx40m -Xmn12m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
 //SOURCES ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/net/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
 //SOURCES ../lib/relay/Config.java ../lib/relay/Courier.java ../lib/relay/Log.java ../lib/relay/Notification.java

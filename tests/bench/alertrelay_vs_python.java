@@ -203,6 +203,8 @@ public class alertrelay_vs_python {
             }
             System.out.printf("alertrelay VmRSS %.1f MB (anonymous %.1f MB, file-backed %.1f MB: the JDK's CDS/AOT archive and jars; peak VmHWM %.1f MB); python VmRSS %.1f MB%n",
                     rss / 1024.0, anon / 1024.0, file / 1024.0, hwm / 1024.0, pyRss / 1024.0);
+            List<String> retries = Files.readAllLines(dir.resolve("alertrelay.log")).stream().filter(l -> l.contains("retrying")).toList();
+            System.out.println("alertrelay retried posts " + retries.size() + " time(s)" + (retries.isEmpty() ? "" : ", first: " + retries.get(0)));
             System.out.printf("ratio alertrelay/python throughput: %.2fx (goal >= 5x); load %s%n", tput.get("alertrelay") / tput.get("python"), load());
         } finally {
             for (Side s : sides) {
