@@ -75,6 +75,34 @@ class AlertrelayTest {
         assertFalse((r.out() + r.err()).contains("secret-token"), "the URL's token is never shown");
     }
 
+    // ---- the queue's journal: restarts, delivered groups, the first layout's files ----
+
+    @Test void theJournalKeepsWhatIsNotDeliveredAcrossRestartsAndTakesOverTheOldFiles() throws Exception {
+        Path dir = tmp.resolve("q");
+        Files.createDirectories(dir.resolve("dt"));
+        Files.writeString(dir.resolve("dt/0000000000000007.json"), webhook("Old", 1, 1));
+        Files.writeString(dir.resolve("dt/0000000000000008.json.tmp"), "{\"half");          // a write that never got its 200
+        relay.Queue q = new relay.Queue(dir);
+        assertEquals(1, q.pending("dt").size(), "the old layout's group is taken over");
+        assertEquals("Old", q.pending("dt").get(0).group().alerts().get(0).label("alertname"));
+        try (var s = Files.list(dir.resolve("dt"))) { assertEquals(List.of(), s.toList(), "old files removed once journaled"); }
+        var n = relay.Notification.parse(webhook("New", 2, 1).getBytes(StandardCharsets.UTF_8));
+        var added = q.append(List.of("dt", "ops"), List.of(n, n));
+        assertEquals(3, q.depth("dt") + q.depth("ops"));
+
+        relay.Queue again = new relay.Queue(dir);                                        // a restart (or kill -9: everything was fsynced)
+        assertEquals(List.of("Old", "New"), again.pending("dt").stream().map(e -> e.group().alerts().get(0).label("alertname")).toList());
+        assertEquals(1, again.pending("ops").size());
+        for (var e : again.pending("dt")) again.done(e);
+        again.done(again.pending("ops").get(0));
+        assertEquals(0, again.depth("dt") + again.depth("ops"));
+        relay.Queue third = new relay.Queue(dir);
+        assertEquals(0, third.pending("dt").size() + third.pending("ops").size(), "delivered groups are not sent again");
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("journal-")).count(), "journals with nothing left are deleted");
+        }
+    }
+
     // ---- Prometheus -> Alertmanager -> alertrelay -> every robot ----
 
     @Test void aFiringRuleReachesEveryRobotInItsOwnPayloadSignedAndEscaped() throws Exception {

@@ -79,6 +79,28 @@ public final class Queue {
             journal = Math.max(journal, n);
         }
         open(journal + 1);
+        migrateFilesPerGroup();
+    }
+
+    /**
+     * The queue's first layout (alertrelay before the journal): one fsynced file per group,
+     * DIR/RECEIVER/0000000000000042.json. Those groups were acknowledged, so they are appended to
+     * the journal (fsynced) and only then their files deleted; rejected/ stays as it is.
+     */
+    private void migrateFilesPerGroup() throws IOException {
+        List<Path> receivers = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) { s.filter(Files::isDirectory).forEach(receivers::add); }
+        for (Path d : receivers) {
+            List<Path> old = new ArrayList<>();
+            try (Stream<Path> s = Files.list(d)) { s.filter(p -> p.getFileName().toString().matches("\\d{16}\\.json(\\.tmp)?")).sorted().forEach(old::add); }
+            for (Path f : old) {
+                if (f.toString().endsWith(".tmp")) { Files.delete(f); continue; }      // never finished: its 200 was never sent
+                String receiver = d.getFileName().toString();
+                Entry e = append(List.of(receiver), List.of(Notification.JSON.readValue(f.toFile(), Notification.class))).get(0);
+                recovered.computeIfAbsent(receiver, k -> new ArrayList<>()).add(e);
+                Files.delete(f);
+            }
+        }
     }
 
     private void replay(Path file, long number, Map<String, Entry> live) throws IOException {
