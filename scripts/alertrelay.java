@@ -1,6 +1,6 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError
+//JAVA_OPTIONS -XX:+UseSerialGC -Xms16m -Xmx40m -Xmn12m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
 //SOURCES ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
 //SOURCES ../lib/relay/Config.java ../lib/relay/Courier.java ../lib/relay/Log.java ../lib/relay/Notification.java
@@ -23,11 +23,12 @@
  * with one urlopen, drops alerts while the chat is down, and lets a label page @all. Alertmanager
  * needs one webhook_configs entry: url: http://127.0.0.1:9099/alerts (send_resolved as you like).
  *
- * What it costs: one small JVM (64 MB heap cap), one fsync of a small file per receiver per
- * webhook, and one post per robot per rate slot. Robot URLs (they hold tokens) and signing
+ * What it costs: one small JVM (64 MB heap cap), an append-only journal in the queue directory
+ * with one fsync per webhook, fewer in a burst (webhooks arriving during an fsync share the next:
+ * group commit), and one post per robot per rate slot. Robot URLs (they hold tokens) and signing
  * secrets come only from environment variables or files named in the config; logs show only a
  * robot's scheme://host:port. Delivery is at least once: a kill -9 between a chat's answer and
- * the queue's delete sends that post again after the restart; a post the chat refuses for good
+ * the journal's D line (not fsynced) sends that post again after a restart; a post the chat refuses for good
  * (bad signature, 400) is kept in QUEUE/RECEIVER/rejected/ with the reason.
  */
 
@@ -213,7 +214,7 @@ public class alertrelay implements Callable<Integer> {
             return;
         }
         Map<String, Notification> shares = routes.route(n);
-        java.util.Set<Notification.Alert> routed = new java.util.HashSet<>();
+        java.util.Set<Notification.Alert> routed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         shares.values().forEach(s -> routed.addAll(s.alerts()));
         unrouted.add(n.alerts().stream().filter(a -> !routed.contains(a)).count());
         List<Queue.Entry> entries;

@@ -5,7 +5,7 @@
 //SOURCES ../lib/dns/Blocks.java ../lib/dns/Direct.java ../lib/dns/HostsFile.java ../lib/dns/NameCheck.java
 //SOURCES ../lib/dns/Names.java ../lib/dns/NsSwitch.java ../lib/dns/ResolvConf.java ../lib/dns/SearchList.java
 //SOURCES ../lib/dns/SystemLookup.java
-//SOURCES ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java ../lib/run/NotRun.java
+//SOURCES ../lib/report/Chat.java ../lib/report/Column.java ../lib/report/Format.java ../lib/report/Report.java ../lib/run/NotRun.java
 //SOURCES ../lib/run/Limits.java ../lib/run/Runner.java
 
 /*
@@ -68,6 +68,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import report.Chat;
 import report.Column;
 import report.Format;
 import report.Report;
@@ -127,7 +128,8 @@ public class dnscheck implements Callable<Integer> {
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
             converter = Format.Lists.class, completionCandidates = Format.Lists.class,
-            description = "table (one block per name), md (GitHub/Mattermost) or json (default: ${DEFAULT-VALUE}).")
+            description = "table (one block per name), md (GitHub/Mattermost), slack, dingtalk or wecom (each chat's own markup, escaped) or json "
+                    + "(default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--only-failed", description = "Show only the names with a finding (the summary still counts all).")
@@ -181,6 +183,8 @@ public class dnscheck implements Callable<Integer> {
             List<Map<String, Object>> shown = rows.stream().filter(r -> !onlyFailed || !Report.isOk(r)).toList();
             if (format == Format.json) {
                 report.render(Format.json, shown, out, err);
+            } else if (format.chat()) {
+                Chat.print(format, null, report.summaryLine(), o -> shown.forEach(r -> Blocks.print(r, false, wide, o)), out);
             } else {
                 for (var r : shown) Blocks.print(r, format == Format.md, wide, out);
                 out.println(report.summaryLine());

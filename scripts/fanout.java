@@ -190,7 +190,7 @@ public class fanout implements Callable<Integer> {
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
             converter = Format.Blocks.class, completionCandidates = Format.Blocks.class,
-            description = "text (blocks, or -P / -b), md (gathered, for chats), slack (gathered, in a code block), json (every host, plus the groups) "
+            description = "text (blocks, or -P / -b), md (gathered, GitHub-flavoured), slack, dingtalk or wecom (gathered, in the chat's own markup, escaped), json (every host, plus the groups) "
                     + "or hosts (the hosts, one a line, as given: pipe them to another run) (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -371,7 +371,7 @@ public class fanout implements Callable<Integer> {
         switch (format) {
             case json -> views.json(runs, summary.summary("concurrency", slots).summary("host_keys_recorded", logins.recorded()));
             case md -> views.markdown(runs, summary);
-            case slack -> views.slack(runs, summary);
+            case slack, dingtalk, wecom -> views.chat(format, runs, summary);
             case hosts -> views.hosts(runs, summary, this::wanted, err);
             case text -> {
                 if (gather) views.gathered(runs);

@@ -134,7 +134,8 @@ public class inspect implements Callable<Integer> {
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
             converter = Format.Checks.class, completionCandidates = Format.Checks.class,
-            description = "table, md (GitHub/Mattermost), slack (a code block), json or prom (default: ${DEFAULT-VALUE}).")
+            description = "table, md (GitHub/Mattermost), slack, dingtalk or wecom (each chat's own markup, escaped), json or prom "
+                    + "(default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--wide", description = "Table: show details in full (default: cut to fit 120 columns).")

@@ -1,7 +1,7 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1
-//SOURCES ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java ../lib/cli/Words.java
+//SOURCES ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java ../lib/cli/Words.java ../lib/report/Chat.java
 //SOURCES ../lib/report/Format.java ../lib/report/Table.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //FILES catalog.json=../catalog.json
@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import report.Chat;
 import report.Format;
 import report.Table;
 
@@ -60,7 +61,7 @@ public class ops implements Callable<Integer> {
     String name;
 
     @Option(names = {"-o", "--format"}, defaultValue = "table", converter = Format.Lists.class, completionCandidates = Format.Lists.class,
-            description = "table, md or json (default: ${DEFAULT-VALUE}).")
+            description = "table, md (GitHub/Mattermost), slack, dingtalk or wecom (each chat's own markup, escaped) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     /** A terminal of 120 columns shows the list unwrapped, like every ops table. */
@@ -86,20 +87,26 @@ public class ops implements Callable<Integer> {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(catalog));
             return Exit.OK;
         }
+        if (format.chat()) Chat.print(format, null, null, o -> list(scripts, Format.table, o), out);
+        else list(scripts, format, out);
+        return Exit.OK;
+    }
+
+    /** The scripts, one a line (table) or as a Markdown table (md). */
+    void list(JsonNode scripts, Format f, PrintStream out) {
         int width = 0;
         for (JsonNode s : scripts) width = Math.max(width, s.get("name").asText().length());
-        if (format == Format.md) {
+        if (f == Format.md) {
             out.println("| script | what it does | run it |");
             out.println("|---|---|---|");
         }
         for (JsonNode s : scripts) {
             String n = s.get("name").asText(), summary = s.get("summary").asText();
-            if (format == Format.md) out.println("| `" + n + "` | " + summary + " | " + Table.code(s.get("examples").get(0).asText()).replace("|", "\\|") + " |");
+            if (f == Format.md) out.println("| `" + n + "` | " + summary + " | " + Table.code(s.get("examples").get(0).asText()).replace("|", "\\|") + " |");
             else out.printf("%-" + width + "s  %s%n", n, summary.length() + width + 2 <= WIDTH ? summary
                     : summary.substring(0, WIDTH - width - 5) + "...");
         }
-        if (format == Format.table) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
-        return Exit.OK;
+        if (f == Format.table) out.println("\nDetails: jbang ops@ops NAME; every script also has --help.");
     }
 
     static JsonNode catalog() throws java.io.IOException {

@@ -143,7 +143,8 @@ public class rollout implements Callable<Integer> {
     int concurrency;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table", converter = Format.Lists.class,
-            completionCandidates = Format.Lists.class, description = "table, md or json (default: ${DEFAULT-VALUE}).")
+            completionCandidates = Format.Lists.class,
+            description = "table, md (GitHub/Mattermost), slack, dingtalk or wecom (each chat's own markup, escaped) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     static String[] argv = {};

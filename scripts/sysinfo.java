@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/cli/Durations.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Sizes.java
 //SOURCES ../lib/cli/Tool.java ../lib/host/Facts.java ../lib/report/Column.java ../lib/report/Format.java
-//SOURCES ../lib/report/Report.java ../lib/report/Table.java
+//SOURCES ../lib/report/Chat.java ../lib/report/Report.java ../lib/report/Table.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 
 /*
@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import report.Chat;
 import report.Column;
 import report.Format;
 import report.Report;
@@ -66,7 +67,7 @@ public class sysinfo implements Callable<Integer> {
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
             converter = Format.Lists.class, completionCandidates = Format.Lists.class,
-            description = "table, md or json (default: ${DEFAULT-VALUE}).")
+            description = "table, md (GitHub/Mattermost), slack, dingtalk or wecom (each chat's own markup, escaped) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--wide", description = "Table: show command lines and addresses in full (default: cut to fit 120 columns).")
@@ -108,6 +109,10 @@ public class sysinfo implements Callable<Integer> {
             s.put("line", summary);
             doc.put("summary", s);
             Report.printJson(doc, out);
+            return Exit.OK;
+        }
+        if (format.chat()) {
+            Chat.print(format, null, summary, o -> doc.forEach((k, v) -> section(k, v, o)), out);
             return Exit.OK;
         }
         for (var e : doc.entrySet()) section(e.getKey(), e.getValue(), out);

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * alertrelay against the real Prometheus and Alertmanager from Debian, started here on 127.26.0.1:
- * Prometheus scrapes a tiny static target of this test (a com.sun.net.httpserver page with two
- * series, so no exporter JVM has to start), a rule fires, Alertmanager posts its webhook to
- * alertrelay, and alertrelay delivers to local robots (support/Robots.java) that check each chat's
- * documented payload and signature. The real chat robots are not reachable from here.
+ * Prometheus scrapes our exporter (scripts/exporter.java, its own JVM flags, on a loopback port),
+ * whose textfile collector serves two series this test writes; a rule on one of them fires,
+ * Alertmanager posts its webhook to alertrelay, and alertrelay delivers to local robots
+ * (support/Robots.java) that check each chat's documented payload and signature. The real chat
+ * robots are not reachable from here. Intervals are 1s (scrape, evaluation, group_wait/interval).
  */
 class AlertrelayTest {
     static final String HOST = "127.26.0.1";
@@ -74,6 +75,34 @@ class AlertrelayTest {
         assertFalse((r.out() + r.err()).contains("secret-token"), "the URL's token is never shown");
     }
 
+    // ---- the queue's journal: restarts, delivered groups, the first layout's files ----
+
+    @Test void theJournalKeepsWhatIsNotDeliveredAcrossRestartsAndTakesOverTheOldFiles() throws Exception {
+        Path dir = tmp.resolve("q");
+        Files.createDirectories(dir.resolve("dt"));
+        Files.writeString(dir.resolve("dt/0000000000000007.json"), webhook("Old", 1, 1));
+        Files.writeString(dir.resolve("dt/0000000000000008.json.tmp"), "{\"half");          // a write that never got its 200
+        relay.Queue q = new relay.Queue(dir);
+        assertEquals(1, q.pending("dt").size(), "the old layout's group is taken over");
+        assertEquals("Old", q.pending("dt").get(0).group().alerts().get(0).label("alertname"));
+        try (var s = Files.list(dir.resolve("dt"))) { assertEquals(List.of(), s.toList(), "old files removed once journaled"); }
+        var n = relay.Notification.parse(webhook("New", 2, 1).getBytes(StandardCharsets.UTF_8));
+        var added = q.append(List.of("dt", "ops"), List.of(n, n));
+        assertEquals(3, q.depth("dt") + q.depth("ops"));
+
+        relay.Queue again = new relay.Queue(dir);                                        // a restart (or kill -9: everything was fsynced)
+        assertEquals(List.of("Old", "New"), again.pending("dt").stream().map(e -> e.group().alerts().get(0).label("alertname")).toList());
+        assertEquals(1, again.pending("ops").size());
+        for (var e : again.pending("dt")) again.done(e);
+        again.done(again.pending("ops").get(0));
+        assertEquals(0, again.depth("dt") + again.depth("ops"));
+        relay.Queue third = new relay.Queue(dir);
+        assertEquals(0, third.pending("dt").size() + third.pending("ops").size(), "delivered groups are not sent again");
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("journal-")).count(), "journals with nothing left are deleted");
+        }
+    }
+
     // ---- Prometheus -> Alertmanager -> alertrelay -> every robot ----
 
     @Test void aFiringRuleReachesEveryRobotInItsOwnPayloadSignedAndEscaped() throws Exception {
@@ -81,7 +110,6 @@ class AlertrelayTest {
         Prereq.requireExecutable("/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
         Map<String, Robots.Robot> robots = new HashMap<>();
         List<Process> procs = new ArrayList<>();
-        HttpServer target = null;
         try {
             for (String k : List.of("slack", "mattermost", "dingtalk", "wecom", "feishu", "json", "never")) {
                 robots.put(k, Robots.start(k.equals("never") ? "slack" : k, HOST, 0, "s3cr3t-" + k));
@@ -89,10 +117,13 @@ class AlertrelayTest {
             robots.get("wecom").firstAnswers.add(429);             // WeCom says "slow down" once: retried after Retry-After
             robots.get("slack").firstAnswers.add(503);             // Slack has a bad moment once: retried with backoff
 
-            target = HttpServer.create(new InetSocketAddress(InetAddress.getByName(HOST), 0), 10);
-            String page = "# TYPE ar_test_up gauge\nar_test_up{team=\"db\",note=\"" + EVIL + "\"} 1\nar_test_up{team=\"web\",note=\"fine\"} 0\n";
-            target.createContext("/metrics", ex -> { try (ex) { byte[] b = page.getBytes(StandardCharsets.UTF_8); ex.sendResponseHeaders(200, b.length); ex.getResponseBody().write(b); } });
-            target.start();
+            Path textfiles = Files.createDirectories(tmp.resolve("textfiles"));
+            Files.writeString(textfiles.resolve("ar.prom"), "# HELP ar_test_up Written by AlertrelayTest.\n# TYPE ar_test_up gauge\n"
+                    + "ar_test_up{team=\"db\",note=\"" + EVIL + "\"} 1\nar_test_up{team=\"web\",note=\"fine\"} 0\n");
+            int exporterPort = freePort();
+            List<String> exporterCmd = new ArrayList<>(Proc.javaCommand("exporter", ExporterTest.scriptFlags().toArray(String[]::new)));
+            exporterCmd.addAll(List.of("--listen", HOST + ":" + exporterPort, "--textfile-dir", textfiles.toString()));
+            procs.add(start(tmp.resolve("exporter.log"), exporterCmd.toArray(String[]::new)));
 
             int relayPort = freePort(), amPort = freePort(), promPort = freePort();
             Path cfg = relayConfig(robots, relayPort, tmp.resolve("queue"));
@@ -110,7 +141,7 @@ class AlertrelayTest {
             Path prom = tmp.resolve("prometheus.yml");
             Files.writeString(prom, "global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [" + tmp.resolve("rules.yml") + "]\n"
                     + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['" + HOST + ":" + amPort + "']}]\n"
-                    + "scrape_configs:\n  - job_name: ar\n    static_configs: [{targets: ['" + HOST + ":" + target.getAddress().getPort() + "']}]\n");
+                    + "scrape_configs:\n  - job_name: node\n    static_configs: [{targets: ['" + HOST + ":" + exporterPort + "']}]\n");
             procs.add(start(tmp.resolve("prom.log"), "/usr/bin/prometheus", "--config.file=" + prom, "--storage.tsdb.path=" + tmp.resolve("prom-data"),
                     "--web.listen-address=" + HOST + ":" + promPort, "--log.level=warn", "--rules.alert.resend-delay=1s"));
 
@@ -142,6 +173,8 @@ class AlertrelayTest {
             assertEquals("ArDbDown", json.path("alerts").path(0).path("labels").path("alertname").asText(), json.toString());
             assertEquals("db", json.path("alerts").path(0).path("labels").path("team").asText(), "only the firing series: " + json);
             assertEquals(1, json.path("alerts").size(), json.toString());
+            assertEquals(HOST + ":" + exporterPort, json.path("alerts").path(0).path("labels").path("instance").asText(), "scraped from our exporter: " + json);
+            assertEquals("node", json.path("alerts").path(0).path("labels").path("job").asText(), json.toString());
             assertTrue(json.path("alerts").path(0).path("labels").path("note").asText().startsWith("<!channel> @all"), "json gets labels unchanged: " + json);
 
             String metrics = get("http://" + HOST + ":" + relayPort + "/metrics");
@@ -152,7 +185,6 @@ class AlertrelayTest {
         } finally {
             procs.forEach(Proc::kill);
             robots.values().forEach(Robots.Robot::close);
-            if (target != null) target.stop(0);
         }
     }
 
@@ -193,9 +225,13 @@ class AlertrelayTest {
             assertEquals(List.of(), chat.problems());
             assertTrue(chat.posts().size() <= 3, "the 20 queued groups go out batched (DingTalk allows 20 posts a minute), not as 20 posts: " + chat.posts().size());
             assertTrue(read(tmp.resolve("relay2.log")).contains("20 group(s) from before"), read(tmp.resolve("relay2.log")));
+            String health = "http://" + HOST + ":" + relayPort + "/healthz";
             await(Duration.ofSeconds(5), () -> {
-                try (var s = Files.list(queue.resolve("dt"))) { return s.noneMatch(p -> p.toString().endsWith(".json")); } catch (IOException e) { return false; }
+                try { return get(health).contains("dt: 0 group(s) queued"); } catch (Exception e) { return false; }
             }, () -> "queue not emptied");
+            try (var s = Files.list(queue)) {
+                assertTrue(s.filter(p -> p.getFileName().toString().startsWith("journal-")).count() <= 1, "delivered journals are deleted");
+            }
         } finally {
             procs.forEach(Proc::kill);
             if (chat != null) chat.close();

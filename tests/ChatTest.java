@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.Flavor;
 import chat.Markup;
 import chat.Message;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import report.Column;
+import report.Format;
+import report.Report;
 
 /** lib/chat: each chat's markup, and monitored text that tries to mention everyone or inject markup. */
 class ChatTest {
+    @TempDir Path tmp;
     static final String EVIL = "<!channel> @all @here <@U123> <at user_id=\"all\"></at> [click](https://evil.example) *bold* `x` & <font color=red>";
 
     @Test void noFlavourLetsAChannelMentionOrTagThrough() {
@@ -61,5 +73,62 @@ class ChatTest {
         assertEquals(200, seen);
         assertEquals(List.of("t\nb"), Message.split(w, "t", List.of("b")));
         assertTrue(Message.split(w, "t", List.of("é".repeat(5000))).get(0).endsWith("… (cut)"));
+    }
+
+    // ---- every tool's --format slack|dingtalk|wecom (lib/report/Chat) ----
+
+    /** What is live in a chat's text: no channel mention, Slack control sequence, tag, link or bold from monitored text. */
+    static void assertInert(Format f, String out) {
+        assertFalse(out.contains("<!channel>"), f + ": " + out);
+        assertFalse(out.contains("<@U123>"), f + ": " + out);
+        assertFalse(out.contains("<at "), f + ": " + out);
+        assertFalse(out.contains("<font"), f + ": " + out);
+        assertFalse(java.util.regex.Pattern.compile("@(all|here)\\b").matcher(out).find(), f + ": " + out);
+        String outsideCode = out.replaceAll("(?s)```.*?```", "");     // Slack renders no markup inside a code block
+        assertFalse(outsideCode.contains("](https://evil"), f + ": " + out);
+        assertFalse(outsideCode.contains("*bold*"), f + ": " + out);
+    }
+
+    @Test void rowReportsInEachChatEscapeHostNamesAndOutput() {
+        Report r = new Report("probe", "targets", List.of(Column.left("target", "target"), Column.left("status", "status"), Column.left("detail", "detail")));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("target", "<!channel>.example:22");
+        row.put("status", "refused");
+        row.put("detail", EVIL);
+        r.add(row).elapsedMs(1200);
+        Map<Format, String> out = new LinkedHashMap<>();
+        for (Format f : List.of(Format.md, Format.slack, Format.dingtalk, Format.wecom)) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            r.render(f, r.rows(), new PrintStream(b, true, StandardCharsets.UTF_8), System.err);
+            out.put(f, b.toString(StandardCharsets.UTF_8));
+        }
+        assertTrue(out.get(Format.md).contains("| target | status | detail |"), "md stays a GitHub table: " + out.get(Format.md));
+        for (Format f : List.of(Format.slack, Format.dingtalk, Format.wecom)) {
+            assertInert(f, out.get(f));
+            assertTrue(out.get(f).startsWith("probe: 1 target, 0 ok, 1 failed (1 refused) in 1.2s"), f + ": " + out.get(f));
+        }
+        for (Format f : List.of(Format.slack, Format.dingtalk, Format.wecom)) Golden.ofText(out.get(f)).check("report.hostile." + f);
+        String slack = out.get(Format.slack);
+        assertTrue(slack.contains("```\nTARGET") && slack.contains("&lt;!channel&gt;.example:22") && slack.contains("@\u200Ball"), slack);
+        String dt = out.get(Format.dingtalk);
+        assertTrue(dt.contains("> ＜!channel＞.example:22") && dt.contains("［click］") && dt.contains("\n\n> "), "DingTalk: quoted lines, look-alikes, blank line between: " + dt);
+        assertFalse(dt.contains("```"), "DingTalk shows no code blocks: " + dt);
+        String wc = out.get(Format.wecom);
+        assertTrue(wc.contains("> ＜!channel＞.example:22") && wc.contains("＜@U123＞"), "WeCom: quoted lines, no <@userid>: " + wc);
+    }
+
+    @Test void inspectsChatFormatsEscapeACommandsOutput() throws Exception {
+        Path plan = Files.writeString(tmp.resolve("hostile.yaml"), "checks:\n  - {kind: command, name: hostile, run: \"echo '"
+                + "<!channel> @all <@U123> [x](https://evil.example) *bold*'; exit 3\"}\n");
+        for (Format f : List.of(Format.slack, Format.dingtalk, Format.wecom)) {
+            var r = ScriptRun.run(inspect::main, "--format", f.name(), plan.toString());
+            assertEquals(1, r.exit(), f + ": " + r);
+            assertInert(f, r.out());
+            assertTrue(r.out().contains("hostile") && r.out().contains("inspect: 1 check"), f + ": " + r.out());
+            Golden.of(r).times().regex("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC", "<time>").regex("inspection: \\S+,", "inspection: <host>,")
+                    .regex(" on \\S+: ", " on <host>: ").check("inspect.hostile." + f);
+        }
+        var md = ScriptRun.run(inspect::main, "--format", "md", plan.toString());
+        assertTrue(md.out().contains("| status | check |"), "md stays GitHub-flavoured: " + md.out());
     }
 }

@@ -374,7 +374,7 @@ class FanoutTest {
         var ticks = fanout("--format", "md", "-H", hosts.get(0), "--", "echo `echo same`");
         assertTrue(ticks.out().startsWith("**fanout** `` echo `echo same` ``\n"), "backticks survive: " + ticks.out());
         var slack = fanout("--format", "slack", "-H", String.join(",", hosts), "--", "echo same");
-        assertTrue(slack.out().startsWith("fanout: 4 hosts, 4 ok, 0 failed") && slack.out().contains("\n```\n---------------\n127.0.0.[11-14]:" + port
+        assertTrue(slack.out().startsWith("fanout: 4 hosts, 4 ok, 0 failed") && slack.out().contains("\n```\n$ echo same\n---------------\n127.0.0.[11-14]:" + port
                 + " (4)\n---------------\nsame\n```\n"), slack.out());
 
         var md = fanout("--format", "md", "-H", String.join(",", hosts), "--", "echo same");

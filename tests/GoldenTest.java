@@ -1,6 +1,7 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,7 @@ class GoldenTest {
         Golden.of(ScriptRun.run(ops::main, "probe")).check("ops.probe");
         Golden.of(ScriptRun.run(ops::main, "fanout", "--format", "md")).check("ops.fanout.md");
         Golden.of(ScriptRun.run(ops::main, "--format", "yaml")).check("ops.bad-format");
+        for (String chat : List.of("slack", "dingtalk", "wecom")) Golden.of(ScriptRun.run(ops::main, "--format", chat)).check("ops." + chat);
     }
 
     /** The first words a tired human gets wrong: an unknown option, a typo, a missing value. */

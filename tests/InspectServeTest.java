@@ -150,7 +150,7 @@ class InspectServeTest {
         assertTrue(get(s.base() + "/?format=slack", null).body().startsWith("*inspection: "));
         var bad = get(s.base() + "/?format=csv", null);
         assertEquals(400, bad.statusCode());
-        assertTrue(bad.body().contains("expected one of [table, md, slack, json, prom]"), bad.body());
+        assertTrue(bad.body().contains("expected one of [table, md, slack, dingtalk, wecom, json, prom]"), bad.body());
         assertEquals(404, get(s.base() + "/healthz/x", null).statusCode());
         assertEquals(405, HTTP.send(HttpRequest.newBuilder(URI.create(s.base() + "/")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());

@@ -2,7 +2,7 @@ package check;
 
 //DEPS io.prometheus:prometheus-metrics-exposition-textformats:1.10.0
 //SOURCES ../cli/Durations.java ../cli/Terminal.java ../report/Column.java ../report/Format.java ../report/Prom.java
-//SOURCES ../report/Report.java ../report/Table.java Result.java Status.java
+//SOURCES ../report/Chat.java ../report/Report.java ../report/Table.java Result.java Status.java
 
 import cli.Durations;
 import cli.Terminal;
@@ -82,7 +82,8 @@ public record CheckReport(String tool, Header header, List<Result> results, long
     public void print(Format format, boolean onlyFailed, boolean wide, PrintStream out, PrintStream err) {
         List<Result> shown = results.stream().filter(r -> !onlyFailed || !r.ok()).toList();
         switch (format) {
-            case table, md, slack -> grouped(format, shown, wide, out);
+            case table, md -> grouped(format, shown, wide, out);
+            case slack, dingtalk, wecom -> report.Chat.print(format, heading(), summaryLine(), o -> groups(false, shown, wide, o), out);
             case json -> {
                 Map<String, Object> doc = header.fields();
                 doc.put("results", rows(shown));
@@ -108,32 +109,33 @@ public record CheckReport(String tool, Header header, List<Result> results, long
             Column.left("threshold", "threshold"),
             Column.left("detail", "detail"));
 
-    /** table, md and slack: a heading, then one table per group (in plan order), then the summary line. */
+    /** "inspect: web1, 2026-12-03 08:00:00 UTC": the report's first line. */
+    private String heading() {
+        return header.title() + ": " + header.host() + ", " + header.started().toString().replace('T', ' ').replace("Z", " UTC");
+    }
+
+    /** table and md: a heading, then one table per group (in plan order), then the summary line. */
     private void grouped(Format format, List<Result> shown, boolean wide, PrintStream out) {
-        boolean md = format == Format.md, slack = format == Format.slack;
-        String head = header.title() + ": " + header.host() + ", " + header.started().toString().replace('T', ' ').replace("Z", " UTC");
-        if (slack) {                          // Slack renders neither headings nor tables: bold text and a code block
-            out.println("*" + head + "*");
-            out.println(summaryLine());
-            out.println("```");
-        }
-        if (!slack) out.println(md ? "### " + head : head);
+        boolean md = format == Format.md;
+        out.println(md ? "### " + heading() : heading());
+        out.println();
+        groups(md, shown, wide, out);
+        out.println();
+        out.println(summaryLine());
+    }
+
+    /** One table per group, in plan order, under the group's name (md: a heading and a Markdown table). */
+    private void groups(boolean md, List<Result> shown, boolean wide, PrintStream out) {
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         for (Result r : shown) groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r.row());
         boolean first = true;
         for (var g : groups.entrySet()) {
-            if (!slack || !first) out.println();
+            if (!first) out.println();
             first = false;
             out.println(md ? "#### " + g.getKey() + "\n" : "[" + g.getKey() + "]");
             if (md) Table.markdown(COLUMNS, g.getValue(), out);
-            else Table.table(COLUMNS, g.getValue(), out, !slack && Terminal.colorAllowed(out), wide ? Integer.MAX_VALUE : Table.WIDTH);
+            else Table.table(COLUMNS, g.getValue(), out, Terminal.colorAllowed(out), wide ? Integer.MAX_VALUE : Table.WIDTH);
         }
-        if (slack) {
-            out.println("```");
-            return;
-        }
-        out.println();
-        out.println(summaryLine());
     }
 
     /** ops_inspect_status per check (0 OK, 1 WARN, 2 CRIT, 3 not run) and ops_inspect_value per measured value. */

@@ -1,7 +1,7 @@
 package check;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES ../cli/Durations.java ../cli/Errors.java CheckReport.java Result.java
+//SOURCES ../chat/Flavor.java ../cli/Durations.java ../cli/Errors.java CheckReport.java Result.java
 
 import cli.Durations;
 import cli.Errors;
@@ -32,13 +32,12 @@ public record Webhook(String tool, String userAgent, URI url, Duration timeout) 
 
     /**
      * Monitored text (a command's output, a server's answer) made inert for the chat that shows the
-     * webhook's "text": Slack's control sequences (<!channel>, <https://x|click>) are escaped as Slack
-     * asks (&amp; &lt; &gt;), @channel/@here/@all mentions are broken with a zero-width space, and a
-     * Markdown link's "](" is split so no link text can hide where it points.
+     * webhook's "text", with lib/chat's Slack rules (what alertrelay and --format slack use): Slack's
+     * control sequences (<!channel>, <https://x|click>) escaped as Slack asks (&amp; &lt; &gt;),
+     * mentions broken with a zero-width space, and a Markdown link's "](" split.
      */
-    public static String chatSafe(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replaceAll("(?i)@(channel|here|all|everyone)\\b", "@\u200B$1").replace("](", "] (");
+    static String chatSafe(String s) {
+        return chat.Flavor.slack.markup().text(s);
     }
 
     /** The JSON an alert receiver gets: tool, the report's heading, its summary, the alerts, and "text" for a chat. */

@@ -1,7 +1,7 @@
 package fleet;
 
 //SOURCES Group.java HostRun.java ../cli/Durations.java ../cli/Sizes.java ../net/Ranges.java
-//SOURCES ../report/Column.java ../report/Report.java ../report/Table.java ../ssh/Capture.java
+//SOURCES ../report/Chat.java ../report/Column.java ../report/Format.java ../report/Report.java ../report/Table.java ../ssh/Capture.java
 
 import cli.Durations;
 import cli.Sizes;
@@ -128,12 +128,15 @@ public final class Views {
         }
     }
 
-    /** Slack: plain text in one code block, the summary on top. */
-    public void slack(List<HostRun> runs, Report summary) {
-        out.println(summary.summaryLine() + " -- " + command);
-        out.println("```");
-        gathered(runs);
-        out.println("```");
+    /**
+     * slack, dingtalk, wecom: the summary on top, then "$ command" and the gathered view as the chat
+     * shows preformatted text ({@link report.Chat}), so the command reads as typed.
+     */
+    public void chat(report.Format format, List<HostRun> runs, Report summary) {
+        report.Chat.print(format, null, summary.summaryLine(), o -> {
+            o.println("$ " + command);
+            new Views(o, command, script).gathered(runs);
+        }, out);
     }
 
     /** --format hosts: the wanted hosts' targets as given, one a line; the summary on stderr. */

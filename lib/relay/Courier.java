@@ -97,7 +97,7 @@ public final class Courier implements Runnable {
                 Log.log(robot.name + ": " + robot.where() + " refused a post (" + o.why() + "): " + batch.size()
                         + " group(s) kept in the queue's rejected/ directory");
                 for (Queue.Entry e : batch) {
-                    try { queue.reject(e, o.why()); } catch (IOException x) { Log.log(robot.name + ": cannot move " + e.file() + " to rejected/: " + x.getMessage()); }
+                    try { queue.reject(e, o.why()); } catch (IOException x) { Log.log(robot.name + ": cannot keep group " + e.seq() + " in rejected/: " + x.getMessage()); }
                 }
                 return;
             }
@@ -105,7 +105,7 @@ public final class Courier implements Runnable {
         }
         stats.delivered(robot.name, alerts.size());
         for (Queue.Entry e : batch) {
-            try { queue.done(e); } catch (IOException x) { Log.log(robot.name + ": cannot delete " + e.file() + ": " + x.getMessage()); }
+            try { queue.done(e); } catch (IOException x) { Log.log(robot.name + ": cannot mark group " + e.seq() + " delivered: " + x.getMessage()); }
         }
     }
 

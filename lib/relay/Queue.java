@@ -3,122 +3,308 @@ package relay;
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES Notification.java
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The on-disk queue that makes "accepted" mean "will be delivered": one file per group and
- * receiver, {@code DIR/RECEIVER/0000000000000042.json}, written to a temporary name, fsynced,
- * renamed into place and its directory fsynced before Alertmanager hears 200. A courier deletes
- * the file once the chat took the post; a file the chat rejected for good moves to
- * {@code DIR/RECEIVER/rejected/} for a human. After kill -9 or a power cut the files left are
- * exactly the groups not yet delivered (a group can be delivered twice if the process died between
- * the chat's answer and the delete: at least once, never zero).
+ * The on-disk queue that makes "accepted" mean "will be delivered": an append-only journal,
+ * {@code DIR/journal-0000000000000001.log}, one line per event:
+ * <pre>
+ *   A RECEIVER SEQ {group as JSON}     queued: a receiver's share of one webhook
+ *   D RECEIVER SEQ                     delivered (the chat took it)
+ *   R RECEIVER SEQ                     refused for good; the group and the reason are in DIR/RECEIVER/rejected/
+ * </pre>
+ * {@link #append} is a group commit: the webhooks that arrive while one fsync runs wait together
+ * for the next, so a burst of webhooks costs a few fsyncs, not one each; each caller returns only
+ * once an fsync that covers its own lines has finished, so Alertmanager hears 200 only for what is
+ * on disk. D and R lines are written but not fsynced on their own (a lost D line after a power cut
+ * means that group is posted again: at least once, never zero). A journal whose groups are all
+ * delivered or rejected is deleted once a newer one is in use; a new one is started every
+ * {@link #ROLL_BYTES}. After kill -9 or a power cut the journals are replayed: every A without its
+ * D or R is queued again; a torn last line (a write cut short, never acknowledged) is ignored.
  */
 public final class Queue {
+    static final long ROLL_BYTES = 4 << 20;
+    static final long PREALLOCATE = ROLL_BYTES + (1 << 20);
+
     /** A queued group for one receiver. */
-    public record Entry(String receiver, long seq, Path file, Notification group) {}
+    public record Entry(String receiver, long seq, long journal, Notification group) {}
 
     private final Path dir;
-    private final AtomicLong seq = new AtomicLong();
+    private final Map<String, List<Entry>> recovered = new HashMap<>();
+    private final Map<String, Long> depth = new HashMap<>();
+    private final TreeMap<Long, Integer> liveByJournal = new TreeMap<>();   // journal number -> groups not yet delivered or rejected
+    private long seq;
+    private long journal;
+    private FileChannel out;
+    private long written;
+
+    // group commit: lines waiting for the next write + fsync, tickets handed out and covered by fsyncs
+    private record Line(byte[] bytes, String receiver, long[] journal) {}      // receiver null: a D or R line
+    private final List<Line> pending = new ArrayList<>();
+    private long appendedTicket, takenTicket, syncedTicket;
+    private boolean syncing;
+    private final List<long[]> failedTickets = new ArrayList<>();               // [from, to] of batches whose write failed
+    private IOException lastFailure;
 
     public Queue(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) throw new IOException(dir + ": not writable");
-        long max = 0;
-        try (Stream<Path> all = Files.walk(dir, 2)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Long n = seqOf(p);
-                if (n != null) max = Math.max(max, n);
-                if (p.getFileName().toString().endsWith(".tmp")) Files.deleteIfExists(p);     // a write that never finished: its 200 was never sent
-            }
+        List<Path> journals = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) { s.filter(p -> journalOf(p) != null).forEach(journals::add); }
+        journals.sort(java.util.Comparator.comparingLong(Queue::journalOf));
+        Map<String, Entry> live = new java.util.LinkedHashMap<>();
+        for (Path j : journals) replay(j, journalOf(j), live);
+        for (Entry e : live.values()) {
+            recovered.computeIfAbsent(e.receiver(), k -> new ArrayList<>()).add(e);
+            depth.merge(e.receiver(), 1L, Long::sum);
+            liveByJournal.merge(e.journal(), 1, Integer::sum);
         }
-        seq.set(max);
-    }
-
-    /** The groups already queued for {@code receiver} (from before a restart), oldest first. */
-    public List<Entry> pending(String receiver) throws IOException {
-        Path d = dir.resolve(receiver);
-        List<Entry> out = new ArrayList<>();
-        if (!Files.isDirectory(d)) return out;
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(d)) { s.filter(p -> seqOf(p) != null).forEach(files::add); }
-        files.sort(java.util.Comparator.comparingLong(Queue::seqOf));
-        for (Path f : files) {
-            Notification n;
-            try {
-                n = Notification.JSON.readValue(f.toFile(), Notification.class);
-            } catch (IOException e) {       // cannot happen for our own fsynced files; keep it for a human rather than drop it
-                reject(new Entry(receiver, seqOf(f), f, null), "unreadable: " + e.getMessage());
-                continue;
-            }
-            out.add(new Entry(receiver, seqOf(f), f, n));
+        for (Path j : journals) {
+            long n = journalOf(j);
+            if (!liveByJournal.containsKey(n)) Files.delete(j);
+            journal = Math.max(journal, n);
         }
-        return out;
+        open(journal + 1);
+        migrateFilesPerGroup();
     }
 
     /**
-     * Writes each receiver's group durably (file fsync, rename, directory fsync) and returns the
-     * entries. An IOException means nothing may be acknowledged: Alertmanager must retry.
+     * The queue's first layout (alertrelay before the journal): one fsynced file per group,
+     * DIR/RECEIVER/0000000000000042.json. Those groups were acknowledged, so they are appended to
+     * the journal (fsynced) and only then their files deleted; rejected/ stays as it is.
+     */
+    private void migrateFilesPerGroup() throws IOException {
+        List<Path> receivers = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) { s.filter(Files::isDirectory).forEach(receivers::add); }
+        for (Path d : receivers) {
+            List<Path> old = new ArrayList<>();
+            try (Stream<Path> s = Files.list(d)) { s.filter(p -> p.getFileName().toString().matches("\\d{16}\\.json(\\.tmp)?")).sorted().forEach(old::add); }
+            for (Path f : old) {
+                if (f.toString().endsWith(".tmp")) { Files.delete(f); continue; }      // never finished: its 200 was never sent
+                String receiver = d.getFileName().toString();
+                Entry e = append(List.of(receiver), List.of(Notification.JSON.readValue(f.toFile(), Notification.class))).get(0);
+                recovered.computeIfAbsent(receiver, k -> new ArrayList<>()).add(e);
+                Files.delete(f);
+            }
+        }
+    }
+
+    private void replay(Path file, long number, Map<String, Entry> live) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int end = 0;
+        while (end < all.length && all[end] != 0) end++;               // the preallocated zeros: never written
+        try (BufferedReader r = new BufferedReader(new java.io.StringReader(new String(all, 0, end, StandardCharsets.UTF_8)))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] f = line.split(" ", 4);
+                if (f.length < 3 || !f[2].matches("\\d{1,18}")) continue;               // a torn last line: never acknowledged
+                long n = Long.parseLong(f[2]);
+                seq = Math.max(seq, n);
+                String key = f[1] + " " + n;
+                switch (f[0]) {
+                    case "A" -> {
+                        if (f.length < 4) continue;
+                        Notification g;
+                        try {
+                            g = Notification.JSON.readValue(f[3], Notification.class);
+                        } catch (IOException e) {
+                            continue;                                                     // torn: its 200 was never sent
+                        }
+                        live.put(key, new Entry(f[1], n, number, g));
+                    }
+                    case "D", "R" -> live.remove(key);
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts journal {@code number}, preallocated with zeros (written, not just reserved, and
+     * fsynced once): an fdatasync then only flushes the new lines' data blocks, with no file-size
+     * change for the filesystem to journal, which is most of an fsync's cost on ext4.
+     */
+    private void open(long number) throws IOException {
+        if (out != null) out.close();
+        journal = number;
+        Path file = dir.resolve(String.format("journal-%016d.log", number));
+        out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+        for (long pos = 0; pos < PREALLOCATE; pos += zeros.capacity()) {
+            zeros.clear();
+            while (zeros.hasRemaining()) out.write(zeros, pos + zeros.position());
+        }
+        out.force(true);
+        written = 0;
+        syncDir(dir);
+    }
+
+    /** The groups already queued for {@code receiver} (from before a restart), oldest first. */
+    public synchronized List<Entry> pending(String receiver) {
+        return new ArrayList<>(recovered.getOrDefault(receiver, List.of()));
+    }
+
+    /**
+     * Queues each receiver's group and returns once they are on disk: written and fsynced, maybe in
+     * one fsync with other webhooks' groups. An IOException means nothing may be acknowledged:
+     * Alertmanager must retry.
      */
     public List<Entry> append(List<String> receivers, List<Notification> groups) throws IOException {
-        List<Entry> out = new ArrayList<>();
-        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
-        for (int i = 0; i < receivers.size(); i++) {
-            long n = seq.incrementAndGet();
-            Path d = dir.resolve(receivers.get(i));
-            Files.createDirectories(d);
-            Path file = d.resolve(String.format("%016d.json", n));
-            Path tmp = d.resolve(String.format("%016d.json.tmp", n));
-            byte[] bytes = Notification.JSON.writeValueAsBytes(groups.get(i));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
+        List<byte[]> json = new ArrayList<>();
+        for (Notification g : groups) json.add(Notification.JSON.writeValueAsBytes(g));
+        List<Line> mine = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        long ticket;
+        synchronized (this) {
+            for (int i = 0; i < receivers.size(); i++) {
+                long n = ++seq;
+                byte[] head = ("A " + receivers.get(i) + " " + n + " ").getBytes(StandardCharsets.UTF_8);
+                byte[] line = new byte[head.length + json.get(i).length + 1];
+                System.arraycopy(head, 0, line, 0, head.length);
+                System.arraycopy(json.get(i), 0, line, head.length, json.get(i).length);
+                line[line.length - 1] = '\n';
+                Line l = new Line(line, receivers.get(i), new long[1]);
+                pending.add(l);
+                mine.add(l);
+                seqs.add(n);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
-            }
-            dirs.add(d);
-            out.add(new Entry(receivers.get(i), n, file, groups.get(i)));
+            ticket = ++appendedTicket;
         }
-        for (Path d : dirs) syncDir(d);
+        commit(ticket);
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < receivers.size(); i++) out.add(new Entry(receivers.get(i), seqs.get(i), mine.get(i).journal()[0], groups.get(i)));
         return out;
     }
 
-    /** The chat took it: forget it. */
-    public void done(Entry e) throws IOException {
-        Files.deleteIfExists(e.file());
-    }
-
-    /** The chat refused it for good (bad signature, bad payload): kept under rejected/ with the reason. */
-    public void reject(Entry e, String why) throws IOException {
-        Path d = e.file().getParent().resolve("rejected");
-        Files.createDirectories(d);
-        Files.move(e.file(), d.resolve(e.file().getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(d.resolve(e.file().getFileName() + ".why"), why + "\n");
-    }
-
-    /** Groups waiting under every receiver's directory (not counting rejected ones). */
-    public long depth(String receiver) {
-        try (Stream<Path> s = Files.list(dir.resolve(receiver))) {
-            return s.filter(p -> seqOf(p) != null).count();
-        } catch (IOException e) {
-            return 0;
+    /** Returns once an fsync covered {@code ticket}: as the leader that writes every pending line, or by waiting for the one that does. */
+    private void commit(long ticket) throws IOException {
+        while (true) {
+            List<Line> batch;
+            long from, upTo, pos;
+            FileChannel ch;
+            synchronized (this) {
+                while (syncing && syncedTicket < ticket && !failed(ticket)) wait0();
+                if (failed(ticket)) throw lastFailure;
+                if (syncedTicket >= ticket) return;
+                syncing = true;
+                batch = new ArrayList<>(pending);
+                pending.clear();
+                from = takenTicket + 1;
+                upTo = takenTicket = appendedTicket;
+                ch = out;
+                for (Line l : batch) l.journal()[0] = journal;
+                pos = written;
+                written += size(batch);                   // reserved: D/R lines written meanwhile go after it
+            }
+            IOException failure = null;
+            try {
+                write(ch, pos, batch);
+                ch.force(false);
+            } catch (IOException e) {
+                failure = e;
+            }
+            synchronized (this) {
+                syncing = false;
+                if (failure == null) {
+                    syncedTicket = upTo;
+                    for (Line l : batch) {
+                        if (l.receiver() == null) continue;
+                        depth.merge(l.receiver(), 1L, Long::sum);
+                        liveByJournal.merge(l.journal()[0], 1, Integer::sum);
+                    }
+                    if (!pending.isEmpty() && appendedTicket == takenTicket) {       // only D/R lines came meanwhile: write them, no fsync needed
+                        List<Line> marks = new ArrayList<>(pending);
+                        pending.clear();
+                        written += write(out, written, marks);
+                    }
+                    if (written > ROLL_BYTES) open(journal + 1);
+                } else {
+                    failedTickets.add(new long[] {from, upTo});
+                    lastFailure = failure;
+                    try { open(journal + 1); } catch (IOException e) { failure.addSuppressed(e); }   // never append after a torn line
+                }
+                notifyAll();
+            }
+            if (failure != null) throw failure;
         }
+    }
+
+    private boolean failed(long ticket) {
+        for (long[] r : failedTickets) if (ticket >= r[0] && ticket <= r[1]) return true;
+        return false;
+    }
+
+    private static int size(List<Line> lines) {
+        int size = 0;
+        for (Line l : lines) size += l.bytes().length;
+        return size;
+    }
+
+    /** Writes {@code lines} at {@code pos}; returns their length. */
+    private static long write(FileChannel ch, long pos, List<Line> lines) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(size(lines));
+        for (Line l : lines) buf.put(l.bytes());
+        buf.flip();
+        while (buf.hasRemaining()) ch.write(buf, pos + buf.position());
+        return buf.limit();
+    }
+
+    private void wait0() throws IOException {
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while queuing");
+        }
+    }
+
+    /** The chat took it: forget it (a D line; not fsynced on its own). */
+    public synchronized void done(Entry e) throws IOException {
+        mark("D", e);
+    }
+
+    /** The chat refused it for good (bad signature, bad payload): kept under RECEIVER/rejected/ with the reason. */
+    public void reject(Entry e, String why) throws IOException {
+        Path d = dir.resolve(e.receiver()).resolve("rejected");
+        Files.createDirectories(d);
+        String name = String.format("%016d.json", e.seq());
+        Files.write(d.resolve(name), Notification.JSON.writeValueAsBytes(e.group()));
+        Files.writeString(d.resolve(name + ".why"), why + "\n");
+        synchronized (this) {
+            mark("R", e);
+        }
+    }
+
+    private void mark(String what, Entry e) throws IOException {
+        byte[] line = (what + " " + e.receiver() + " " + e.seq() + "\n").getBytes(StandardCharsets.UTF_8);
+        if (syncing) pending.add(new Line(line, null, new long[1]));      // the leader is writing: goes out after it
+        else written += write(out, written, List.of(new Line(line, null, null)));
+        depth.merge(e.receiver(), -1L, Long::sum);
+        List<Entry> before = recovered.get(e.receiver());
+        if (before != null) before.remove(e);
+        Integer left = liveByJournal.merge(e.journal(), -1, Integer::sum);
+        if (left != null && left <= 0) {
+            liveByJournal.remove(e.journal());
+            if (e.journal() < journal) Files.deleteIfExists(dir.resolve(String.format("journal-%016d.log", e.journal())));
+        }
+    }
+
+    /** Groups waiting for {@code receiver} (not counting rejected ones). */
+    public synchronized long depth(String receiver) {
+        return depth.getOrDefault(receiver, 0L);
     }
 
     static void syncDir(Path d) throws IOException {
@@ -127,9 +313,9 @@ public final class Queue {
         }
     }
 
-    static Long seqOf(Path p) {
+    static Long journalOf(Path p) {
         String n = p.getFileName().toString();
-        if (!n.matches("\\d{16}\\.json")) return null;
-        return Long.parseLong(n.substring(0, 16));
+        if (!n.matches("journal-\\d{16}\\.log")) return null;
+        return Long.parseLong(n.substring(8, 24));
     }
 }

@@ -145,16 +145,22 @@ public final class Routes {
         }
     }
 
+    private static boolean matches(Route r, Notification.Alert a) {
+        for (Matcher m : r.match()) if (!m.matches(a.labels())) return false;
+        return true;
+    }
+
     /** Which receivers get which of the group's alerts: each receiver's share as a group of its own. */
     public Map<String, Notification> route(Notification n) {
         Map<String, List<Notification.Alert>> share = new LinkedHashMap<>();
+        java.util.Set<String> given = new java.util.HashSet<>();     // receiver names this alert already went to
         for (Notification.Alert a : n.alerts()) {
+            given.clear();
             for (Route r : routes) {
-                if (!r.match().stream().allMatch(m -> m.matches(a.labels()))) continue;
+                if (!matches(r, a)) continue;
                 for (String name : r.receivers()) {
                     if (!a.firing() && !robots.get(name).sendResolved) continue;
-                    List<Notification.Alert> l = share.computeIfAbsent(name, k -> new ArrayList<>());
-                    if (!l.contains(a)) l.add(a);
+                    if (given.add(name)) share.computeIfAbsent(name, k -> new ArrayList<>()).add(a);
                 }
                 if (!r.continueMatching()) break;
             }

@@ -1,6 +1,7 @@
 package report;
 
 //DEPS info.picocli:picocli:4.7.7
+//SOURCES ../chat/Flavor.java
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,16 +18,32 @@ import picocli.CommandLine;
  * <pre>
  *   table  aligned columns and the summary line (the default)
  *   text   fanout's blocks of each host's output
- *   md     a GitHub/Mattermost table and the summary, to paste into a chat
- *   slack  the summary, then the table in a code block (Slack renders no Markdown tables)
+ *   md       a GitHub/Mattermost table and the summary, to paste into a chat
+ *   slack    Slack mrkdwn: the summary, then the table in a code block (Slack renders no tables)
+ *   dingtalk DingTalk markdown: the summary, then the table as quoted lines
+ *   wecom    WeCom markdown: the same, within WeCom's subset
  *   json   one document: {"results": [...], "summary": {...}}
  *   csv    header and rows; the summary on stderr
  *   prom   Prometheus text format, for node_exporter's textfile collector
  *   hosts  the targets, one a line, to pipe into the next run
  * </pre>
+ * The chat formats (slack, dingtalk, wecom: the names of alertrelay's robot kinds) are rendered
+ * in one place, {@link Chat}, with lib/chat's escaping; every subset offers all of them.
  */
 public enum Format {
-    table, text, md, slack, json, csv, prom, hosts;
+    table, text, md, slack, dingtalk, wecom, json, csv, prom, hosts;
+
+    /** The chat this format writes for (lib/chat's markup and escaping), or null for table, md, json... */
+    public chat.Flavor flavor() {
+        return switch (this) {
+            case slack -> chat.Flavor.slack;
+            case dingtalk -> chat.Flavor.dingtalk;
+            case wecom -> chat.Flavor.wecom;
+            default -> null;
+        };
+    }
+
+    public boolean chat() { return flavor() != null; }
 
     /** A subset of formats as picocli sees it: the values it accepts and lists in --help, with picocli's own message for others. */
     public abstract static class Subset implements CommandLine.ITypeConverter<Format>, Iterable<String> {
@@ -50,21 +67,21 @@ public enum Format {
 
     /** Scripts with one row per target: probe, httpcheck. */
     public static final class Rows extends Subset {
-        public Rows() { super(table, md, slack, json, csv, prom, hosts); }
+        public Rows() { super(table, md, slack, dingtalk, wecom, json, csv, prom, hosts); }
     }
 
     /** One row per check: inspect. */
     public static final class Checks extends Subset {
-        public Checks() { super(table, md, slack, json, prom); }
+        public Checks() { super(table, md, slack, dingtalk, wecom, json, prom); }
     }
 
     /** Blocks of remote output per host: fanout. */
     public static final class Blocks extends Subset {
-        public Blocks() { super(text, md, slack, json, hosts); }
+        public Blocks() { super(text, md, slack, dingtalk, wecom, json, hosts); }
     }
 
-    /** Lists and sections: sysinfo, ops. */
+    /** Lists and sections: sysinfo, dnscheck, rollout, ops. */
     public static final class Lists extends Subset {
-        public Lists() { super(table, md, json); }
+        public Lists() { super(table, md, slack, dingtalk, wecom, json); }
     }
 }

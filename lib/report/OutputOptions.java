@@ -15,7 +15,8 @@ public class OutputOptions {
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
             converter = Format.Rows.class, completionCandidates = Format.Rows.class,
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). md is a "
-                    + "GitHub/Mattermost table, slack a code block; hosts writes the targets for another run.")
+                    + "GitHub/Mattermost table; slack, dingtalk and wecom write each chat's own markup, escaped; "
+                    + "hosts writes the targets for another run.")
     public Format format;
 
     @Option(names = "--only-failed", description = "Show only the rows that failed (the summary still counts all).")

@@ -2,7 +2,7 @@ package report;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-csv:2.20.1
-//SOURCES ../cli/Durations.java ../cli/Terminal.java Column.java Format.java Table.java
+//SOURCES ../cli/Durations.java ../cli/Terminal.java Chat.java Column.java Format.java Table.java
 
 import cli.Durations;
 import cli.Terminal;
@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <pre>
  *   table/md: rows, then the summary line on stdout (md: a GitHub/Mattermost table)
- *   slack:    the summary line, then the table in a code block (Slack renders no Markdown tables)
+ *   slack, dingtalk, wecom: the summary line, then the table as the chat shows preformatted text
+ *             ({@link Chat}: a code block for Slack, quoted lines for DingTalk and WeCom), escaped
  *   json:     {"results":[row...],"summary":{"total","ok","failed","by_status","elapsed_ms",...}}
  *   csv:      header + rows on stdout, the summary line on stderr
  *   hosts:    each row's target as a hosts-file line (user@ and :port kept), the summary on stderr:
@@ -115,12 +116,8 @@ public final class Report {
         switch (format) {
             case table, text -> { Table.table(columns, shown, out, Terminal.colorAllowed(out), wide ? Integer.MAX_VALUE : Table.WIDTH); out.println(summaryLine()); }
             case md -> { Table.markdown(columns, shown, out); out.println(); out.println(summaryLine()); }
-            case slack -> {
-                out.println(summaryLine());
-                out.println("```");
-                Table.table(columns, shown, out, false, wide ? Integer.MAX_VALUE : Table.WIDTH);
-                out.println("```");
-            }
+            case slack, dingtalk, wecom -> Chat.print(format, null, summaryLine(),
+                    o -> Table.table(columns, shown, o, false, wide ? Integer.MAX_VALUE : Table.WIDTH), out);
             case json -> json(shown, out);
             case csv -> { csv(shown, out); err.println(summaryLine()); }
             case hosts -> { shown.forEach(r -> out.println(hostsLine(r))); err.println(summaryLine()); }
