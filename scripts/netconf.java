@@ -152,7 +152,7 @@ public class netconf implements Callable<Integer> {
     @Option(names = {"-b", "--gather"}, description = "caps: gather devices with identical capabilities into one block.")
     boolean gather;
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", defaultValue = "text", converter = Formats.class, completionCandidates = Formats.class,
-            description = "text, md (for chats) or json (default: ${DEFAULT-VALUE}).")
+            description = "text, md (GitHub-flavoured), slack, dingtalk, wecom (what those chats render) or json (default: ${DEFAULT-VALUE}).")
     Format format;
     @Option(names = "--wide", description = "Tables: show free text in full (default: cut to fit 120 columns).")
     boolean wide;
@@ -172,9 +172,9 @@ public class netconf implements Callable<Integer> {
             description = "The largest reply accepted from a device (default: ${DEFAULT-VALUE}).")
     long maxMessage;
 
-    /** --format's choices: netconf prints blocks of XML and tables, so text, md and json. */
+    /** --format's choices: netconf prints blocks of XML and tables (no csv, prom or hosts). */
     public static final class Formats extends Format.Subset {
-        public Formats() { super(Format.text, Format.md, Format.json); }
+        public Formats() { super(Format.text, Format.md, Format.slack, Format.dingtalk, Format.wecom, Format.json); }
     }
 
     public static void main(String... args) {

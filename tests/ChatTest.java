@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import netconf.Views;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import report.Column;
@@ -115,6 +116,22 @@ class ChatTest {
         assertFalse(dt.contains("```"), "DingTalk shows no code blocks: " + dt);
         String wc = out.get(Format.wecom);
         assertTrue(wc.contains("> ＜!channel＞.example:22") && wc.contains("＜@U123＞"), "WeCom: quoted lines, no <@userid>: " + wc);
+    }
+
+    @Test void netconfsChatFormatsEscapeADevicesAnswer() {
+        var ok = Views.row("r1.example", "127.0.0.1:830", "ok", null);
+        ok.put("data", "<data><description>" + EVIL + "</description></data>");
+        var failed = Views.row("<!channel>.example", "127.0.0.2:830", "rpc-error", EVIL);
+        for (Format f : List.of(Format.slack, Format.dingtalk, Format.wecom)) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            new Views("get-config", f, false, false, new PrintStream(b, true, StandardCharsets.UTF_8)).render(List.of(ok, failed), 1200, 64);
+            String out = b.toString(StandardCharsets.UTF_8);
+            assertInert(f, out);
+            assertTrue(out.startsWith("netconf: 2 devices, 1 ok, 1 failed (1 rpc-error) in 1.2s"), f + ": the summary on top: " + out);
+            assertEquals(1, out.split("netconf: 2 devices", -1).length - 1, f + ": the summary once: " + out);
+            assertTrue(out.contains("r1.example") && out.contains("description"), f + ": each device's data: " + out);
+            Golden.ofText(out).check("netconf.hostile." + f);
+        }
     }
 
     @Test void inspectsChatFormatsEscapeACommandsOutput() throws Exception {

@@ -1,13 +1,16 @@
 package netconf;
 
-//SOURCES ../net/Ranges.java ../report/Column.java ../report/Format.java ../report/Report.java
+//SOURCES ../net/Ranges.java ../report/Chat.java ../report/Column.java ../report/Format.java ../report/Report.java
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.Ranges;
+import report.Chat;
 import report.Column;
 import report.Format;
 import report.Report;
@@ -15,7 +18,8 @@ import report.Report;
 /**
  * How netconf shows a run: a table per device for caps and the datastore operations, a block of
  * pretty XML (or JSON) per device for get/get-config, diffs under edit-config's table, caps
- * gathered (-b) into one block per distinct capability set; md for chats, json for jq.
+ * gathered (-b) into one block per distinct capability set; md for GitHub-flavoured chats, slack,
+ * dingtalk and wecom (the text view as that chat shows preformatted text, see report.Chat), json for jq.
  */
 public final class Views {
     private final String mode;
@@ -53,6 +57,15 @@ public final class Views {
         report.elapsedMs(elapsedMs).summary("concurrency", concurrency).wide(wide);
         if (format == Format.json) {
             report.render(Format.json, rows, out, System.err);
+            return;
+        }
+        if (format.chat()) {
+            // The summary goes on top in the chat's markup; the text view (which ends with it) below.
+            String summary = report.summaryLine();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            new Views(mode, Format.text, wide, gather, new PrintStream(text, true, StandardCharsets.UTF_8)).render(rows, elapsedMs, concurrency);
+            String view = text.toString(StandardCharsets.UTF_8).replace(summary + "\n", "").stripTrailing();
+            Chat.print(format, null, summary, o -> o.println(view), out);
             return;
         }
         boolean md = format == Format.md;
