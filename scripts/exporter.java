@@ -55,7 +55,6 @@ import com.sun.net.httpserver.HttpContext;
 import io.prometheus.metrics.config.ExporterFilterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -247,7 +246,18 @@ public class exporter implements Callable<Integer> {
         }
         var runners = Registry.enabled(settings, new Registry.Paths(procfs, sysfs, udevData), disabled);
         PrometheusRegistry registry = new PrometheusRegistry();
-        JvmMetrics.builder().register(registry);
+        // JvmMetrics' collectors but JvmNativeMemoryMetrics: without -XX:NativeMemoryTracking it serves nothing, and
+        // asking (at start) brings up the platform MBean server, some 250 classes and 2 MB resident.
+        PrometheusProperties config = PrometheusProperties.get();
+        io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric.builder(config).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder(config).register(registry);
         Set<String> jvmNames = new HashSet<>();
         registry.scrape().forEach(m -> jvmNames.add(m.getMetadata().getPrometheusName()));
         Node node = new Node(runners, collectorTimeout, jvmNames);
