@@ -71,6 +71,8 @@ public class exporter_vs_node_exporter {
                 # TYPE apt_upgrades_pending gauge
                 apt_upgrades_pending{arch="amd64",origin="Debian"} 3
                 """);
+        textfiles.toFile().deleteOnExit();                                   // also when a server fails to start
+        textfiles.resolve("jobs.prom").toFile().deleteOnExit();
         int ourPort = freePort(), theirPort = freePort(), defaultsPort = freePort();
         List<String> common = List.of("--collector.textfile.directory=" + textfiles, "--collector.filesystem.mount-points-exclude=" + MOUNTS_EXCLUDE,
                 "--collector.netdev.device-exclude=^$");
@@ -79,7 +81,14 @@ public class exporter_vs_node_exporter {
         List<String> sameSet = new java.util.ArrayList<>(List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + theirPort, "--collector.disable-defaults"));
         for (String c : COLLECTORS) sameSet.add("--collector." + c);
         sameSet.addAll(common);
-        Server theirs = start("node_exporter", sameSet, theirPort);
+        Server theirs;
+        try {
+            theirs = start("node_exporter", sameSet, theirPort);
+        } catch (Exception e) {                                              // never leave the exporter running
+            ours.process.descendants().forEach(ProcessHandle::destroy);
+            ours.process.destroy();
+            throw e;
+        }
         try {
             List<String> defaults = new java.util.ArrayList<>(List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + defaultsPort));
             defaults.addAll(common);
@@ -157,8 +166,9 @@ public class exporter_vs_node_exporter {
     }
 
     static Server start(String name, List<String> cmd, int port) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(File.createTempFile("bench-" + name, ".log")).start();
+        File log = File.createTempFile("bench-" + name.replaceAll("\\W+", "-"), ".log");
+        log.deleteOnExit();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         URI url = URI.create("http://127.0.0.1:" + port + "/metrics");
         HttpClient c = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -167,7 +177,7 @@ public class exporter_vs_node_exporter {
                 c.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding());
                 return new Server(name, p, url, new Conn(url));
             } catch (IOException e) {
-                if (!p.isAlive()) throw new IllegalStateException(name + " exited with " + p.exitValue());
+                if (!p.isAlive()) throw new IllegalStateException(name + " exited with " + p.exitValue() + ": " + Files.readString(log.toPath()));
                 if (System.nanoTime() > deadline) throw new IllegalStateException(name + " did not answer within 120 s");
                 Thread.sleep(100);
             }
