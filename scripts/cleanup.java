@@ -420,11 +420,17 @@ public class cleanup implements Callable<Integer> {
         return started.get();
     }
 
-    /** gzip on --jobs workers, oldest first; with --until-free no new file starts once enough is free. */
+    /**
+     * gzip on --jobs workers, oldest first; with --until-free no new file starts once enough is
+     * free. The workers only compress (CPU); one finisher thread does each file's disk waits
+     * (fsync of the .gz, rename, fsync of the directory, unlink of the original), at most --jobs
+     * files queued for it, so the workers never sit idle on the disk.
+     */
     int gzipAll(Tally t, List<Scan.Found> files, LongSupplier freeNow) {
-        int workers = Limits.capConcurrency(jobs, 3, err);
+        int workers = Limits.capConcurrency(jobs, 6, err);      // 3 while compressing, 2 while queued, 3 in the finisher
         ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("gzip-", 0).daemon().factory());
-        Semaphore slots = new Semaphore(workers);
+        ExecutorService finisher = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("gzip-finish").daemon().factory());
+        Semaphore slots = new Semaphore(workers), queued = new Semaphore(workers);
         int i = 0;
         try {
             for (; i < files.size() && !stopped(); i++) {
@@ -432,23 +438,44 @@ public class cleanup implements Callable<Integer> {
                 slots.acquireUninterruptibly();
                 if (t.freeWanted != null && freeNow.getAsLong() >= t.freeWanted) { slots.release(); break; }
                 pool.execute(() -> {
+                    Act.Gz g = null;
                     try {
-                        Act.Result res = Act.gzip(f.path().getParent(), f.dirKey(), f);
-                        outcome(t, f, res, res.outcome() == Act.Outcome.DONE ? Math.max(0, f.size() - res.bytesLeft()) : -1);
+                        g = Act.Gz.compress(f.path().getParent(), f.dirKey(), f);
+                        if (g.pending()) {
+                            queued.acquireUninterruptibly();
+                            Act.Gz ready = g;
+                            g = null;
+                            finisher.execute(() -> {
+                                try (ready) {
+                                    gzipped(t, f, ready.finish());
+                                } finally {
+                                    queued.release();
+                                }
+                            });
+                        } else {
+                            gzipped(t, f, g.finish());
+                        }
                     } finally {
+                        if (g != null) g.close();
                         slots.release();
                     }
                 });
             }
         } finally {
-            pool.shutdown();
-            try {
-                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) { /* each file ends on its own; a signal stops new ones */ }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (ExecutorService e : List.of(pool, finisher)) {     // the workers first: they feed the finisher
+                e.shutdown();
+                try {
+                    while (!e.awaitTermination(1, TimeUnit.SECONDS)) { /* each file ends on its own; a signal stops new ones */ }
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         return i;
+    }
+
+    void gzipped(Tally t, Scan.Found f, Act.Result res) {
+        outcome(t, f, res, res.outcome() == Act.Outcome.DONE ? Math.max(0, f.size() - res.bytesLeft()) : -1);
     }
 
     /** Counts one file's result; {@code freed} is the bytes it gave back (-1: a delete, counted by links). */
