@@ -222,7 +222,16 @@ public class ops implements Callable<Integer> {
             try (var s = Files.list(app)) { s.forEach(p -> jars.add(p.toString())); }
             String appJar = dir.resolve("app/" + name + ".jar").toString();
             java.util.Set<String> all = jdeps(jdkBin, jars, appJar, jars), own = jdeps(jdkBin, jars, appJar, List.of("--no-recursive"));
+            java.util.Set<String> dropped = new java.util.TreeSet<>(all);
             all.removeIf(m -> OPTIONAL_MODULES.contains(m) && !own.contains(m));
+            dropped.removeAll(all);
+            // jdeps names java.sql for what its `requires transitive` brings (java.logging, which JNA uses):
+            // dropping java.sql must keep those.
+            for (String m : dropped) {
+                ModuleLayer.boot().findModule(m).ifPresent(mod -> mod.getDescriptor().requires().stream()
+                        .filter(r -> r.modifiers().contains(java.lang.module.ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                        .map(java.lang.module.ModuleDescriptor.Requires::name).filter(n -> !OPTIONAL_MODULES.contains(n)).forEach(all::add));
+            }
             String modules = String.join(",", all);
             List<String> jlink = new ArrayList<>(List.of(jdkBin.resolve("jlink").toString(), "--add-modules", modules,
                     "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=zip-6"));

@@ -205,6 +205,35 @@ class CleanupTest {
         }
     }
 
+    @Test void gzipOnTwoWorkersGivesEachFileItsOwnGz() throws Exception {
+        try (Tmpfs fs = Tmpfs.mount("64m")) {
+            Path root = fs.dir.resolve("logs");
+            Random rnd = new Random(7);
+            Map<Path, byte[]> want = new TreeMap<>();
+            for (int i = 0; i < 8; i++) {                       // sizes around the 64 KiB buffer, and a few MiB
+                StringBuilder sb = new StringBuilder();
+                int size = i == 0 ? 0 : i == 1 ? 65_536 : i == 2 ? 65_537 : 1 << (16 + i);
+                while (sb.length() < size) sb.append("GET /item/").append(rnd.nextInt(100_000)).append(" 200 ").append(rnd.nextInt(900)).append("ms\n");
+                byte[] text = sb.substring(0, size).getBytes();
+                want.put(file(root.resolve("d" + (i % 3) + "/app-" + i + ".log"), text, 10), text);
+            }
+            var r = cleanup("--root", root.toString(), "--match", "*.log", "--older-than", "7d", "--action", "gzip", "-j", "2", "--apply", "--format", "json");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(8, row(r).get("done").asLong(), r.toString());
+            for (var e : want.entrySet()) {
+                assertFalse(Files.exists(e.getKey()), e.getKey() + " goes once its .gz is in place");
+                try (var in = new GZIPInputStream(Files.newInputStream(Path.of(e.getKey() + ".gz")))) {
+                    assertTrue(java.util.Arrays.equals(e.getValue(), in.readAllBytes()), e.getKey() + ".gz holds the same bytes");
+                }
+                var gzip = Proc.run(List.of("gzip", "-t", e.getKey() + ".gz"), Duration.ofSeconds(30));
+                assertEquals(0, gzip.exit(), "gzip -t " + e.getKey() + ".gz: " + gzip);
+            }
+            try (var all = Files.walk(root)) {
+                assertEquals(List.of(), all.filter(p -> p.toString().endsWith(".tmp")).toList(), "no .gz.tmp left");
+            }
+        }
+    }
+
     /** Only the jars cleanup needs, so the child JVM starts well under 64 descriptors (the harness has dozens). */
     static String cleanupClassPath() {
         List<String> keep = new ArrayList<>();

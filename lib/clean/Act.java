@@ -3,9 +3,8 @@ package clean;
 //SOURCES Scan.java
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,7 +18,8 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /**
  * The three actions on one file, each done relative to an open directory (unlinkat, openat,
@@ -117,76 +117,164 @@ public final class Act {
      * (a full disk) removes the .tmp and leaves the original as it was. Holds 3 descriptors.
      */
     public static Result gzip(Path dir, Object dirKey, Scan.Found f) {
-        Path name = f.path().getFileName();
-        Path tmp = Path.of(name + ".gz.tmp"), gz = Path.of(name + ".gz");
-        SecureDirectoryStream<Path> d;
-        try {
-            d = openDir(dir, dirKey);
-        } catch (NoSuchFileException e) {
-            return Result.of(Outcome.VANISHED);
-        } catch (IOException e) {
-            return Result.error(e);
+        try (Gz g = Gz.compress(dir, dirKey, f)) {
+            return g.finish();
         }
-        if (d == null) return Result.of(Outcome.CHANGED);
-        boolean tmpMade = false;
-        try (d) {
-            Outcome c = changed(d, name, f);
-            if (c != null) return Result.of(c);
-            if (exists(d, gz)) return Result.of(Outcome.EXISTS);
-            PosixFileAttributes orig = d.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes();
-            long size;
-            try (SeekableByteChannel in = d.newByteChannel(name, Set.of(StandardOpenOption.READ, NOFOLLOW));
-                 SeekableByteChannel out = d.newByteChannel(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW),
-                         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-                                 java.nio.file.attribute.PosixFilePermission.OWNER_READ)))) {
-                tmpMade = true;
-                OutputStream raw = Channels.newOutputStream(out);
-                GZIPOutputStream z = new GZIPOutputStream(raw, 1 << 16);
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-                while (in.read(buf.clear()) > 0) z.write(buf.array(), 0, buf.position());
-                z.finish();
-                z.flush();
-                ((FileChannel) out).force(true);
-                size = out.size();
-            }
-            var view = d.getFileAttributeView(tmp, PosixFileAttributeView.class, NOFOLLOW);
-            view.setPermissions(orig.permissions());
+    }
+
+    /**
+     * gzip in two steps, so that the CPU-bound one need not wait on the disk: {@link #compress}
+     * writes NAME.gz.tmp (3 descriptors, 2 kept: the directory and the .tmp), {@link #finish}
+     * does the rest (fsync, attributes, re-check, rename, directory fsync, unlink), and
+     * {@link #close} always follows: it removes a .tmp that did not become NAME.gz.
+     */
+    public static final class Gz implements AutoCloseable {
+        private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};   // deflate, no name, no mtime, Unix
+        private final Path dir, name, tmp, gz;
+        private final Object dirKey;
+        private final Scan.Found f;
+        private SecureDirectoryStream<Path> d;
+        private FileChannel out;
+        private PosixFileAttributes orig;
+        private boolean tmpMade;
+        private Result early;                             // set when compress already knows the outcome
+
+        private Gz(Path dir, Object dirKey, Scan.Found f) {
+            this.dir = dir;
+            this.dirKey = dirKey;
+            this.f = f;
+            name = f.path().getFileName();
+            tmp = Path.of(name + ".gz.tmp");
+            gz = Path.of(name + ".gz");
+        }
+
+        /** Writes NAME.gz.tmp; a vanished, changed or already compressed file ends here (finish says so). */
+        public static Gz compress(Path dir, Object dirKey, Scan.Found f) {
+            Gz g = new Gz(dir, dirKey, f);
+            g.early = g.write();
+            return g;
+        }
+
+        /** True when {@link #finish} has disk work to do (else it only returns what compress found). */
+        public boolean pending() {
+            return early == null;
+        }
+
+        private Result write() {
             try {
-                view.setOwner(orig.owner());
-                view.setGroup(orig.group());
-            } catch (IOException notRoot) {
-                // as another user we can only keep our own ownership, as gzip does
+                d = openDir(dir, dirKey);
+            } catch (NoSuchFileException e) {
+                return Result.of(Outcome.VANISHED);
+            } catch (IOException e) {
+                return Result.error(e);
             }
-            view.setTimes(orig.lastModifiedTime(), null, null);
-            c = changed(d, name, f);                      // written to while we compressed: the .gz would lose the end
-            if (c != null) {
-                d.deleteFile(tmp);
-                tmpMade = false;
-                return Result.of(c);
-            }
-            if (exists(d, gz)) {
-                d.deleteFile(tmp);
-                tmpMade = false;
-                return Result.of(Outcome.EXISTS);
-            }
-            d.move(tmp, d, gz);
-            tmpMade = false;
-            try (FileChannel dc = FileChannel.open(dir, StandardOpenOption.READ)) {
-                dc.force(true);                           // the rename is on disk before the original goes
-            }
-            d.deleteFile(name);
-            return new Result(Outcome.DONE, size, null);
-        } catch (NoSuchFileException e) {
-            return Result.of(Outcome.VANISHED);
-        } catch (IOException | RuntimeException e) {
-            return Result.error(e);
-        } finally {
-            if (tmpMade) {
-                try (var again = openDir(dir, dirKey)) {
-                    if (again != null) again.deleteFile(tmp);
-                } catch (IOException ignored) {
-                    // reported through the error above; a .gz.tmp left is named by the next run
+            if (d == null) return Result.of(Outcome.CHANGED);
+            try {
+                Outcome c = changed(d, name, f);
+                if (c != null) return Result.of(c);
+                if (exists(d, gz)) return Result.of(Outcome.EXISTS);
+                orig = d.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes();
+                try (SeekableByteChannel in = d.newByteChannel(name, Set.of(StandardOpenOption.READ, NOFOLLOW))) {
+                    out = (FileChannel) d.newByteChannel(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+                                    java.nio.file.attribute.PosixFilePermission.OWNER_READ)));
+                    tmpMade = true;
+                    deflate(in, out);
                 }
+                return null;
+            } catch (NoSuchFileException e) {
+                return Result.of(Outcome.VANISHED);
+            } catch (IOException | RuntimeException e) {
+                return Result.error(e);
+            }
+        }
+
+        /**
+         * The gzip format (RFC 1952) around zlib's deflate at gzip's default level 6, as gzip -n writes
+         * it. Direct buffers of 64 KiB: the read, the CRC (an intrinsic), deflate and the write touch
+         * the same memory, with no copy to and from the Java heap.
+         */
+        static void deflate(SeekableByteChannel in, FileChannel out) throws IOException {
+            ByteBuffer src = ByteBuffer.allocateDirect(1 << 16), dst = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            Deflater z = new Deflater(6, true);
+            CRC32 crc = new CRC32();
+            long n = 0;
+            try {
+                dst.put(HEADER);
+                while (in.read(src.clear()) > 0) {
+                    src.flip();
+                    n += src.remaining();
+                    z.setInput(src.slice());                  // its own position and limit: src is cleared for the next read,
+                    crc.update(src);                          // and the Deflater keeps its input until the next setInput
+                    while (!z.needsInput()) {
+                        z.deflate(dst);
+                        if (!dst.hasRemaining()) drain(dst, out);
+                    }
+                }
+                z.finish();
+                while (!z.finished()) {
+                    z.deflate(dst);
+                    if (!dst.hasRemaining()) drain(dst, out);
+                }
+                if (dst.remaining() < 8) drain(dst, out);
+                dst.putInt((int) crc.getValue()).putInt((int) n);
+                drain(dst, out);
+            } finally {
+                z.end();
+            }
+        }
+
+        private static void drain(ByteBuffer b, FileChannel out) throws IOException {
+            b.flip();
+            while (b.hasRemaining()) out.write(b);
+            b.clear();
+        }
+
+        public Result finish() {
+            if (early != null) return early;
+            try {
+                out.force(true);
+                long size = out.size();
+                out.close();
+                out = null;
+                var view = d.getFileAttributeView(tmp, PosixFileAttributeView.class, NOFOLLOW);
+                view.setPermissions(orig.permissions());
+                try {
+                    view.setOwner(orig.owner());
+                    view.setGroup(orig.group());
+                } catch (IOException notRoot) {
+                    // as another user we can only keep our own ownership, as gzip does
+                }
+                view.setTimes(orig.lastModifiedTime(), null, null);
+                Outcome c = changed(d, name, f);              // written to while we compressed: the .gz would lose the end
+                if (c != null) return Result.of(c);
+                if (exists(d, gz)) return Result.of(Outcome.EXISTS);
+                d.move(tmp, d, gz);
+                tmpMade = false;
+                try (FileChannel dc = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    dc.force(true);                           // the rename is on disk before the original goes
+                }
+                d.deleteFile(name);
+                return new Result(Outcome.DONE, size, null);
+            } catch (NoSuchFileException e) {
+                return Result.of(Outcome.VANISHED);
+            } catch (IOException | RuntimeException e) {
+                return Result.error(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (out != null) out.close();
+            } catch (IOException ignored) {
+                // the .tmp goes below either way
+            }
+            if (d == null) return;
+            try (SecureDirectoryStream<Path> dirStream = d) {
+                if (tmpMade) d.deleteFile(tmp);
+            } catch (IOException ignored) {
+                // reported through the error already; a .gz.tmp left is named by the next run
             }
         }
     }

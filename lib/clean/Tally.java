@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * One rule's numbers, which become its row: files and bytes selected (an inode counted once, however
  * many names it has), bytes freed (or that an --apply would free), why files were left alone, and
- * what went wrong. Thread-safe: gzip workers add to it.
+ * what went wrong. Thread-safe: the workers add to it.
  */
 public final class Tally {
     public final Rule rule;
