@@ -60,10 +60,13 @@ public final class Scanner {
     Collection<Tailer> followed() { return tailers.values(); }
 
     /**
-     * At start, one line per --path: the files it matches now, or a warning that it matches none
-     * (an error with --once: there would be nothing to ship). Nobody should stare at 0 lines/s.
+     * At start: the first scan, then one line per --path: the files it matches now, or a warning that
+     * it matches none (an error with --once: there would be nothing to ship). Nobody should stare at
+     * 0 lines/s. The files said are in --state by then: a kill -9 a moment later, and a rotation
+     * before the restart, lose none of their lines (the restart finds them by their checkpoints).
      */
     public void sayWhatIsFollowed() throws IOException {
+        List<String> said = new ArrayList<>();
         for (Glob g : globs) {
             Map<String, Glob.Found> found = new LinkedHashMap<>();
             g.matches(found, err);
@@ -72,14 +75,17 @@ public final class Scanner {
                 String why = !Files.exists(g.root()) ? g.root() + " does not exist"
                         : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
                 if (once) throw new InputError("--path '" + g.text() + "' matches no file (" + why + ")");
-                err.println("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
+                said.add("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
                 continue;
             }
             List<String> names = new ArrayList<>();
             for (Glob.Found f : found.values()) names.add(f.path().toString());
-            err.println("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
+            said.add("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
                     + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : ""));
         }
+        Map<String, Glob.Found> seen = scanMatches(true);
+        for (String l : said) err.println(l);
+        findRotatedWhileDown(seen);
     }
 
     /** The directories to watch for changes (a change there means: scan again now). */
@@ -90,7 +96,12 @@ public final class Scanner {
     }
 
     /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
-    void scan(boolean atStart) throws IOException {
+    void scan() throws IOException {
+        scanMatches(false);
+    }
+
+    /** {@link #scan}; {@code atStart}: the first one, where files that existed at start begin at their end on a first run. */
+    private Map<String, Glob.Found> scanMatches(boolean atStart) throws IOException {
         notOpened = 0;
         Map<String, Glob.Found> seen = new LinkedHashMap<>();
         for (Glob g : globs) g.matches(seen, err);
@@ -119,7 +130,8 @@ public final class Scanner {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
                 nt.startAt(start);
-                nt.renamed = cp != null && !cp.path().equals(p.toString());   // renamed while logship was down
+                // renamed while logship was down, or first seen as a rotation (app.log.3 beside app.log): no writer ends its last line
+                nt.renamed = cp != null && !cp.path().equals(p.toString()) || rotationOfALiveFile(p);
                 tailers.put(e.getKey(), nt);
                 if (checkpoints.persistent() && cp == null) {
                     // On disk before anything of it ships: were it renamed while we are down, a restart could
@@ -151,7 +163,7 @@ public final class Scanner {
         for (Tailer t : tailers.values()) {
             if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
         }
-        if (atStart) findRotatedWhileDown(seen);
+        return seen;
     }
 
     private void saveNewCheckpoints() {
@@ -242,6 +254,19 @@ public final class Scanner {
             }
             err.println("logship: following " + p + " (a rotation of " + was + " made while logship was down, never seen before; from byte 0)");
         }
+    }
+
+    private static final java.util.regex.Pattern ROTATION_SUFFIX = java.util.regex.Pattern.compile("[.\\-_](\\d{1,4}|\\d{4}-?\\d{2}-?\\d{2}(-?\\d+)?)$");
+
+    /**
+     * {@code p} is named as logrotate names a rotation of a file beside it (app.log.3 or app.log-20261203
+     * while app.log exists): the writer has moved on to the live file, so its last line without a
+     * newline is complete once it stops growing. A live file named by date with no such sibling is not.
+     */
+    static boolean rotationOfALiveFile(Path p) {
+        String n = p.getFileName().toString();
+        var m = ROTATION_SUFFIX.matcher(n);
+        return m.find() && m.start() > 0 && p.getParent() != null && Files.isRegularFile(p.resolveSibling(n.substring(0, m.start())));
     }
 
     /** The file at the tailer's path still starts with what the tailer fingerprinted. */
