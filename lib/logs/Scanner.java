@@ -86,6 +86,7 @@ public final class Scanner {
         Map<String, Glob.Found> seen = scanMatches(true);
         for (String l : said) err.println(l);
         findRotatedWhileDown(seen);
+        followUnseenRotations(seen);
     }
 
     /** The directories to watch for changes (a change there means: scan again now). */
@@ -267,6 +268,58 @@ public final class Scanner {
         String n = p.getFileName().toString();
         var m = ROTATION_SUFFIX.matcher(n);
         return m.find() && m.start() > 0 && p.getParent() != null && Files.isRegularFile(p.resolveSibling(n.substring(0, m.start())));
+    }
+
+    /**
+     * Rotations that lived entirely while logship was down: app.log was created, written and rotated to
+     * app.log.2 (out of the glob) after the last checkpoint was written, and the rotation the checkpoints
+     * know is gone (deleted, compressed, its inode reused). A rotation-named file (app.log.N,
+     * app.log-DATE) beside a live name we follow, unknown to the checkpoints and changed after they were
+     * written, holds lines no run saw: it is read to its end, from the top (a line twice rather than lost).
+     */
+    private void followUnseenRotations(Map<String, Glob.Found> seen) throws IOException {
+        long savedAt = checkpoints.savedAtMs();
+        if (savedAt == 0) return;                                                      // a first run: nothing was known before
+        Set<Path> live = new java.util.LinkedHashSet<>();
+        for (Glob.Found f : seen.values()) live.add(f.path());
+        for (Checkpoints.Entry e : checkpoints.all()) {
+            Path p = Path.of(e.path());
+            if (globs.stream().anyMatch(g -> g.matcher().matches(p))) live.add(p);
+        }
+        Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (Path p : live) if (p.getParent() != null) dirs.add(p.getParent());
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) continue;
+            List<Path> candidates;
+            try (var files = Files.list(dir)) {
+                candidates = files.sorted().toList();
+            }
+            for (Path p : candidates) {
+                if (Glob.compressed(p) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || !rotationOf(p, live)) continue;
+                Glob.Found f = Glob.identity(p);
+                if (f == null || checkpoints.contains(f.key()) || seen.containsKey(f.key()) || tailers.containsKey(f.key())) continue;
+                if (Files.getLastModifiedTime(p).toMillis() < savedAt) continue;          // changed before our last save: not ours to guess
+                // From the top, even if it starts with the bytes of a file we shipped from (a copytruncate copy
+                // made while we were down ships its first part again): two files may share their first bytes.
+                Tailer t = new Tailer(p, f.dev(), f.ino(), 0);
+                long start = 0;
+                t.renamed = true;
+                t.goneSince = System.nanoTime();                                           // read to its end, then let go
+                tailers.put(f.key(), t);
+                if (checkpoints.persistent()) {
+                    checkpoints.putIfAbsent(Checkpoints.Entry.of(t, Fingerprint.of(t.channel, t.channel.size()), start));
+                    newCheckpoints = true;
+                }
+                err.println("logship: following " + p + " (a rotation made while logship was down, never seen before; from byte " + start + ")");
+            }
+        }
+        saveNewCheckpoints();
+    }
+
+    /** {@code p} is named as a rotation (app.log.3, app.log-20261203) of one of {@code live}. */
+    private static boolean rotationOf(Path p, Set<Path> live) {
+        var m = ROTATION_SUFFIX.matcher(p.getFileName().toString());
+        return m.find() && m.start() > 0 && live.contains(p.resolveSibling(p.getFileName().toString().substring(0, m.start())));
     }
 
     /** The file at the tailer's path still starts with what the tailer fingerprinted. */

@@ -180,13 +180,18 @@ public final class Kafka implements AutoCloseable {
     /** The sum of the end offsets of {@code topic}'s partitions: how many records it holds. */
     public long count(String topic) throws Exception {
         try (Admin a = admin()) {
-            var d = a.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
-            for (var pi : d.partitions()) q.put(new TopicPartition(topic, pi.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
-            long n = 0;
-            for (var v : a.listOffsets(q).all().get(10, TimeUnit.SECONDS).values()) n += v.offset();
-            return n;
+            return count(a, topic);
         }
+    }
+
+    /** {@link #count(String)} through an open admin client (a poll loop that should cost the machine little). */
+    public static long count(Admin a, String topic) throws Exception {
+        var d = a.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+        for (var pi : d.partitions()) q.put(new TopicPartition(topic, pi.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        long n = 0;
+        for (var v : a.listOffsets(q).all().get(10, TimeUnit.SECONDS).values()) n += v.offset();
+        return n;
     }
 
     public String tail() {
