@@ -199,19 +199,15 @@ public final class Scanner {
                     }
                 }
             }
-            Tailer t = null;
-            if (found != null) {
-                t = new Tailer(found, cp.dev(), cp.ino(), 0);
-                if (!cp.sameContent(t.channel)) {                                         // the inode now holds another file
-                    t.channel.close();
-                    t = null;
-                }
-            }
+            if (found != null && !sameLiveName(was, found)) found = null;                 // the inode reused by another file (web.3.copy for app.log)
+            Tailer t = found == null ? null : new Tailer(found, cp.dev(), cp.ino(), 0);
             if (t == null) {
                 checkpoints.remove(key);                                                   // gone for good
                 continue;
             }
-            long start = Math.min(cp.offset(), t.channel.size());
+            // Content other than the checkpoint was about (truncated and written again, or the inode reused by a
+            // newer rotation of the same name): none of it was shipped, so all of it is read.
+            long start = cp.sameContent(t.channel) ? Math.min(cp.offset(), t.channel.size()) : 0;
             t.startAt(start);
             t.goneSince = System.nanoTime();                                               // read to its end, then let go
             tailers.put(key, t);
@@ -314,6 +310,14 @@ public final class Scanner {
             }
         }
         saveNewCheckpoints();
+    }
+
+    /** {@code found} is named as {@code was} or a rotation of the same live file (app.log, app.log.1, app.log.2). */
+    private static boolean sameLiveName(Path was, Path found) {
+        String w = was.getFileName().toString();
+        var m = ROTATION_SUFFIX.matcher(w);
+        String base = m.find() && m.start() > 0 ? w.substring(0, m.start()) : w;
+        return found.getFileName().toString().startsWith(base);
     }
 
     /** {@code p} is named as a rotation (app.log.3, app.log-20261203) of one of {@code live}. */
