@@ -191,7 +191,7 @@ public final class Scanner {
             if (ours && dir != null && Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path p : files.toList()) {
-                        Glob.Found f = Files.isRegularFile(p) ? Glob.identity(p) : null;  // null: renamed again while we looked
+                        Glob.Found f = Files.isRegularFile(p) && !Glob.compressed(p) ? Glob.identity(p) : null;  // null: renamed again while we looked, or a .gz (its inode may be a deleted file's)
                         if (f != null && f.dev() == cp.dev() && f.ino() == cp.ino()) {
                             found = p;
                             break;
