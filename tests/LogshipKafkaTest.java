@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * logship's Kafka sink against a real Apache Kafka broker (KRaft, a child JVM on 127.25.0.1, one
+ * logship's Kafka sink against a real Apache Kafka broker (KRaft, a child JVM on 127.34.0.1, one
  * for the class): every line read back with a consumer and checked against its sequence number,
  * in order per file, across a broker crash and restart and a logship kill -9; a missing topic and
  * a broker that is down pause the pipeline and say why; bad settings are input errors; --help
  * does not load the Kafka client.
  */
 class LogshipKafkaTest {
-    static final String HOST = "127.25.0.1";
+    static final String HOST = "127.34.0.1";
     static final ObjectMapper JSON = new ObjectMapper();
     static Path brokerDir;
     static Kafka kafka;
@@ -66,17 +66,27 @@ class LogshipKafkaTest {
         for (String n : names) Files.writeString(logs.resolve(n), "");
         String[] args = {"--path", logs + "/*.log", "--from-beginning", "--state", tmp.resolve("state").toString(), "--to", "kafka:" + kafka.bootstrap() + "/" + topic,
             "--batch-lines", "300", "--batch-wait", "50ms", "--sink-timeout", "3s", "--stats-interval", "0"};
-        Process p = start(args);
-        AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger[] written = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+        Process p = start(args);
+        awaitErr("logship: following 3 files", p);
+        // 1. the broker is up: lines written now arrive
+        write(logs, names, written, 200);
+        awaitCount(topic, total(written), "lines written while the broker is up");
+        // 2. the broker crashes, then lines are written: logship must hold them and retry, and say why
+        kafka.stop();
+        write(logs, names, written, 200);
+        awaitErr("did not accept", p);
+        assertTrue(err().matches("(?s).*did not accept \\d+ lines: no broker reachable at " + java.util.regex.Pattern.quote(kafka.bootstrap()) + ".*"),
+                "the outage is said: " + err());
+        assertTrue(p.isAlive(), "logship keeps running while the broker is down");
+        // 3. the broker is back: the held lines arrive; lines keep coming, and logship is killed -9 among them
+        kafka.start();
+        int held = total(written);
+        AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = Thread.ofPlatform().start(() -> {
             try {
                 while (writing.get()) {
-                    for (int f = 0; f < names.length; f++) {
-                        StringBuilder b = new StringBuilder();
-                        for (int i = 0; i < 40; i++) b.append(names[f]).append(' ').append(written[f].getAndIncrement()).append(" payload-").append("x".repeat(i)).append('\n');
-                        Files.writeString(logs.resolve(names[f]), b, StandardOpenOption.APPEND);
-                    }
+                    write(logs, names, written, 40);
                     Thread.sleep(20);
                 }
             } catch (Exception e) {
@@ -84,23 +94,21 @@ class LogshipKafkaTest {
             }
         });
         try {
-            Thread.sleep(1500);
-            kafka.stop();                                      // the broker crashes while lines are written
-            Thread.sleep(2500);
-            assertTrue(p.isAlive(), "logship keeps running while the broker is down");
-            kafka.start();
-            Thread.sleep(1500);
-            p.destroyForcibly().waitFor();                     // kill -9 logship in the middle of it
+            awaitCount(topic, held, "the lines held during the outage, once the broker is back");
+            long before = kafka.count(topic);
+            awaitCount(topic, before + 120, "lines written after the broker came back");
+            p.destroyForcibly().waitFor();                     // kill -9 logship while lines are written and shipped
+            int announced = count(err(), "logship: following 3 files");
             p = start(args);
-            Thread.sleep(1500);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (count(err(), "logship: following 3 files") == announced && System.nanoTime() < end) Thread.sleep(50);
+            before = kafka.count(topic);
+            awaitCount(topic, before + 120, "lines shipped by the restarted logship");
         } finally {
             writing.set(false);
             writer.join();
         }
-        int total = 0;
-        for (AtomicInteger w : written) total += w.get();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
-        while (kafka.count(topic) < total && System.nanoTime() < end) Thread.sleep(200);
+        awaitCount(topic, total(written), "every line written");
         p.destroy();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "SIGTERM with everything delivered: exit 0\n" + err());
@@ -138,11 +146,48 @@ class LogshipKafkaTest {
             }
         }
         String e = err();
-        // a batch holds what was read when the broker went away: its size depends on timing
-        // (when logship had shipped everything before the broker went down, there was no outage to name)
-        if (!e.contains(" 0 retries;")) assertTrue(e.matches("(?s).*did not accept \\d+ lines: no broker reachable at " + java.util.regex.Pattern.quote(kafka.bootstrap()) + ".*"), "the outage is said: " + e);
         assertFalse(e.contains("WARNING"), "no JVM or library warnings: " + e);
         assertTrue(dups <= 3 * 2 * 300 * 2, "duplicates only from batches in flight at the crashes: " + dups);
+    }
+
+    /** {@code n} more lines to each file: "a.log 17 payload-xxx..." (the payload's length follows from the number). */
+    static void write(Path logs, String[] names, AtomicInteger[] written, int n) throws Exception {
+        for (int f = 0; f < names.length; f++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                int seq = written[f].get() + i;
+                b.append(names[f]).append(' ').append(seq).append(" payload-").append("x".repeat(seq % 40)).append('\n');
+            }
+            Files.writeString(logs.resolve(names[f]), b, StandardOpenOption.APPEND);
+            written[f].addAndGet(n);                           // counted once on disk
+        }
+    }
+
+    static int total(AtomicInteger[] written) {
+        int t = 0;
+        for (AtomicInteger w : written) t += w.get();
+        return t;
+    }
+
+    static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    /** Waits (60 s at most: a busy 2-core box) until the topic holds {@code n} records. */
+    void awaitCount(String topic, long n, String what) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60), c = kafka.count(topic);
+        while (c < n && System.nanoTime() < end) {
+            Thread.sleep(100);
+            c = kafka.count(topic);
+        }
+        assertTrue(c >= n, what + ": " + c + " of " + n + " records in " + topic + "\n" + err());
+    }
+
+    /** Waits (60 s at most) until logship's stderr holds {@code text}. */
+    void awaitErr(String text, Process p) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!err().contains(text) && System.nanoTime() < end && p.isAlive()) Thread.sleep(50);
+        assertTrue(err().contains(text), "logship says '" + text + "': " + err());
     }
 
     @Test void aMissingTopicPausesTheShipperAndSaysWhyUntilItExists() throws Exception {

@@ -70,6 +70,7 @@ public final class Checkpoints {
     private final PrintStream err;
     private final Map<String, Entry> entries = new HashMap<>();
     private boolean resumed;
+    private long savedAtMs;                          // when the checkpoints we loaded were written (the last run's last save)
     private volatile boolean failing;
 
     private Checkpoints(Path dir, FileLock lock, PrintStream err) {
@@ -104,6 +105,14 @@ public final class Checkpoints {
 
     /** A checkpoint from an earlier run exists: files we do not know appeared since, and are read whole. */
     boolean resumed() { return resumed; }
+
+    /** When the loaded checkpoints were written (0: none were loaded): a file changed after it changed while logship was down. */
+    long savedAtMs() { return savedAtMs; }
+
+    /** The entries now (a copy). */
+    List<Entry> all() {
+        synchronized (entries) { return new ArrayList<>(entries.values()); }
+    }
 
     /** The last write failed: what was shipped since is not on disk. */
     public boolean failing() { return failing; }
@@ -145,6 +154,7 @@ public final class Checkpoints {
         if (!Files.exists(f)) return;
         resumed = true;
         try {
+            savedAtMs = Files.getLastModifiedTime(f).toMillis();
             JsonNode root = Json.MAPPER.readTree(f.toFile());
             for (JsonNode n : root.get("files")) {
                 Entry e = Entry.read(n);

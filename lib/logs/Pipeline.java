@@ -86,16 +86,11 @@ public final class Pipeline {
         Thread shipThread = new Thread(shipper, "logship-ship");
         shipThread.start();
         Thread statsThread = s.statsInterval().isZero() ? null : Thread.ofPlatform().daemon().start(() -> statsLoop(queue));
-        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            for (Path root : files.roots()) {
-                try {
-                    root.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-                } catch (IOException e) {
-                    err.println("logship: note: cannot watch " + root + " (" + Errors.message(e, "?") + "); rescanning every second instead");
-                }
-            }
+        WatchService watch = s.once() ? null : watch();
+        try {
             readLoop(queue, pool, watch);
         } finally {
+            if (watch != null) watch.close();
             long end = s.once() ? Long.MAX_VALUE : System.nanoTime() + s.shutdownTimeout().toNanos();
             boolean queued = queue.offer(CompletableFuture.completedFuture(null),                  // end of stream
                     s.once() ? Long.MAX_VALUE : Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -113,14 +108,34 @@ public final class Pipeline {
         return shipper.failure;
     }
 
+    /**
+     * A watch on each --path's directory (a change there means: scan again now), or null when none can be
+     * had (the inotify instance limit, or no descriptor left after the files): then scans run every second.
+     */
+    private WatchService watch() {
+        WatchService watch;
+        try {
+            watch = FileSystems.getDefault().newWatchService();
+        } catch (IOException e) {
+            err.println("logship: note: cannot watch the --path directories (" + Errors.message(e, "?") + "); rescanning every second instead");
+            return null;
+        }
+        for (Path root : files.roots()) {
+            try {
+                root.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            } catch (IOException e) {
+                err.println("logship: note: cannot watch " + root + " (" + Errors.message(e, "?") + "); rescanning every second instead");
+            }
+        }
+        return watch;
+    }
+
     /** Scan, read every file to its current end, hand chunks to the parse pool; sleep until something changes. */
     private void readLoop(BlockingQueue<CompletableFuture<Parsed>> queue, ParsePool pool, WatchService watch) throws Exception {
-        boolean first = true;
-        long lastScan = 0;
+        long lastScan = System.nanoTime();                          // the first scan was Scanner.sayWhatIsFollowed's
         while (!stopping) {
-            if (System.nanoTime() - lastScan > 1_000_000_000L || first) {
-                files.scan(first);
-                first = false;
+            if (System.nanoTime() - lastScan > 1_000_000_000L) {
+                files.scan();
                 lastScan = System.nanoTime();
             }
             boolean progressed = false;
@@ -147,7 +162,8 @@ public final class Pipeline {
                 return;
             }
             flushStaleMultiline(queue, pool);
-            var key = watch.poll(200, TimeUnit.MILLISECONDS);
+            var key = watch == null ? null : watch.poll(200, TimeUnit.MILLISECONDS);
+            if (watch == null) Thread.sleep(200);
             if (key != null) {
                 key.pollEvents();
                 key.reset();

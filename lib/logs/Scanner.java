@@ -60,10 +60,13 @@ public final class Scanner {
     Collection<Tailer> followed() { return tailers.values(); }
 
     /**
-     * At start, one line per --path: the files it matches now, or a warning that it matches none
-     * (an error with --once: there would be nothing to ship). Nobody should stare at 0 lines/s.
+     * At start: the first scan, then one line per --path: the files it matches now, or a warning that
+     * it matches none (an error with --once: there would be nothing to ship). Nobody should stare at
+     * 0 lines/s. The files said are in --state by then: a kill -9 a moment later, and a rotation
+     * before the restart, lose none of their lines (the restart finds them by their checkpoints).
      */
     public void sayWhatIsFollowed() throws IOException {
+        List<String> said = new ArrayList<>();
         for (Glob g : globs) {
             Map<String, Glob.Found> found = new LinkedHashMap<>();
             g.matches(found, err);
@@ -72,14 +75,18 @@ public final class Scanner {
                 String why = !Files.exists(g.root()) ? g.root() + " does not exist"
                         : !Files.isDirectory(g.root()) ? g.root() + " is not a directory" : "no file in " + g.root() + " matches";
                 if (once) throw new InputError("--path '" + g.text() + "' matches no file (" + why + ")");
-                err.println("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
+                said.add("logship: warning: --path '" + g.text() + "' matches no file yet (" + why + "); looking again every second");
                 continue;
             }
             List<String> names = new ArrayList<>();
             for (Glob.Found f : found.values()) names.add(f.path().toString());
-            err.println("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
+            said.add("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
                     + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : ""));
         }
+        Map<String, Glob.Found> seen = scanMatches(true);
+        for (String l : said) err.println(l);
+        findRotatedWhileDown(seen);
+        followUnseenRotations(seen);
     }
 
     /** The directories to watch for changes (a change there means: scan again now). */
@@ -90,7 +97,12 @@ public final class Scanner {
     }
 
     /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
-    void scan(boolean atStart) throws IOException {
+    void scan() throws IOException {
+        scanMatches(false);
+    }
+
+    /** {@link #scan}; {@code atStart}: the first one, where files that existed at start begin at their end on a first run. */
+    private Map<String, Glob.Found> scanMatches(boolean atStart) throws IOException {
         notOpened = 0;
         Map<String, Glob.Found> seen = new LinkedHashMap<>();
         for (Glob g : globs) g.matches(seen, err);
@@ -119,7 +131,8 @@ public final class Scanner {
                     start = size;                                     // first run: begin at the end, like tail -F
                 }
                 nt.startAt(start);
-                nt.renamed = cp != null && !cp.path().equals(p.toString());   // renamed while logship was down
+                // renamed while logship was down, or first seen as a rotation (app.log.3 beside app.log): no writer ends its last line
+                nt.renamed = cp != null && !cp.path().equals(p.toString()) || rotationOfALiveFile(p);
                 tailers.put(e.getKey(), nt);
                 if (checkpoints.persistent() && cp == null) {
                     // On disk before anything of it ships: were it renamed while we are down, a restart could
@@ -151,7 +164,7 @@ public final class Scanner {
         for (Tailer t : tailers.values()) {
             if (!seen.containsKey(t.key()) && t.goneSince == 0) t.goneSince = now;
         }
-        if (atStart) findRotatedWhileDown(seen);
+        return seen;
     }
 
     private void saveNewCheckpoints() {
@@ -178,7 +191,7 @@ public final class Scanner {
             if (ours && dir != null && Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path p : files.toList()) {
-                        Glob.Found f = Files.isRegularFile(p) ? Glob.identity(p) : null;  // null: renamed again while we looked
+                        Glob.Found f = Files.isRegularFile(p) && !Glob.compressed(p) ? Glob.identity(p) : null;  // null: renamed again while we looked, or a .gz (its inode may be a deleted file's)
                         if (f != null && f.dev() == cp.dev() && f.ino() == cp.ino()) {
                             found = p;
                             break;
@@ -186,19 +199,15 @@ public final class Scanner {
                     }
                 }
             }
-            Tailer t = null;
-            if (found != null) {
-                t = new Tailer(found, cp.dev(), cp.ino(), 0);
-                if (!cp.sameContent(t.channel)) {                                         // the inode now holds another file
-                    t.channel.close();
-                    t = null;
-                }
-            }
+            if (found != null && !sameLiveName(was, found)) found = null;                 // the inode reused by another file (web.3.copy for app.log)
+            Tailer t = found == null ? null : new Tailer(found, cp.dev(), cp.ino(), 0);
             if (t == null) {
                 checkpoints.remove(key);                                                   // gone for good
                 continue;
             }
-            long start = Math.min(cp.offset(), t.channel.size());
+            // Content other than the checkpoint was about (truncated and written again, or the inode reused by a
+            // newer rotation of the same name): none of it was shipped, so all of it is read.
+            long start = cp.sameContent(t.channel) ? Math.min(cp.offset(), t.channel.size()) : 0;
             t.startAt(start);
             t.goneSince = System.nanoTime();                                               // read to its end, then let go
             tailers.put(key, t);
@@ -242,6 +251,79 @@ public final class Scanner {
             }
             err.println("logship: following " + p + " (a rotation of " + was + " made while logship was down, never seen before; from byte 0)");
         }
+    }
+
+    private static final java.util.regex.Pattern ROTATION_SUFFIX = java.util.regex.Pattern.compile("[.\\-_](\\d{1,4}|\\d{4}-?\\d{2}-?\\d{2}(-?\\d+)?)$");
+
+    /**
+     * {@code p} is named as logrotate names a rotation of a file beside it (app.log.3 or app.log-20261203
+     * while app.log exists): the writer has moved on to the live file, so its last line without a
+     * newline is complete once it stops growing. A live file named by date with no such sibling is not.
+     */
+    static boolean rotationOfALiveFile(Path p) {
+        String n = p.getFileName().toString();
+        var m = ROTATION_SUFFIX.matcher(n);
+        return m.find() && m.start() > 0 && p.getParent() != null && Files.isRegularFile(p.resolveSibling(n.substring(0, m.start())));
+    }
+
+    /**
+     * Rotations that lived entirely while logship was down: app.log was created, written and rotated to
+     * app.log.2 (out of the glob) after the last checkpoint was written, and the rotation the checkpoints
+     * know is gone (deleted, compressed, its inode reused). A rotation-named file (app.log.N,
+     * app.log-DATE) beside a live name we follow, unknown to the checkpoints and changed after they were
+     * written, holds lines no run saw: it is read to its end, from the top (a line twice rather than lost).
+     */
+    private void followUnseenRotations(Map<String, Glob.Found> seen) throws IOException {
+        long savedAt = checkpoints.savedAtMs();
+        if (savedAt == 0) return;                                                      // a first run: nothing was known before
+        Set<Path> live = new java.util.LinkedHashSet<>();
+        for (Glob.Found f : seen.values()) live.add(f.path());
+        for (Checkpoints.Entry e : checkpoints.all()) {
+            Path p = Path.of(e.path());
+            if (globs.stream().anyMatch(g -> g.matcher().matches(p))) live.add(p);
+        }
+        Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (Path p : live) if (p.getParent() != null) dirs.add(p.getParent());
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) continue;
+            List<Path> candidates;
+            try (var files = Files.list(dir)) {
+                candidates = files.sorted().toList();
+            }
+            for (Path p : candidates) {
+                if (Glob.compressed(p) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || !rotationOf(p, live)) continue;
+                Glob.Found f = Glob.identity(p);
+                if (f == null || checkpoints.contains(f.key()) || seen.containsKey(f.key()) || tailers.containsKey(f.key())) continue;
+                if (Files.getLastModifiedTime(p).toMillis() < savedAt) continue;          // changed before our last save: not ours to guess
+                // From the top, even if it starts with the bytes of a file we shipped from (a copytruncate copy
+                // made while we were down ships its first part again): two files may share their first bytes.
+                Tailer t = new Tailer(p, f.dev(), f.ino(), 0);
+                long start = 0;
+                t.renamed = true;
+                t.goneSince = System.nanoTime();                                           // read to its end, then let go
+                tailers.put(f.key(), t);
+                if (checkpoints.persistent()) {
+                    checkpoints.putIfAbsent(Checkpoints.Entry.of(t, Fingerprint.of(t.channel, t.channel.size()), start));
+                    newCheckpoints = true;
+                }
+                err.println("logship: following " + p + " (a rotation made while logship was down, never seen before; from byte " + start + ")");
+            }
+        }
+        saveNewCheckpoints();
+    }
+
+    /** {@code found} is named as {@code was} or a rotation of the same live file (app.log, app.log.1, app.log.2). */
+    private static boolean sameLiveName(Path was, Path found) {
+        String w = was.getFileName().toString();
+        var m = ROTATION_SUFFIX.matcher(w);
+        String base = m.find() && m.start() > 0 ? w.substring(0, m.start()) : w;
+        return found.getFileName().toString().startsWith(base);
+    }
+
+    /** {@code p} is named as a rotation (app.log.3, app.log-20261203) of one of {@code live}. */
+    private static boolean rotationOf(Path p, Set<Path> live) {
+        var m = ROTATION_SUFFIX.matcher(p.getFileName().toString());
+        return m.find() && m.start() > 0 && live.contains(p.resolveSibling(p.getFileName().toString().substring(0, m.start())));
     }
 
     /** The file at the tailer's path still starts with what the tailer fingerprinted. */

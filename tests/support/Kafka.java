@@ -1,4 +1,3 @@
-//DEPS org.apache.kafka:kafka_2.13:4.1.1
 //DEPS org.apache.kafka:kafka-clients:4.1.1
 
 import java.io.IOException;
@@ -28,8 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * A real Apache Kafka broker (Maven Central's kafka_2.13, the same code as the release tarball's
  * kafka-server-start.sh) in KRaft combined mode (broker and controller in one process), as a child
  * JVM on loopback: its own data dir, formatted once by kafka.tools.StorageTool, then `kafka.Kafka
- * server.properties`. {@link #stop} kills it (SIGKILL, as a crash), {@link #start} starts it again
- * on the same ports and data. The broker's classes are only on the test classpath, never in logship.
+ * server.properties`, both run by the JBang script support/KafkaBroker.java (so the broker's jars are
+ * neither on the harness's classpath nor in logship; this class needs only kafka-clients, for the
+ * admin client and the consumer). {@link #stop} kills it (SIGKILL, as a crash), {@link #start} starts
+ * it again on the same ports and data.
  */
 public final class Kafka implements AutoCloseable {
     public final String host;
@@ -76,20 +77,22 @@ public final class Kafka implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "group.initial.rebalance.delay.ms=0",
                 "") + "\n");
-        var r = Proc.run(java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties").toString()),
-                Duration.ofSeconds(60));
+        // The first run builds the script and resolves the broker's jars: generous on a busy box.
+        var r = Proc.run(broker("storage", "format", "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties").toString()),
+                Duration.ofSeconds(180));
         if (r.exit() != 0) throw new AssertionError("kafka-storage format failed: " + r);
     }
 
-    private static List<String> java(String main, String... args) {
-        List<String> cmd = new ArrayList<>(Proc.javaCommand(main, "-Xmx384m", "-Dlog4j2.level=warn", "-Dlog4j2.statusLoggerLevel=OFF"));
+    /** ./jbang support/KafkaBroker.java ARGS, with this JVM's Java (the launcher picks it up from JAVA_HOME). */
+    private static List<String> broker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Proc.REPO.resolve("jbang").toString(), Proc.REPO.resolve("tests/support/KafkaBroker.java").toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     /** Starts (or starts again) the broker on the same ports and data; waits until a client gets metadata. */
     public void start() throws Exception {
-        proc = new ProcessBuilder(java("Kafka", dir.resolve("server.properties").toString()))
+        proc = new ProcessBuilder(broker(dir.resolve("server.properties").toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -105,22 +108,6 @@ public final class Kafka implements AutoCloseable {
             if (System.nanoTime() > end) throw new AssertionError("the Kafka broker did not start within 60 s:\n" + tail());
             Thread.sleep(100);
         }
-    }
-
-    /**
-     * The child JVM's main: kafka.Kafka, ended when the test JVM is gone (its end of our stdin pipe
-     * closes), so that even a test run killed with SIGKILL leaves no broker behind.
-     */
-    public static void main(String... args) throws Exception {
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                while (System.in.read() >= 0) { }
-            } catch (IOException ignored) {
-                // closed
-            }
-            Runtime.getRuntime().halt(0);
-        });
-        kafka.Kafka.main(args);
     }
 
     /** SIGKILL, as a crash or a pulled cable; {@link #start} brings it back. */
@@ -180,13 +167,18 @@ public final class Kafka implements AutoCloseable {
     /** The sum of the end offsets of {@code topic}'s partitions: how many records it holds. */
     public long count(String topic) throws Exception {
         try (Admin a = admin()) {
-            var d = a.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
-            for (var pi : d.partitions()) q.put(new TopicPartition(topic, pi.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
-            long n = 0;
-            for (var v : a.listOffsets(q).all().get(10, TimeUnit.SECONDS).values()) n += v.offset();
-            return n;
+            return count(a, topic);
         }
+    }
+
+    /** {@link #count(String)} through an open admin client (a poll loop that should cost the machine little). */
+    public static long count(Admin a, String topic) throws Exception {
+        var d = a.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+        for (var pi : d.partitions()) q.put(new TopicPartition(topic, pi.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        long n = 0;
+        for (var v : a.listOffsets(q).all().get(10, TimeUnit.SECONDS).values()) n += v.offset();
+        return n;
     }
 
     public String tail() {

@@ -34,7 +34,7 @@ public final class Proc {
         return cmd;
     }
 
-    /** The deps probe and fanout run on: the harness's classpath also carries every other script's and the Kafka broker's. */
+    /** The deps probe and fanout run on: the harness's classpath also carries every other script's (kafka-clients, bcrypt, PKIX, SNMP4J, dnsjava ...). */
     private static final java.util.regex.Pattern PROBE_AND_FANOUT_JARS = java.util.regex.Pattern.compile(
             "/repository/(org/junit|org/opentest4j|org/apiguardian|com/hierynomus|org/slf4j|org/bouncycastle/bcprov|info/picocli"
             + "|com/fasterxml/jackson/core|com/fasterxml/jackson/dataformat/jackson-dataformat-yaml|org/yaml|io/prometheus"
