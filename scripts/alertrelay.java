@@ -167,7 +167,7 @@ public class alertrelay implements Callable<Integer> {
         server.createContext("/healthz", ex -> handle(ex, () -> reply(ex, 200, health(couriers, queue))));
         server.createContext("/metrics", ex -> handle(ex, () -> reply(ex, 200, stats.prom()
                 + "# TYPE alertrelay_alerts_unrouted_total counter\nalertrelay_alerts_unrouted_total " + unrouted.sum() + "\n"
-                + "# TYPE alertrelay_queued_groups gauge\n" + queued(couriers, queue))));
+                + queue.prom() + "# TYPE alertrelay_queued_groups gauge\n" + queued(couriers, queue))));
         server.createContext("/", ex -> handle(ex, () -> reply(ex, 404, "alertrelay: POST Alertmanager's webhooks to /alerts; GET /healthz, /metrics\n")));
         server.start();
 

@@ -58,6 +58,7 @@ public final class Queue {
     private boolean syncing;
     private final List<long[]> failedTickets = new ArrayList<>();               // [from, to] of batches whose write failed
     private IOException lastFailure;
+    private long fsyncs, fsyncNanos, fsyncedAppends;                              // for /metrics
 
     public Queue(Path dir) throws IOException {
         this.dir = dir;
@@ -212,7 +213,10 @@ public final class Queue {
             IOException failure = null;
             try {
                 write(ch, pos, batch);
+                long f0 = System.nanoTime();
                 ch.force(false);
+                f0 = System.nanoTime() - f0;
+                synchronized (this) { fsyncs++; fsyncNanos += f0; fsyncedAppends += upTo - from + 1; }
             } catch (IOException e) {
                 failure = e;
             }
@@ -300,6 +304,13 @@ public final class Queue {
             liveByJournal.remove(e.journal());
             if (e.journal() < journal) Files.deleteIfExists(dir.resolve(String.format("journal-%016d.log", e.journal())));
         }
+    }
+
+    /** The journal's group commit in Prometheus text: fsyncs, their time, and the webhooks they covered. */
+    public synchronized String prom() {
+        return "# TYPE alertrelay_journal_fsyncs_total counter\nalertrelay_journal_fsyncs_total " + fsyncs + "\n"
+                + "# TYPE alertrelay_journal_fsync_seconds_total counter\nalertrelay_journal_fsync_seconds_total " + String.format(java.util.Locale.ROOT, "%.6f", fsyncNanos / 1e9) + "\n"
+                + "# TYPE alertrelay_journal_appends_total counter\nalertrelay_journal_appends_total " + fsyncedAppends + "\n";
     }
 
     /** Groups waiting for {@code receiver} (not counting rejected ones). */
