@@ -158,7 +158,7 @@ public class alertrelay_vs_python {
 
     record Side(String name, Process process, URI url, Robots.Robot slack, Robots.Robot dingtalk) {}
 
-    record Round(double seconds, double acceptedSeconds, List<Double> acceptMs, int missing, int duplicates, int posts, String journal) {}
+    record Round(double seconds, double acceptedSeconds, List<Double> acceptMs, int missing, int duplicates, int posts, String journal, double cpuSeconds) {}
 
     public static void main(String... args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("--alerts", "10000", "--per-request", "100", "--senders", "10", "--rounds", "3"));
@@ -183,8 +183,8 @@ public class alertrelay_vs_python {
                 for (Side s : sides) {
                     Round x = round(s, "r" + r, alerts, per, senders);
                     results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(x);
-                    System.out.printf("round %d %-10s %6.0f alerts/s (%.2f s; every POST answered after %.2f s), accept p99 %.1f ms, missing %d, duplicates %d; %d chat posts%s%n",
-                            r, s.name, alerts / x.seconds, x.seconds, x.acceptedSeconds, pct(x.acceptMs, 0.99), x.missing, x.duplicates, x.posts, x.journal);
+                    System.out.printf("round %d %-10s %6.0f alerts/s (%.2f s; every POST answered after %.2f s), accept p99 %.1f ms, missing %d, duplicates %d; %d chat posts; %.2f CPU s%s%n",
+                            r, s.name, alerts / x.seconds, x.seconds, x.acceptedSeconds, pct(x.acceptMs, 0.99), x.missing, x.duplicates, x.posts, x.cpuSeconds, x.journal);
                     if (x.missing > 0) exit = 1;
                 }
             }
@@ -330,6 +330,7 @@ public class alertrelay_vs_python {
     static Round round(Side s, String tag, int alerts, int per, int senders) throws Exception {
         int posts0 = s.slack.requests.get() + s.dingtalk.requests.get();
         double[] j0 = journal(s);
+        double cpu0 = cpuSeconds(s.process);
         synchronized (s.slack) { s.slack.posts.clear(); }
         synchronized (s.dingtalk) { s.dingtalk.posts.clear(); }
         List<String> bodies = new ArrayList<>();
@@ -397,7 +398,7 @@ public class alertrelay_vs_python {
                 String jt = j0 == null ? "" : String.format("; journal: %.0f fsyncs of %.1f ms on average for %.0f webhooks",
                         j1[0] - j0[0], (j1[1] - j0[1]) * 1000 / Math.max(1, j1[0] - j0[0]), j1[2] - j0[2]);
                 return new Round(seconds, acceptedSeconds, new ArrayList<>(accept), missing, web.dups + db.dups,
-                        s.slack.requests.get() + s.dingtalk.requests.get() - posts0, jt);
+                        s.slack.requests.get() + s.dingtalk.requests.get() - posts0, jt, cpuSeconds(s.process) - cpu0);
             }
             Thread.sleep(5);
         }
@@ -443,6 +444,17 @@ public class alertrelay_vs_python {
             }
         }
         return kb;
+    }
+
+    /** User + system CPU seconds of the process and its descendants (through ./jbang: the java it runs), from /proc/PID/stat. */
+    static double cpuSeconds(Process p) throws IOException {
+        long ticks = 0;
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants()).toList()) {
+            String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);          // utime, stime (fields 14 and 15)
+        }
+        return ticks / 100.0;                                                // USER_HZ
     }
 
     static String load() throws IOException { return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0]; }
