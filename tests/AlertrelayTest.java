@@ -103,6 +103,32 @@ class AlertrelayTest {
         }
     }
 
+    @Test void theJournalRollsOverToFilesMadeAheadAndLosesNothing() throws Exception {
+        Path dir = tmp.resolve("roll");
+        relay.Queue q = new relay.Queue(dir);
+        var n = relay.Notification.parse(webhook("Big", 0, 250).getBytes(StandardCharsets.UTF_8));     // ~55 KB a line
+        List<relay.Queue.Entry> all = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);                 // group commit across a roll
+        List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) fs.add(pool.submit(() -> { for (int i = 0; i < 45; i++) all.addAll(q.append(List.of("dt"), List.of(n))); return null; }));
+        for (var f : fs) f.get();
+        pool.shutdown();
+        try (var s = Files.list(dir)) {
+            assertTrue(s.filter(p -> p.getFileName().toString().startsWith("journal-")).count() >= 3, "10 MB of lines rolled over at least twice");
+        }
+        for (int i = 0; i < all.size(); i += 2) q.done(all.get(i));                        // every other one delivered
+        q.close();                                                                       // and a next journal being made ahead is finished
+        relay.Queue again = new relay.Queue(dir);
+        assertEquals(90, again.pending("dt").size(), "every group not delivered is there after a restart, none twice");
+        assertEquals(90, again.pending("dt").stream().map(relay.Queue.Entry::seq).distinct().count());
+        for (var e : again.pending("dt")) again.done(e);
+        relay.Queue third = new relay.Queue(dir);
+        assertEquals(0, third.pending("dt").size());
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("journal-")).count(), "spares and emptied journals are deleted");
+        }
+    }
+
     // ---- Prometheus -> Alertmanager -> alertrelay -> every robot ----
 
     @Test void aFiringRuleReachesEveryRobotInItsOwnPayloadSignedAndEscaped() throws Exception {

@@ -11,9 +11,13 @@ package chat;
  * as one). A line break needs two newlines in DingTalk's renderer.
  */
 final class DingTalk extends Markup {
+    private static final java.util.regex.Pattern INLINE = java.util.regex.Pattern.compile("([*_`~])");
+    private static final java.util.regex.Pattern LEADING = java.util.regex.Pattern.compile("(?m)^([#>\\-+])");
+
     @Override public String text(String s) {
-        String t = s.replace("<", "＜").replace(">", "＞").replace("[", "［").replace("]", "］")
-                .replaceAll("([*_`~])", "$1" + Mentions.ZWSP).replaceAll("(?m)^([#>\\-+])", Mentions.ZWSP + "$1");
+        String t = s.replace("<", "＜").replace(">", "＞").replace("[", "［").replace("]", "］");
+        t = INLINE.matcher(t).replaceAll("$1" + Mentions.ZWSP);
+        t = LEADING.matcher(t).replaceAll(Mentions.ZWSP + "$1");
         return Mentions.breakAll(t);
     }
 

@@ -15,11 +15,11 @@ public final class Mentions {
 
     /** Whole-channel mentions (@all, @channel, @here, @everyone, @所有人) broken; other @words kept. */
     public static String breakChannel(String s) {
-        return CHANNEL.matcher(s).replaceAll("@" + ZWSP + "$1");
+        return s.indexOf('@') < 0 ? s : CHANNEL.matcher(s).replaceAll("@" + ZWSP + "$1");
     }
 
     /** Every @mention broken: for chats that notify a user named in a message's text (Mattermost, GitHub, DingTalk). */
     public static String breakAll(String s) {
-        return ANY.matcher(s).replaceAll("@" + ZWSP);
+        return s.indexOf('@') < 0 ? s : ANY.matcher(s).replaceAll("@" + ZWSP);
     }
 }

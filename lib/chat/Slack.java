@@ -9,9 +9,11 @@ package chat;
  * label cannot turn the rest of a message bold. Bold is one asterisk; no tables, no headings.
  */
 final class Slack extends Markup {
+    private static final java.util.regex.Pattern INLINE = java.util.regex.Pattern.compile("([*_~`])");
+
     @Override public String text(String s) {
         String t = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("](", "] (");  // no markdown link either: some Slack clients render one
-        t = t.replaceAll("([*_~`])", "$1" + Mentions.ZWSP);
+        t = INLINE.matcher(t).replaceAll("$1" + Mentions.ZWSP);
         return Mentions.breakAll(t);
     }
 

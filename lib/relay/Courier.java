@@ -18,10 +18,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * or a network error with exponential backoff (1s doubling to 60s, with jitter, or the robot's
  * Retry-After) until it goes through; nothing is dropped while the chat is down. A post the robot
  * refuses for good (400, 403, a bad signature) moves its groups to the queue's rejected/ directory
- * and says so on stderr.
+ * and says so on stderr. Up to {@link #IN_FLIGHT} batches go to one robot at once, each on its own
+ * virtual thread (so a slow answer does not hold up the next group); the parts "(1/3)", "(2/3)" of
+ * one batch still go one after the other, in order, and every post, whichever batch it belongs to,
+ * first takes a slot of the robot's one rate limit.
  */
 public final class Courier implements Runnable {
     static final int BATCH_ALERTS = 500;
+    static final int IN_FLIGHT = 4;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final Robot robot;
@@ -29,6 +33,7 @@ public final class Courier implements Runnable {
     private final HttpClient http;
     private final Stats stats;
     private final ArrayDeque<Queue.Entry> waiting = new ArrayDeque<>();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
     private volatile boolean stopping;
 
     public Courier(Robot robot, Queue queue, HttpClient http, Stats stats, List<Queue.Entry> fromBefore) {
@@ -56,10 +61,19 @@ public final class Courier implements Runnable {
         try {
             while (!stopping) {
                 if (!awaitWork()) return;
+                inFlight.acquire();                    // at most IN_FLIGHT batches posting to this robot
                 robot.rate.acquire();                  // what arrives while this waits for a slot joins the post
                 List<Queue.Entry> batch = take();
-                if (batch == null) return;
-                deliver(batch);
+                if (batch == null) { inFlight.release(); return; }
+                Thread.ofVirtual().name("courier-" + robot.name + "-post").start(() -> {
+                    try {
+                        deliver(batch);
+                    } catch (InterruptedException e) {
+                        // stopping: the batch stays queued on disk
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

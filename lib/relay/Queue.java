@@ -1,7 +1,7 @@
 package relay;
 
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//SOURCES Notification.java
+//SOURCES Log.java Notification.java
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,6 +50,8 @@ public final class Queue {
     private long journal;
     private FileChannel out;
     private long written;
+    private FileChannel spare;          // the next journal, spareNumber, already zero-filled and fsynced in the background
+    private long spareNumber, preparingNumber;                                   // preparingNumber 0: none being made
 
     // group commit: lines waiting for the next write + fsync, tickets handed out and covered by fsyncs
     private record Line(byte[] bytes, String receiver, long[] journal) {}      // receiver null: a D or R line
@@ -58,6 +60,7 @@ public final class Queue {
     private boolean syncing;
     private final List<long[]> failedTickets = new ArrayList<>();               // [from, to] of batches whose write failed
     private IOException lastFailure;
+    private long fsyncs, fsyncNanos, fsyncedAppends;                              // for /metrics
 
     public Queue(Path dir) throws IOException {
         this.dir = dir;
@@ -78,7 +81,7 @@ public final class Queue {
             if (!liveByJournal.containsKey(n)) Files.delete(j);
             journal = Math.max(journal, n);
         }
-        open(journal + 1);
+        open();
         migrateFilesPerGroup();
     }
 
@@ -137,19 +140,69 @@ public final class Queue {
      * fsynced once): an fdatasync then only flushes the new lines' data blocks, with no file-size
      * change for the filesystem to journal, which is most of an fsync's cost on ext4.
      */
-    private void open(long number) throws IOException {
+    private void open() throws IOException {
+        FileChannel next;
+        long number;
+        if (spare != null) {
+            next = spare;
+            number = spareNumber;
+            spare = null;
+        } else {
+            number = Math.max(journal, preparingNumber) + 1;      // never the one still being made
+            next = prepare(number);
+        }
         if (out != null) out.close();
         journal = number;
-        Path file = dir.resolve(String.format("journal-%016d.log", number));
-        out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
-        for (long pos = 0; pos < PREALLOCATE; pos += zeros.capacity()) {
-            zeros.clear();
-            while (zeros.hasRemaining()) out.write(zeros, pos + zeros.position());
-        }
-        out.force(true);
+        out = next;
         written = 0;
-        syncDir(dir);
+    }
+
+    private Path file(long number) { return dir.resolve(String.format("journal-%016d.log", number)); }
+
+    /** Creates journal {@code number}: zero-filled, fsynced, its directory entry fsynced. Needs no lock. */
+    private FileChannel prepare(long number) throws IOException {
+        FileChannel ch = FileChannel.open(file(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+            for (long pos = 0; pos < PREALLOCATE; pos += zeros.capacity()) {
+                zeros.clear();
+                while (zeros.hasRemaining()) ch.write(zeros, pos + zeros.position());
+            }
+            ch.force(true);
+            syncDir(dir);
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Once the journal is half full, the next one is made on a virtual thread, so the roll at
+     * {@link #ROLL_BYTES} is a switch of files and a burst's webhooks never wait for 5 MB of zeros
+     * and their fsync. Called with the lock held.
+     */
+    private void prepareSpareSoon() {
+        if (spare != null || preparingNumber != 0 || written < ROLL_BYTES / 2) return;
+        long number = preparingNumber = journal + 1;
+        Thread.ofVirtual().name("journal-spare").start(() -> {
+            FileChannel ch = null;
+            try {
+                ch = prepare(number);
+            } catch (IOException e) {
+                Log.log("queue: cannot prepare the next journal ahead (" + e.getMessage() + "); it is made when needed");
+            }
+            synchronized (this) {
+                preparingNumber = 0;
+                if (ch != null && journal < number) {
+                    spare = ch;
+                    spareNumber = number;
+                } else if (ch != null) {                           // a roll went past it meanwhile: never written to
+                    try { ch.close(); Files.deleteIfExists(file(number)); } catch (IOException x) { }
+                }
+                notifyAll();
+            }
+        });
     }
 
     /** The groups already queued for {@code receiver} (from before a restart), oldest first. */
@@ -212,7 +265,10 @@ public final class Queue {
             IOException failure = null;
             try {
                 write(ch, pos, batch);
+                long f0 = System.nanoTime();
                 ch.force(false);
+                f0 = System.nanoTime() - f0;
+                synchronized (this) { fsyncs++; fsyncNanos += f0; fsyncedAppends += upTo - from + 1; }
             } catch (IOException e) {
                 failure = e;
             }
@@ -230,11 +286,12 @@ public final class Queue {
                         pending.clear();
                         written += write(out, written, marks);
                     }
-                    if (written > ROLL_BYTES) open(journal + 1);
+                    if (written > ROLL_BYTES) open();
+                    else prepareSpareSoon();
                 } else {
                     failedTickets.add(new long[] {from, upTo});
                     lastFailure = failure;
-                    try { open(journal + 1); } catch (IOException e) { failure.addSuppressed(e); }   // never append after a torn line
+                    try { open(); } catch (IOException e) { failure.addSuppressed(e); }   // never append after a torn line
                 }
                 notifyAll();
             }
@@ -300,6 +357,21 @@ public final class Queue {
             liveByJournal.remove(e.journal());
             if (e.journal() < journal) Files.deleteIfExists(dir.resolve(String.format("journal-%016d.log", e.journal())));
         }
+    }
+
+    /** The journal's group commit in Prometheus text: fsyncs, their time, and the webhooks they covered. */
+    public synchronized String prom() {
+        return "# TYPE alertrelay_journal_fsyncs_total counter\nalertrelay_journal_fsyncs_total " + fsyncs + "\n"
+                + "# TYPE alertrelay_journal_fsync_seconds_total counter\nalertrelay_journal_fsync_seconds_total " + String.format(java.util.Locale.ROOT, "%.6f", fsyncNanos / 1e9) + "\n"
+                + "# TYPE alertrelay_journal_appends_total counter\nalertrelay_journal_appends_total " + fsyncedAppends + "\n";
+    }
+
+    /** Waits for a next journal being made ahead, then closes the files (what is queued stays queued). */
+    public synchronized void close() throws IOException {
+        while (preparingNumber != 0) wait0();
+        if (spare != null) spare.close();
+        spare = null;
+        out.close();
     }
 
     /** Groups waiting for {@code receiver} (not counting rejected ones). */

@@ -24,6 +24,8 @@ import java.util.TreeMap;
 public final class Render {
     private Render() {}
 
+    private static final java.util.regex.Pattern HTTP_URL = java.util.regex.Pattern.compile("https?://\\S+");
+
     /** A post's title line (plain words; the chat escapes it where a title is a separate field). */
     public static String title(List<Notification> groups) {
         if (groups.size() == 1) return groupTitle(groups.get(0));
@@ -73,7 +75,7 @@ public final class Render {
         if (description != null && !description.isBlank()) more.add(m.text(Markup.oneLine(description)));
         if (a.startsAt() != null && !a.startsAt().startsWith("0001-")) more.add(m.text((a.firing() ? "since " : "started ") + a.startsAt()));
         if (!a.firing() && a.endsAt() != null && !a.endsAt().startsWith("0001-")) more.add(m.text("ended " + a.endsAt()));
-        if (a.generatorURL() != null && a.generatorURL().matches("https?://\\S+")) more.add(m.link(a.generatorURL(), "source"));
+        if (a.generatorURL() != null && HTTP_URL.matcher(a.generatorURL()).matches()) more.add(m.link(a.generatorURL(), "source"));
         if (!more.isEmpty()) block.append(m.newline()).append("  ").append(String.join(" · ", more));
         return block.toString();
     }

@@ -32,6 +32,12 @@
  * accept latency (time for a webhook POST to return, over all rounds' POSTs), alertrelay's VmRSS
  * and VmHWM at the end, and the ratio. Goals: >= 5x Python's throughput, p99 accept < 50 ms,
  * RSS < 96 MB, every alert delivered. Exit 1 if an alert is missing.
+ * Each round also says how many chat posts the robots got (Python posts each webhook's share as it
+ * comes, 2 per webhook; alertrelay puts what is waiting into one post per robot, split under the
+ * chat's size limit, so it posts fewer, larger messages: same alerts, same text per alert) and, from
+ * alertrelay's /metrics, how many fsyncs its journal did for the round's webhooks (group commit).
+ * At the end the receivers alone are measured (the posts Python would send, from the bench's own
+ * senders), to show they are not the ceiling for either side.
  */
 
 import java.io.File;
@@ -146,12 +152,13 @@ public class alertrelay_vs_python {
                     self.wfile.write(text)
 
             ThreadingHTTPServer.daemon_threads = True
+            ThreadingHTTPServer.request_queue_size = 64   # listen backlog as alertrelay's; the default 5 drops SYNs (1 s retransmits)
             ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), Handler).serve_forever()
             """;
 
     record Side(String name, Process process, URI url, Robots.Robot slack, Robots.Robot dingtalk) {}
 
-    record Round(double seconds, double acceptedSeconds, List<Double> acceptMs, int missing, int duplicates) {}
+    record Round(double seconds, double acceptedSeconds, List<Double> acceptMs, int missing, int duplicates, int posts, String journal, double cpuSeconds) {}
 
     public static void main(String... args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("--alerts", "10000", "--per-request", "100", "--senders", "10", "--rounds", "3"));
@@ -176,8 +183,8 @@ public class alertrelay_vs_python {
                 for (Side s : sides) {
                     Round x = round(s, "r" + r, alerts, per, senders);
                     results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(x);
-                    System.out.printf("round %d %-10s %6.0f alerts/s (%.2f s; every POST answered after %.2f s), accept p99 %.1f ms, missing %d, duplicates %d%n",
-                            r, s.name, alerts / x.seconds, x.seconds, x.acceptedSeconds, pct(x.acceptMs, 0.99), x.missing, x.duplicates);
+                    System.out.printf("round %d %-10s %6.0f alerts/s (%.2f s; every POST answered after %.2f s), accept p99 %.1f ms, missing %d, duplicates %d; %d chat posts; %.2f CPU s%s%n",
+                            r, s.name, alerts / x.seconds, x.seconds, x.acceptedSeconds, pct(x.acceptMs, 0.99), x.missing, x.duplicates, x.posts, x.cpuSeconds, x.journal);
                     if (x.missing > 0) exit = 1;
                 }
             }
@@ -203,6 +210,7 @@ public class alertrelay_vs_python {
             }
             System.out.printf("alertrelay VmRSS %.1f MB (anonymous %.1f MB, file-backed %.1f MB: the JDK's CDS/AOT archive and jars; peak VmHWM %.1f MB); python VmRSS %.1f MB%n",
                     rss / 1024.0, anon / 1024.0, file / 1024.0, hwm / 1024.0, pyRss / 1024.0);
+            robotsAlone(alerts, per, senders);
             List<String> retries = Files.readAllLines(dir.resolve("alertrelay.log")).stream().filter(l -> l.contains("retrying")).toList();
             System.out.println("alertrelay retried posts " + retries.size() + " time(s)" + (retries.isEmpty() ? "" : ", first: " + retries.get(0)));
             System.out.printf("ratio alertrelay/python throughput: %.2fx (goal >= 5x); load %s%n", tput.get("alertrelay") / tput.get("python"), load());
@@ -263,8 +271,66 @@ public class alertrelay_vs_python {
         }
     }
 
+    /**
+     * The receivers' own capacity, so a ceiling they impose is seen: fresh robots get the posts the
+     * Python side sends for a burst (one per receiver per webhook, each with its share: a Slack
+     * text and a signed DingTalk markdown of per/2 alert lines), from the same number of senders.
+     */
+    static void robotsAlone(int alerts, int per, int senders) throws Exception {
+        try (Robots.Robot slack = Robots.start("slack", HOST, 0, null); Robots.Robot dt = Robots.start("dingtalk", HOST, 0, SECRET)) {
+            StringBuilder lines = new StringBuilder("*[FIRING:50] BenchLoad*");
+            for (int i = 0; i < per / 2; i++) lines.append("\\n- *FIRING* load is high on host-").append(i).append(" `alertname=\\\"BenchLoad\\\" id=\\\"x").append(i)
+                    .append("\\\" instance=\\\"host-").append(i).append(":9100\\\" severity=\\\"warning\\\" team=\\\"web\\\"`");
+            String slackBody = "{\"text\":\"" + lines + "\"}";
+            String dtBody = "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"[FIRING:50] BenchLoad\",\"text\":\"" + lines + "\"},\"at\":{\"isAtAll\":false}}";
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            int posts = 2 * ((alerts + per - 1) / per);
+            double best = 0;
+            for (int round = 0; round < 3; round++) {              // the first is a warm-up of the client and the robots
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                ExecutorService pool = Executors.newFixedThreadPool(senders);
+                long t0 = System.nanoTime();
+                List<Future<?>> fs = new ArrayList<>();
+                for (int k = 0; k < senders; k++) fs.add(pool.submit(() -> {
+                    for (int n; (n = next.getAndIncrement()) < posts; ) {
+                        boolean toDt = n % 2 == 0;
+                        String url = toDt ? dt.url() : slack.url();
+                        if (toDt) {
+                            long ts = System.currentTimeMillis();
+                            url += "&timestamp=" + ts + "&sign=" + java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(
+                                    Robots.hmac(SECRET.getBytes(), (ts + "\n" + SECRET).getBytes())), java.nio.charset.StandardCharsets.UTF_8);
+                        }
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(toDt ? dtBody : slackBody)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200 || r.body().contains("310000")) throw new IllegalStateException("robot said " + r.statusCode() + " " + r.body());
+                    }
+                    return null;
+                }));
+                for (Future<?> f : fs) f.get();
+                double sec = (System.nanoTime() - t0) / 1e9;
+                pool.shutdown();
+                if (round > 0) best = Math.max(best, alerts / sec);
+            }
+            System.out.printf("receivers alone (same JVM as the senders, %d posts of %d alert lines each, %d senders): up to %.0f alerts/s, %.0f posts/s; load %s%n",
+                    posts, per / 2, senders, best, best / (per / 2.0), load());
+        }
+    }
+
+    /** alertrelay's journal counters from its /metrics (fsyncs, their seconds, webhooks covered), or empty for python. */
+    static double[] journal(Side s) throws Exception {
+        if (!s.name.equals("alertrelay")) return null;
+        String m = HttpClient.newHttpClient().send(HttpRequest.newBuilder(s.url.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        double[] v = new double[3];
+        String[] names = {"alertrelay_journal_fsyncs_total ", "alertrelay_journal_fsync_seconds_total ", "alertrelay_journal_appends_total "};
+        for (String line : m.split("\n")) for (int i = 0; i < 3; i++) if (line.startsWith(names[i])) v[i] = Double.parseDouble(line.substring(names[i].length()));
+        return v;
+    }
+
     /** One burst into one side; returns when its robots hold every alert (or after 10 minutes). */
     static Round round(Side s, String tag, int alerts, int per, int senders) throws Exception {
+        int posts0 = s.slack.requests.get() + s.dingtalk.requests.get();
+        double[] j0 = journal(s);
+        double cpu0 = cpuSeconds(s.process);
         synchronized (s.slack) { s.slack.posts.clear(); }
         synchronized (s.dingtalk) { s.dingtalk.posts.clear(); }
         List<String> bodies = new ArrayList<>();
@@ -328,7 +394,11 @@ public class alertrelay_vs_python {
                 List<String> problems = new ArrayList<>(s.slack.problems());
                 problems.addAll(s.dingtalk.problems());
                 if (!problems.isEmpty()) System.out.println(s.name + ": robots saw bad posts: " + problems.subList(0, Math.min(3, problems.size())));
-                return new Round(seconds, acceptedSeconds, new ArrayList<>(accept), missing, web.dups + db.dups);
+                double[] j1 = journal(s);
+                String jt = j0 == null ? "" : String.format("; journal: %.0f fsyncs of %.1f ms on average for %.0f webhooks",
+                        j1[0] - j0[0], (j1[1] - j0[1]) * 1000 / Math.max(1, j1[0] - j0[0]), j1[2] - j0[2]);
+                return new Round(seconds, acceptedSeconds, new ArrayList<>(accept), missing, web.dups + db.dups,
+                        s.slack.requests.get() + s.dingtalk.requests.get() - posts0, jt, cpuSeconds(s.process) - cpu0);
             }
             Thread.sleep(5);
         }
@@ -374,6 +444,17 @@ public class alertrelay_vs_python {
             }
         }
         return kb;
+    }
+
+    /** User + system CPU seconds of the process and its descendants (through ./jbang: the java it runs), from /proc/PID/stat. */
+    static double cpuSeconds(Process p) throws IOException {
+        long ticks = 0;
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants()).toList()) {
+            String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);          // utime, stime (fields 14 and 15)
+        }
+        return ticks / 100.0;                                                // USER_HZ
     }
 
     static String load() throws IOException { return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0]; }
