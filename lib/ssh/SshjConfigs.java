@@ -46,10 +46,12 @@ public final class SshjConfigs {
     private static final Map<List<List<String>>, Config> CACHE = new ConcurrentHashMap<>();
 
     static final String CHACHA = "chacha20-poly1305@openssh.com";
+    private static volatile boolean jdkProviders;
     static final List<String> GCM_FIRST = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
 
     /** See the class comment. Process-wide; call it before anything touches sshj (first thing in main). */
     public static synchronized void useJdkProviders() {
+        jdkProviders = true;
         SecurityUtils.setRegisterBouncyCastle(false);
         SecurityUtils.setSecurityProvider(null);      // JCA's order: the JDK's providers, then BouncyCastle if registered
     }
@@ -108,6 +110,17 @@ public final class SshjConfigs {
         return c != null ? c : built;
     }
 
+    private static synchronized boolean bouncyCastleLoads() {
+        if (java.security.Security.getProvider(SecurityUtils.BOUNCY_CASTLE) != null) return true;
+        try {
+            java.security.Security.addProvider((java.security.Provider) Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                    .getDeclaredConstructor().newInstance());
+            return true;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** A factory that registers BouncyCastle (once) before its first object is made: for chacha20-poly1305's Poly1305. */
     private record BouncyCastleOnUse<T>(Factory.Named<T> factory) implements Factory.Named<T> {
         @Override public String getName() { return factory.getName(); }
@@ -137,6 +150,12 @@ public final class SshjConfigs {
                 // Without BouncyCastle registered sshj's own check drops chacha20-poly1305; ours registers it on use.
                 List<Factory.Named<Cipher>> ciphers = new ArrayList<>(Sshj.ALL.getCipherFactories());
                 Factory.Named<Cipher> chacha = new BouncyCastleOnUse<>(ChachaPolyCiphers.CHACHA_POLY_OPENSSH());
+                // Without useJdkProviders BouncyCastle is loaded now, while the process still has descriptors
+                // to open its jar (fanout under a tight ulimit -n); where it cannot load, chacha20 is not offered.
+                if (!jdkProviders && !bouncyCastleLoads()) {
+                    ciphers.removeIf(f -> f.getName().equals(CHACHA));
+                    yield ciphers;
+                }
                 if (ciphers.stream().anyMatch(f -> f.getName().equals(CHACHA))) ciphers.replaceAll(f -> f.getName().equals(CHACHA) ? chacha : f);
                 else ciphers.add(0, chacha);
                 yield ciphers;
