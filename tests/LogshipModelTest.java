@@ -57,9 +57,11 @@ class LogshipModelTest {
         } else {
             // CI replays fixed seeds, each one that once failed: 2965558418 (a kill -9 before the first checkpoint
             // was on disk, then a half line rotated out of the glob), 3750123785 (a half line in a file first seen
-            // under a rotated name), 3485471486 (a deleted file's inode reused by a .gz rotation); a random search
-            // runs with OPS_MODEL_SEEDS=N.
-            if (System.getenv("OPS_MODEL_SEEDS") == null) seeds.addAll(List.of(42L, 1346111734L, 2965558418L, 3750123785L, 3485471486L));
+            // under a rotated name), 3485471486 (a deleted file's inode reused by a .gz rotation), 2924078240 (a kill -9
+            // during the start, after the first scan's save and before the rotations found while down were saved;
+            // it needs that timing, so it fails only now and then without the fix); a random search runs with
+            // OPS_MODEL_SEEDS=N.
+            if (System.getenv("OPS_MODEL_SEEDS") == null) seeds.addAll(List.of(42L, 1346111734L, 2965558418L, 3750123785L, 3485471486L, 2924078240L));
             int n = Integer.parseInt(System.getenv().getOrDefault("OPS_MODEL_SEEDS", "0"));
             Random r = new Random();
             for (int i = 0; i < n; i++) seeds.add(r.nextLong() & 0xFFFF_FFFFL);

@@ -43,6 +43,7 @@ public final class Scanner {
     private final Set<String> deferredAtStart = new HashSet<>();
     /** A scan added checkpoint entries for new files: written before the scan returns. */
     private boolean newCheckpoints;
+    private boolean startingUp;                      // in sayWhatIsFollowed: saves wait for its end
     /** Matching files the last scan could not open, and the count last reported. */
     private int notOpened, notOpenedSaid;
 
@@ -62,8 +63,9 @@ public final class Scanner {
     /**
      * At start: the first scan, then one line per --path: the files it matches now, or a warning that
      * it matches none (an error with --once: there would be nothing to ship). Nobody should stare at
-     * 0 lines/s. The files said are in --state by then: a kill -9 a moment later, and a rotation
-     * before the restart, lose none of their lines (the restart finds them by their checkpoints).
+     * 0 lines/s. The files said, and the rotations found (said just before), are in --state by then: a
+     * kill -9 a moment later, and a rotation before the restart, lose none of their lines (the restart
+     * finds them by their checkpoints).
      */
     public void sayWhatIsFollowed() throws IOException {
         List<String> said = new ArrayList<>();
@@ -83,10 +85,21 @@ public final class Scanner {
             said.add("logship: following " + names.size() + (names.size() == 1 ? " file" : " files") + " for --path '" + g.text() + "': "
                     + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : ""));
         }
-        Map<String, Glob.Found> seen = scanMatches(true);
+        // One save for the whole start, after every discovery, and only then the lines above:
+        // followUnseenRotations trusts that a rotation last written before the checkpoint file's mtime was
+        // known to the run that wrote it. A save after the first scan alone, then a kill -9 before the
+        // rotations found while logship was down were added, made the next start skip those rotations for
+        // good (model seed 2924078240: the last lines of an app.log.3 rotated while logship was down, lost).
+        startingUp = true;
+        try {
+            Map<String, Glob.Found> seen = scanMatches(true);
+            findRotatedWhileDown(seen);
+            followUnseenRotations(seen);
+        } finally {
+            startingUp = false;
+        }
+        saveNewCheckpoints();
         for (String l : said) err.println(l);
-        findRotatedWhileDown(seen);
-        followUnseenRotations(seen);
     }
 
     /** The directories to watch for changes (a change there means: scan again now). */
@@ -168,7 +181,7 @@ public final class Scanner {
     }
 
     private void saveNewCheckpoints() {
-        if (newCheckpoints) {
+        if (newCheckpoints && !startingUp) {
             checkpoints.save();
             newCheckpoints = false;
         }
