@@ -213,13 +213,15 @@ public class alertrelay implements Callable<Integer> {
             reply(ex, 400, e.getMessage() + "\n");
             return;
         }
-        Map<String, Notification> shares = routes.route(n);
-        java.util.Set<Notification.Alert> routed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        shares.values().forEach(s -> routed.addAll(s.alerts()));
-        unrouted.add(n.alerts().stream().filter(a -> !routed.contains(a)).count());
+        Map<String, int[]> shares = routes.routeIndexes(n);
+        boolean[] routed = new boolean[n.alerts().size()];
+        shares.values().forEach(idx -> { for (int i : idx) routed[i] = true; });
+        int none = 0;
+        for (boolean r : routed) if (!r) none++;
+        unrouted.add(none);
         List<Queue.Entry> entries;
         try {
-            entries = queue.append(new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
+            entries = queue.appendWebhook(body, n, new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
         } catch (IOException e) {
             Log.log("cannot queue a webhook (" + Errors.message(e, "I/O error") + "): answering 503 so Alertmanager retries");
             reply(ex, 503, "cannot queue: " + Errors.message(e, "I/O error") + "\n");
