@@ -204,7 +204,7 @@ public class alertrelay implements Callable<Integer> {
             reply(ex, 405, "POST Alertmanager's webhook JSON here\n");
             return;
         }
-        byte[] body = read(ex.getRequestBody());
+        byte[] body = read(ex.getRequestBody(), ex.getRequestHeaders().getFirst("Content-Length"));
         if (body == null) { reply(ex, 413, "body over " + (MAX_BODY >> 20) + " MiB\n"); return; }
         Notification n;
         try {
@@ -234,8 +234,21 @@ public class alertrelay implements Callable<Integer> {
         reply(ex, 200, "queued " + n.alerts().size() + " alert(s) for " + shares.size() + " receiver(s)\n");
     }
 
-    static byte[] read(InputStream in) throws IOException {
-        byte[] b = in.readNBytes(MAX_BODY + 1);
+    /** The body, read into one array of its Content-Length when it has one (no growing copies); null when over MAX_BODY. */
+    static byte[] read(InputStream in, String contentLength) throws IOException {
+        long len = -1;
+        try {
+            if (contentLength != null) len = Long.parseLong(contentLength.strip());
+        } catch (NumberFormatException e) {
+            len = -1;
+        }
+        if (len > MAX_BODY) return null;
+        if (len >= 0) {
+            byte[] b = new byte[(int) len];
+            int n = in.readNBytes(b, 0, b.length);
+            return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        }
+        byte[] b = in.readNBytes(MAX_BODY + 1);                    // chunked: no length given
         return b.length > MAX_BODY ? null : b;
     }
 

@@ -34,7 +34,9 @@ public final class Message {
         if (!cur.isEmpty() || parts.isEmpty()) parts.add(cur);
         List<String> posts = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            StringBuilder sb = new StringBuilder(title);
+            int chars = title.length() + 16;
+            for (String b : parts.get(i)) chars += nl.length() + b.length();
+            StringBuilder sb = new StringBuilder(chars).append(title);                   // sized once: a post is tens of KB
             if (parts.size() > 1) sb.append(" (").append(i + 1).append('/').append(parts.size()).append(')');
             for (String b : parts.get(i)) sb.append(nl).append(b);
             posts.add(sb.toString());
