@@ -1,6 +1,6 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders -XX:+UseSerialGC -Xms24m -Xmx48m -Xmn8m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
+//JAVA_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders -XX:+UseSerialGC -Xms24m -Xmx48m -Xmn12m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
 //SOURCES ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
 //SOURCES ../lib/relay/Config.java ../lib/relay/Courier.java ../lib/relay/Log.java ../lib/relay/Notification.java
