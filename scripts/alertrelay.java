@@ -1,6 +1,6 @@
 //usr/bin/true; exec "$(dirname "$(readlink -f "$0")")/../jbang" "$0" "$@"
 //JAVA 21+
-//JAVA_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders -XX:+UseSerialGC -Xms16m -Xmx48m -Xmn24m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
+//JAVA_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders -XX:+UseSerialGC -Xms24m -Xmx48m -Xmn12m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError
 //SOURCES ../lib/cli/Errors.java ../lib/cli/Exit.java ../lib/cli/InputError.java ../lib/cli/Tool.java
 //SOURCES ../lib/web/Listen.java ../lib/run/Shutdown.java ../lib/yaml/Yaml.java
 //SOURCES ../lib/relay/Config.java ../lib/relay/Courier.java ../lib/relay/Log.java ../lib/relay/Notification.java
@@ -204,7 +204,7 @@ public class alertrelay implements Callable<Integer> {
             reply(ex, 405, "POST Alertmanager's webhook JSON here\n");
             return;
         }
-        byte[] body = read(ex.getRequestBody());
+        byte[] body = read(ex.getRequestBody(), ex.getRequestHeaders().getFirst("Content-Length"));
         if (body == null) { reply(ex, 413, "body over " + (MAX_BODY >> 20) + " MiB\n"); return; }
         Notification n;
         try {
@@ -213,13 +213,15 @@ public class alertrelay implements Callable<Integer> {
             reply(ex, 400, e.getMessage() + "\n");
             return;
         }
-        Map<String, Notification> shares = routes.route(n);
-        java.util.Set<Notification.Alert> routed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        shares.values().forEach(s -> routed.addAll(s.alerts()));
-        unrouted.add(n.alerts().stream().filter(a -> !routed.contains(a)).count());
+        Map<String, int[]> shares = routes.routeIndexes(n);
+        boolean[] routed = new boolean[n.alerts().size()];
+        shares.values().forEach(idx -> { for (int i : idx) routed[i] = true; });
+        int none = 0;
+        for (boolean r : routed) if (!r) none++;
+        unrouted.add(none);
         List<Queue.Entry> entries;
         try {
-            entries = queue.append(new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
+            entries = queue.appendWebhook(body, n, new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
         } catch (IOException e) {
             Log.log("cannot queue a webhook (" + Errors.message(e, "I/O error") + "): answering 503 so Alertmanager retries");
             reply(ex, 503, "cannot queue: " + Errors.message(e, "I/O error") + "\n");
@@ -232,8 +234,21 @@ public class alertrelay implements Callable<Integer> {
         reply(ex, 200, "queued " + n.alerts().size() + " alert(s) for " + shares.size() + " receiver(s)\n");
     }
 
-    static byte[] read(InputStream in) throws IOException {
-        byte[] b = in.readNBytes(MAX_BODY + 1);
+    /** The body, read into one array of its Content-Length when it has one (no growing copies); null when over MAX_BODY. */
+    static byte[] read(InputStream in, String contentLength) throws IOException {
+        long len = -1;
+        try {
+            if (contentLength != null) len = Long.parseLong(contentLength.strip());
+        } catch (NumberFormatException e) {
+            len = -1;
+        }
+        if (len > MAX_BODY) return null;
+        if (len >= 0) {
+            byte[] b = new byte[(int) len];
+            int n = in.readNBytes(b, 0, b.length);
+            return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        }
+        byte[] b = in.readNBytes(MAX_BODY + 1);                    // chunked: no length given
         return b.length > MAX_BODY ? null : b;
     }
 

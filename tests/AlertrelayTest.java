@@ -103,6 +103,39 @@ class AlertrelayTest {
         }
     }
 
+    @Test void aWebhookIsJournaledOnceAndEachReceiversShareIsRederivedOnReplay() throws Exception {
+        Path dir = tmp.resolve("raw");
+        relay.Queue q = new relay.Queue(dir);
+        String pretty = webhook("Raw", 0, 3).replace(",", ",\r\n  ");                  // Alertmanager's JSON with CR LF between tokens
+        byte[] body = pretty.getBytes(StandardCharsets.UTF_8);
+        var n = relay.Notification.parse(body);
+        var entries = q.appendWebhook(body, n, List.of("dt", "ops"), List.of(new int[] {0, 2}, new int[] {1}));
+        assertEquals(List.of(2, 1), entries.stream().map(e -> e.group().alerts().size()).toList());
+        try (var s = Files.list(dir)) {
+            Path j = s.filter(p -> p.getFileName().toString().startsWith("journal-")).findFirst().orElseThrow();
+            String text = Files.readString(j).replace("\0", "");
+            assertEquals(1, text.lines().filter(l -> l.startsWith("W ")).count(), "the body once: " + text);
+            assertTrue(text.lines().noneMatch(l -> l.startsWith("A ") && l.contains("{")), "no re-serialised group: " + text);
+            try (var ch = java.nio.channels.FileChannel.open(j, java.nio.file.StandardOpenOption.WRITE)) {     // a torn line after them: never acknowledged
+                ch.write(java.nio.ByteBuffer.wrap("W 99 {\"alerts\":[]}\nA dt 100 ^99 0".getBytes(StandardCharsets.UTF_8)), text.length());
+            }
+        }
+        relay.Queue again = new relay.Queue(dir);
+        assertEquals(2, again.pending("dt").size() + again.pending("ops").size(), "the torn A line is not queued");
+        var dt = again.pending("dt").get(0).group();
+        assertEquals(List.of("0", "2"), dt.alerts().stream().map(a -> a.label("id")).toList());
+        assertEquals("Raw", dt.groupLabels().get("alertname"));
+        assertEquals(List.of("1"), again.pending("ops").get(0).group().alerts().stream().map(a -> a.label("id")).toList());
+        again.done(again.pending("dt").get(0));
+        relay.Queue third = new relay.Queue(dir);
+        assertEquals(0, third.pending("dt").size());
+        assertEquals(1, third.pending("ops").size());
+        var more = third.append(List.of("dt"), List.of(n));                               // the earlier A line form is still read
+        assertTrue(more.get(0).seq() > 99, "sequence numbers go on after the W lines': " + more.get(0).seq());
+        long s = more.get(0).seq();
+        assertEquals(List.of(3), new relay.Queue(dir).pending("dt").stream().filter(e -> e.seq() == s).map(e -> e.group().alerts().size()).toList());
+    }
+
     @Test void theJournalRollsOverToFilesMadeAheadAndLosesNothing() throws Exception {
         Path dir = tmp.resolve("roll");
         relay.Queue q = new relay.Queue(dir);

@@ -11,15 +11,35 @@ package chat;
  * as one). A line break needs two newlines in DingTalk's renderer.
  */
 final class DingTalk extends Markup {
-    private static final java.util.regex.Pattern INLINE = java.util.regex.Pattern.compile("([*_`~])");
-    private static final java.util.regex.Pattern LEADING = java.util.regex.Pattern.compile("(?m)^([#>\\-+])");
 
     @Override public String text(String s) {
-        String t = s.replace("<", "＜").replace(">", "＞").replace("[", "［").replace("]", "］");
-        t = INLINE.matcher(t).replaceAll("$1" + Mentions.ZWSP);
-        t = LEADING.matcher(t).replaceAll(Mentions.ZWSP + "$1");
-        return Mentions.breakAll(t);
+        // ＜＞［］ for <>[]; a zero-width space after each of *_`~ and before a # - + that starts a
+        // line; and mentions broken (Mentions.breakAll), in one pass
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append('＜');
+                case '>' -> sb.append('＞');
+                case '[' -> sb.append('［');
+                case ']' -> sb.append('］');
+                case '*', '_', '`', '~' -> sb.append(c).append(Mentions.ZWSP);
+                case '#', '-', '+' -> {
+                    if (i == 0 || lineEnd(s.charAt(i - 1))) sb.append(Mentions.ZWSP);
+                    sb.append(c);
+                }
+                case '@' -> {
+                    sb.append('@');
+                    if (i + 1 < s.length() && Mentions.mentionable(s.codePointAt(i + 1))) sb.append(Mentions.ZWSP);
+                }
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
+
+    /** The line terminators after which a MULTILINE ^ matches. */
+    private static boolean lineEnd(char c) { return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029'; }
 
     @Override public String newline() { return "\n\n"; }
 

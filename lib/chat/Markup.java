@@ -2,7 +2,6 @@ package chat;
 
 //SOURCES Mentions.java
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -91,7 +90,18 @@ public abstract class Markup {
 
     public static String oneLine(String s) { return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '); }
 
-    public static int bytes(String s) { return s.getBytes(StandardCharsets.UTF_8).length; }
+    public static int bytes(String s) {
+        int n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {          // what getBytes(UTF_8).length says, without the copy
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) { n += 4; i++; }
+            else if (Character.isSurrogate(c)) n++;                   // a lone surrogate is written as '?'
+            else n += 3;
+        }
+        return n;
+    }
 
     /** {@code s} cut to at most {@code max} UTF-8 bytes (never inside a character or a surrogate pair), with "…" when cut. */
     public static String cut(String s, int max) {

@@ -11,7 +11,6 @@ public final class Mentions {
 
     static final String ZWSP = "\u200B";
     private static final Pattern CHANNEL = Pattern.compile("(?i)@(channel|here|all|everyone|所有人)");
-    private static final Pattern ANY = Pattern.compile("@(?=[\\p{L}\\p{N}_.-])");
 
     /** Whole-channel mentions (@all, @channel, @here, @everyone, @所有人) broken; other @words kept. */
     public static String breakChannel(String s) {
@@ -20,6 +19,21 @@ public final class Mentions {
 
     /** Every @mention broken: for chats that notify a user named in a message's text (Mattermost, GitHub, DingTalk). */
     public static String breakAll(String s) {
-        return s.indexOf('@') < 0 ? s : ANY.matcher(s).replaceAll("@" + ZWSP);
+        if (s.indexOf('@') < 0) return s;
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c);
+            if (c == '@' && i + 1 < s.length() && mentionable(s.codePointAt(i + 1))) sb.append(ZWSP);
+        }
+        return sb.toString();
+    }
+
+    /** Whether {@code cp} continues a mention after '@': a letter, a number, _ . or - (as {@code [\\p{L}\\p{N}_.-]}). */
+    static boolean mentionable(int cp) {
+        if (cp == '_' || cp == '.' || cp == '-') return true;
+        if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+        int t = Character.getType(cp);
+        return Character.isLetter(cp) || t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER;
     }
 }

@@ -20,9 +20,15 @@ public final class Message {
         List<List<String>> parts = new ArrayList<>();
         List<String> cur = new ArrayList<>();
         int used = reserve;
+        int nlBytes = Markup.bytes(nl);
         for (String b : blocks) {
-            String block = reserve + Markup.bytes(b) + Markup.bytes(nl) > maxBytes ? Markup.cut(b, maxBytes - reserve - Markup.bytes(nl) - 16) + " (cut)" : b;
-            int n = Markup.bytes(block) + Markup.bytes(nl);
+            int bBytes = Markup.bytes(b);                                              // counted once a block
+            String block = b;
+            if (reserve + bBytes + nlBytes > maxBytes) {
+                block = Markup.cut(b, maxBytes - reserve - nlBytes - 16) + " (cut)";
+                bBytes = Markup.bytes(block);
+            }
+            int n = bBytes + nlBytes;
             if (!cur.isEmpty() && used + n > maxBytes) {
                 parts.add(cur);
                 cur = new ArrayList<>();
@@ -34,7 +40,9 @@ public final class Message {
         if (!cur.isEmpty() || parts.isEmpty()) parts.add(cur);
         List<String> posts = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            StringBuilder sb = new StringBuilder(title);
+            int chars = title.length() + 16;
+            for (String b : parts.get(i)) chars += nl.length() + b.length();
+            StringBuilder sb = new StringBuilder(chars).append(title);                   // sized once: a post is tens of KB
             if (parts.size() > 1) sb.append(" (").append(i + 1).append('/').append(parts.size()).append(')');
             for (String b : parts.get(i)) sb.append(nl).append(b);
             posts.add(sb.toString());

@@ -3,7 +3,6 @@ package relay;
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES Log.java Notification.java
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,7 +21,12 @@ import java.util.stream.Stream;
  * The on-disk queue that makes "accepted" mean "will be delivered": an append-only journal,
  * {@code DIR/journal-0000000000000001.log}, one line per event:
  * <pre>
- *   A RECEIVER SEQ {group as JSON}     queued: a receiver's share of one webhook
+ *   W SEQ {webhook body}               a webhook as Alertmanager sent it (its CR and LF bytes as spaces:
+ *                                      JSON whitespace), written once whatever the number of receivers
+ *   A RECEIVER SEQ ^W i,j,k            queued: a receiver's share of webhook W, the positions of its
+ *                                      alerts in W's "alerts" (replay re-derives the group from W)
+ *   A RECEIVER SEQ {group as JSON}     queued, the earlier form (still written for groups handed
+ *                                      over as objects: the first layout's files)
  *   D RECEIVER SEQ                     delivered (the chat took it)
  *   R RECEIVER SEQ                     refused for good; the group and the reason are in DIR/RECEIVER/rejected/
  * </pre>
@@ -33,7 +37,9 @@ import java.util.stream.Stream;
  * means that group is posted again: at least once, never zero). A journal whose groups are all
  * delivered or rejected is deleted once a newer one is in use; a new one is started every
  * {@link #ROLL_BYTES}. After kill -9 or a power cut the journals are replayed: every A without its
- * D or R is queued again; a torn last line (a write cut short, never acknowledged) is ignored.
+ * D or R is queued again; a torn last line (a write cut short, never acknowledged: no newline, or
+ * an A whose W is not there) is ignored. A W line is in the same journal, and the same fsync, as
+ * its A lines, so it lives exactly as long as they do.
  */
 public final class Queue {
     static final long ROLL_BYTES = 4 << 20;
@@ -108,31 +114,73 @@ public final class Queue {
 
     private void replay(Path file, long number, Map<String, Entry> live) throws IOException {
         byte[] all = Files.readAllBytes(file);
-        int end = 0;
-        while (end < all.length && all[end] != 0) end++;               // the preallocated zeros: never written
-        try (BufferedReader r = new BufferedReader(new java.io.StringReader(new String(all, 0, end, StandardCharsets.UTF_8)))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                String[] f = line.split(" ", 4);
-                if (f.length < 3 || !f[2].matches("\\d{1,18}")) continue;               // a torn last line: never acknowledged
-                long n = Long.parseLong(f[2]);
-                seq = Math.max(seq, n);
-                String key = f[1] + " " + n;
-                switch (f[0]) {
-                    case "A" -> {
-                        if (f.length < 4) continue;
-                        Notification g;
-                        try {
-                            g = Notification.JSON.readValue(f[3], Notification.class);
-                        } catch (IOException e) {
-                            continue;                                                     // torn: its 200 was never sent
-                        }
-                        live.put(key, new Entry(f[1], n, number, g));
-                    }
-                    case "D", "R" -> live.remove(key);
-                    default -> { }
+        Map<Long, Object> webhooks = new HashMap<>();                 // W SEQ -> its line's body (String), parsed on first use (Notification)
+        int from = 0;
+        while (from < all.length && all[from] != 0) {                 // the preallocated zeros: never written
+            int nl = from;
+            while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
+            if (nl >= all.length || all[nl] != '\n') break;          // a torn last line: never acknowledged
+            String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
+            from = nl + 1;
+            if (line.startsWith("W ")) {
+                String[] f = line.split(" ", 3);
+                if (f.length == 3 && f[1].matches("\\d{1,18}")) {
+                    long w = Long.parseLong(f[1]);
+                    seq = Math.max(seq, w);
+                    webhooks.put(w, f[2]);
                 }
+                continue;
+            }
+            String[] f = line.split(" ", 4);
+            if (f.length < 3 || !f[2].matches("\\d{1,18}")) continue;
+            long n = Long.parseLong(f[2]);
+            seq = Math.max(seq, n);
+            String key = f[1] + " " + n;
+            switch (f[0]) {
+                case "A" -> {
+                    if (f.length < 4) continue;
+                    Notification g = f[3].startsWith("^") ? share(webhooks, f[3]) : readGroup(f[3]);
+                    if (g != null) live.put(key, new Entry(f[1], n, number, g));
+                }
+                case "D", "R" -> live.remove(key);
+                default -> { }
             }
         }
+    }
+
+    private static Notification readGroup(String json) {
+        try {
+            return Notification.JSON.readValue(json, Notification.class);
+        } catch (IOException e) {
+            return null;                                              // torn: its 200 was never sent
+        }
+    }
+
+    /** "^W i,j,k": those alerts of webhook W, as the group queued for one receiver; null when W is not there. */
+    private static Notification share(Map<Long, Object> webhooks, String ref) {
+        String[] f = ref.substring(1).split(" ", 2);
+        if (f.length < 2 || !f[0].matches("\\d{1,18}") || !f[1].matches("\\d{1,9}(,\\d{1,9})*")) return null;
+        long w = Long.parseLong(f[0]);
+        Object body = webhooks.get(w);
+        if (body == null) return null;
+        Notification n;
+        if (body instanceof Notification parsed) {
+            n = parsed;
+        } else {
+            try {
+                n = Notification.parse(((String) body).getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            webhooks.put(w, n);
+        }
+        List<Notification.Alert> some = new ArrayList<>();
+        for (String i : f[1].split(",")) {
+            int k = Integer.parseInt(i);
+            if (k >= n.alerts().size()) return null;
+            some.add(n.alerts().get(k));
+        }
+        return n.with(some);
     }
 
     /**
@@ -239,6 +287,62 @@ public final class Queue {
         commit(ticket);
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < receivers.size(); i++) out.add(new Entry(receivers.get(i), seqs.get(i), mine.get(i).journal()[0], groups.get(i)));
+        return out;
+    }
+
+    /**
+     * Queues a webhook's shares the cheap way: its {@code body} once (a W line, the bytes as they came,
+     * CR and LF as spaces), and per receiver the positions of its alerts in {@code parsed.alerts()}
+     * (an A line each); returns once they are on disk, as {@link #append(List, List)} does.
+     * {@code body} must be the one {@code parsed} was read from (so it holds no NUL byte and its
+     * newlines are JSON whitespace).
+     */
+    public List<Entry> appendWebhook(byte[] body, Notification parsed, List<String> receivers, List<int[]> shares) throws IOException {
+        if (receivers.isEmpty()) return List.of();                      // nothing routed: nothing to keep
+        byte[][] tails = new byte[receivers.size()][];
+        Notification[] groups = new Notification[receivers.size()];
+        for (int i = 0; i < receivers.size(); i++) {
+            int[] idx = shares.get(i);
+            StringBuilder sb = new StringBuilder(idx.length * 4 + 2);
+            List<Notification.Alert> some = new ArrayList<>(idx.length);
+            for (int k = 0; k < idx.length; k++) {
+                if (k > 0) sb.append(',');
+                sb.append(idx[k]);
+                some.add(parsed.alerts().get(idx[k]));
+            }
+            tails[i] = sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+            groups[i] = some.size() == parsed.alerts().size() ? parsed : parsed.with(some);
+        }
+        List<Line> mine = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        long ticket;
+        synchronized (this) {
+            long w = ++seq;
+            byte[] head = ("W " + w + " ").getBytes(StandardCharsets.US_ASCII);
+            byte[] line = new byte[head.length + body.length + 1];
+            System.arraycopy(head, 0, line, 0, head.length);
+            for (int i = 0, o = head.length; i < body.length; i++, o++) {
+                byte b = body[i];
+                line[o] = b == '\n' || b == '\r' ? (byte) ' ' : b;
+            }
+            line[line.length - 1] = '\n';
+            pending.add(new Line(line, null, new long[1]));
+            for (int i = 0; i < receivers.size(); i++) {
+                long n = ++seq;
+                byte[] h = ("A " + receivers.get(i) + " " + n + " ^" + w + " ").getBytes(StandardCharsets.UTF_8);
+                byte[] a = new byte[h.length + tails[i].length];
+                System.arraycopy(h, 0, a, 0, h.length);
+                System.arraycopy(tails[i], 0, a, h.length, tails[i].length);
+                Line l = new Line(a, receivers.get(i), new long[1]);
+                pending.add(l);
+                mine.add(l);
+                seqs.add(n);
+            }
+            ticket = ++appendedTicket;
+        }
+        commit(ticket);
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < receivers.size(); i++) out.add(new Entry(receivers.get(i), seqs.get(i), mine.get(i).journal()[0], groups[i]));
         return out;
     }
 

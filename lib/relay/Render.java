@@ -24,7 +24,16 @@ import java.util.TreeMap;
 public final class Render {
     private Render() {}
 
-    private static final java.util.regex.Pattern HTTP_URL = java.util.regex.Pattern.compile("https?://\\S+");
+    /** Whether {@code u} is an http(s) URL with no whitespace: the regex https?://\\S+, without a matcher per alert. */
+    static boolean httpUrl(String u) {
+        int from = u.startsWith("http://") ? 7 : u.startsWith("https://") ? 8 : -1;
+        if (from < 0 || u.length() == from) return false;
+        for (int i = from; i < u.length(); i++) {
+            char c = u.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r') return false;
+        }
+        return true;
+    }
 
     /** A post's title line (plain words; the chat escapes it where a title is a separate field). */
     public static String title(List<Notification> groups) {
@@ -75,7 +84,7 @@ public final class Render {
         if (description != null && !description.isBlank()) more.add(m.text(Markup.oneLine(description)));
         if (a.startsAt() != null && !a.startsAt().startsWith("0001-")) more.add(m.text((a.firing() ? "since " : "started ") + a.startsAt()));
         if (!a.firing() && a.endsAt() != null && !a.endsAt().startsWith("0001-")) more.add(m.text("ended " + a.endsAt()));
-        if (a.generatorURL() != null && HTTP_URL.matcher(a.generatorURL()).matches()) more.add(m.link(a.generatorURL(), "source"));
+        if (a.generatorURL() != null && httpUrl(a.generatorURL())) more.add(m.link(a.generatorURL(), "source"));
         if (!more.isEmpty()) block.append(m.newline()).append("  ").append(String.join(" · ", more));
         return block.toString();
     }

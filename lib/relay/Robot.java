@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -116,15 +115,24 @@ public final class Robot {
                 }
             }
             case json -> {
-                return post(url, Template.fill(template, title, text, status, alerts, name).toString());
+                return post(url, json(Template.fill(template, title, text, status, alerts, name)));
             }
         }
-        return post(target, body.toString());
+        return post(target, json(body));
     }
 
-    private HttpRequest post(URI to, String json) {
+    /** The payload as UTF-8 JSON, written straight to bytes (no String of it, no second encoding). */
+    private static byte[] json(JsonNode body) {
+        try {
+            return Notification.JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);             // a tree of our own making always writes
+        }
+    }
+
+    private HttpRequest post(URI to, byte[] json) {
         return HttpRequest.newBuilder(to).timeout(timeout).header("Content-Type", "application/json; charset=utf-8")
-                .header("User-Agent", "ops-alertrelay/0.1").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+                .header("User-Agent", "ops-alertrelay/0.1").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
     }
 
     /** What the robot's answer means: delivered, worth retrying (429, 5xx, its rate-limit codes), or rejected. */

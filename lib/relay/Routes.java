@@ -152,21 +152,38 @@ public final class Routes {
 
     /** Which receivers get which of the group's alerts: each receiver's share as a group of its own. */
     public Map<String, Notification> route(Notification n) {
-        Map<String, List<Notification.Alert>> share = new LinkedHashMap<>();
-        java.util.Set<String> given = new java.util.HashSet<>();     // receiver names this alert already went to
-        for (Notification.Alert a : n.alerts()) {
+        Map<String, Notification> out = new LinkedHashMap<>();
+        routeIndexes(n).forEach((name, idx) -> {
+            List<Notification.Alert> some = new ArrayList<>(idx.length);
+            for (int i : idx) some.add(n.alerts().get(i));
+            out.put(name, n.with(some));
+        });
+        return out;
+    }
+
+    /** The same decision as {@link #route}, as the positions in {@code n.alerts()} of each receiver's share (ascending). */
+    public Map<String, int[]> routeIndexes(Notification n) {
+        Map<String, int[]> share = new LinkedHashMap<>();
+        Map<String, Integer> used = new java.util.HashMap<>();
+        int size = n.alerts().size();
+        List<String> given = new ArrayList<>(4);                     // receiver names this alert already went to
+        for (int i = 0; i < size; i++) {
+            Notification.Alert a = n.alerts().get(i);
             given.clear();
             for (Route r : routes) {
                 if (!matches(r, a)) continue;
                 for (String name : r.receivers()) {
                     if (!a.firing() && !robots.get(name).sendResolved) continue;
-                    if (given.add(name)) share.computeIfAbsent(name, k -> new ArrayList<>()).add(a);
+                    if (given.contains(name)) continue;
+                    given.add(name);
+                    int[] idx = share.computeIfAbsent(name, k -> new int[size]);
+                    int k = used.merge(name, 1, Integer::sum);
+                    idx[k - 1] = i;
                 }
                 if (!r.continueMatching()) break;
             }
         }
-        Map<String, Notification> out = new LinkedHashMap<>();
-        share.forEach((name, alerts) -> out.put(name, n.with(alerts)));
-        return out;
+        share.replaceAll((name, idx) -> java.util.Arrays.copyOf(idx, used.get(name)));
+        return share;
     }
 }
