@@ -256,7 +256,20 @@ public class alertrelay_vs_python {
         return up(new Side("alertrelay", pb.start(), URI.create("http://" + HOST + ":" + port + "/alerts"), slack, dt), dir.resolve("alertrelay.log"), "/healthz");
     }
 
+    /** Waits for the side to answer; when it does not, stops it and its robots (not yet on the cleanup list) and throws. */
     static Side up(Side s, Path log, String path) throws Exception {
+        try {
+            return waitUp(s, log, path);
+        } catch (Exception | Error e) {
+            s.process.descendants().forEach(ProcessHandle::destroyForcibly);
+            s.process.destroyForcibly().waitFor();
+            s.slack.close();
+            s.dingtalk.close();
+            throw e;
+        }
+    }
+
+    static Side waitUp(Side s, Path log, String path) throws Exception {
         HttpClient c = HttpClient.newHttpClient();
         long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
