@@ -133,7 +133,39 @@ class AlertrelayTest {
         var more = third.append(List.of("dt"), List.of(n));                               // the earlier A line form is still read
         assertTrue(more.get(0).seq() > 99, "sequence numbers go on after the W lines': " + more.get(0).seq());
         long s = more.get(0).seq();
-        assertEquals(List.of(3), new relay.Queue(dir).pending("dt").stream().filter(e -> e.seq() == s).map(e -> e.group().alerts().size()).toList());
+        // The D line of the delivered dt group was in the second journal, which the third opening deleted (it had
+        // nothing left) while the first journal (ops' group) stays: a fourth opening must not queue dt's group again.
+        relay.Queue fourth = new relay.Queue(dir);
+        assertEquals(List.of(s), fourth.pending("dt").stream().map(relay.Queue.Entry::seq).toList(), "a delivered group is not queued again");
+        assertEquals(List.of(3), fourth.pending("dt").stream().map(e -> e.group().alerts().size()).toList());
+        assertEquals(1, fourth.pending("ops").size());
+    }
+
+    /**
+     * A journal emptied while an older one is kept (one receiver's group still waits there) may hold the D
+     * lines of that older journal's delivered groups: they are written forward before it is deleted.
+     */
+    @Test void deletingAnEmptiedJournalKeepsTheDeliveriesItRecordedForOlderOnes() throws Exception {
+        Path dir = tmp.resolve("carry");
+        relay.Queue q = new relay.Queue(dir);
+        var small = relay.Notification.parse(webhook("Small", 0, 1).getBytes(StandardCharsets.UTF_8));
+        var big = relay.Notification.parse(webhook("Big", 0, 250).getBytes(StandardCharsets.UTF_8));   // ~55 KB a line
+        q.append(List.of("ops"), List.of(small));                                           // waits in the first journal throughout
+        var first = q.append(List.of("dt"), List.of(small)).get(0);
+        List<relay.Queue.Entry> dt = new java.util.ArrayList<>();
+        while (dt.isEmpty() || dt.get(dt.size() - 1).journal() == first.journal()) dt.addAll(q.append(List.of("dt"), List.of(big)));
+        long second = dt.get(dt.size() - 1).journal();
+        q.done(first);                                                                      // its D line goes into the second journal
+        while (dt.get(dt.size() - 1).journal() == second) dt.addAll(q.append(List.of("dt"), List.of(big)));
+        for (var e : dt) if (e.journal() <= second) q.done(e);                              // the second journal empties and is deleted
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().equals(String.format("journal-%016d.log", second))), "the emptied journal is gone");
+        }
+        q.close();
+        relay.Queue again = new relay.Queue(dir);
+        List<Long> left = again.pending("dt").stream().map(relay.Queue.Entry::seq).toList();
+        assertEquals(dt.stream().filter(e -> e.journal() > second).map(relay.Queue.Entry::seq).toList(), left, "only the groups not delivered, not the first one again");
+        assertEquals(1, again.pending("ops").size());
     }
 
     @Test void theJournalRollsOverToFilesMadeAheadAndLosesNothing() throws Exception {

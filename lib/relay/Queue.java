@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  * once an fsync that covers its own lines has finished, so Alertmanager hears 200 only for what is
  * on disk. D and R lines are written but not fsynced on their own (a lost D line after a power cut
  * means that group is posted again: at least once, never zero). A journal whose groups are all
- * delivered or rejected is deleted once a newer one is in use; a new one is started every
+ * delivered or rejected is deleted once a newer one is in use, after the D and R lines it holds
+ * about groups of older journals still on disk are written into the current one (at a start, the
+ * done groups of every kept journal get a D line in the new journal); a new one is started every
  * {@link #ROLL_BYTES}. After kill -9 or a power cut the journals are replayed: every A without its
  * D or R is queued again; a torn last line (a write cut short, never acknowledged: no newline, or
  * an A whose W is not there) is ignored. A W line is in the same journal, and the same fsync, as
@@ -52,6 +54,9 @@ public final class Queue {
     private final Map<String, List<Entry>> recovered = new HashMap<>();
     private final Map<String, Long> depth = new HashMap<>();
     private final TreeMap<Long, Integer> liveByJournal = new TreeMap<>();   // journal number -> groups not yet delivered or rejected
+    private final java.util.TreeSet<Long> onDisk = new java.util.TreeSet<>();   // journals written to and not deleted (not the spare)
+    private final Map<Long, Long> firstSeq = new HashMap<>();                     // journal -> its lowest W or A sequence number
+    private final java.util.TreeSet<Long> retiring = new java.util.TreeSet<>();  // done journals whose D/R lines wait to be carried forward
     private long seq;
     private long journal;
     private FileChannel out;
@@ -60,7 +65,7 @@ public final class Queue {
     private long spareNumber, preparingNumber;                                   // preparingNumber 0: none being made
 
     // group commit: lines waiting for the next write + fsync, tickets handed out and covered by fsyncs
-    private record Line(byte[] bytes, String receiver, long[] journal) {}      // receiver null: a D or R line
+    private record Line(byte[] bytes, String receiver, long[] journal, long seq) {}      // receiver null: a W, D or R line; seq 0: D or R
     private final List<Line> pending = new ArrayList<>();
     private long appendedTicket, takenTicket, syncedTicket;
     private boolean syncing;
@@ -76,18 +81,33 @@ public final class Queue {
         try (Stream<Path> s = Files.list(dir)) { s.filter(p -> journalOf(p) != null).forEach(journals::add); }
         journals.sort(java.util.Comparator.comparingLong(Queue::journalOf));
         Map<String, Entry> live = new java.util.LinkedHashMap<>();
-        for (Path j : journals) replay(j, journalOf(j), live);
+        Map<Long, List<String>> queuedIn = new HashMap<>();                   // journal -> the "RECEIVER SEQ" of its A lines
+        for (Path j : journals) replay(j, journalOf(j), live, queuedIn);
         for (Entry e : live.values()) {
             recovered.computeIfAbsent(e.receiver(), k -> new ArrayList<>()).add(e);
             depth.merge(e.receiver(), 1L, Long::sum);
             liveByJournal.merge(e.journal(), 1, Integer::sum);
         }
+        for (Path j : journals) journal = Math.max(journal, journalOf(j));
+        open();
+        // The groups of a kept journal that were delivered or rejected have their D or R line in some later
+        // journal, which may be deleted now: those lines are written again into the new journal (and fsynced)
+        // before any journal goes, or a restart after that would post those groups again.
+        StringBuilder done = new StringBuilder();
         for (Path j : journals) {
             long n = journalOf(j);
-            if (!liveByJournal.containsKey(n)) Files.delete(j);
-            journal = Math.max(journal, n);
+            if (!liveByJournal.containsKey(n)) continue;
+            for (String key : queuedIn.getOrDefault(n, List.of())) if (!live.containsKey(key)) done.append("D ").append(key).append('\n');
         }
-        open();
+        if (!done.isEmpty()) {
+            written += write(out, written, List.of(new Line(done.toString().getBytes(StandardCharsets.UTF_8), null, null, 0)));
+            out.force(false);
+        }
+        for (Path j : journals) {
+            long n = journalOf(j);
+            if (liveByJournal.containsKey(n)) onDisk.add(n);
+            else Files.delete(j);
+        }
         migrateFilesPerGroup();
     }
 
@@ -112,7 +132,7 @@ public final class Queue {
         }
     }
 
-    private void replay(Path file, long number, Map<String, Entry> live) throws IOException {
+    private void replay(Path file, long number, Map<String, Entry> live, Map<Long, List<String>> queuedIn) throws IOException {
         byte[] all = Files.readAllBytes(file);
         Map<Long, Object> webhooks = new HashMap<>();                 // W SEQ -> its line's body (String), parsed on first use (Notification)
         int from = 0;
@@ -127,6 +147,7 @@ public final class Queue {
                 if (f.length == 3 && f[1].matches("\\d{1,18}")) {
                     long w = Long.parseLong(f[1]);
                     seq = Math.max(seq, w);
+                    firstSeq.merge(number, w, Math::min);
                     webhooks.put(w, f[2]);
                 }
                 continue;
@@ -140,7 +161,11 @@ public final class Queue {
                 case "A" -> {
                     if (f.length < 4) continue;
                     Notification g = f[3].startsWith("^") ? share(webhooks, f[3]) : readGroup(f[3]);
-                    if (g != null) live.put(key, new Entry(f[1], n, number, g));
+                    if (g != null) {
+                        live.put(key, new Entry(f[1], n, number, g));
+                        queuedIn.computeIfAbsent(number, k -> new ArrayList<>()).add(key);
+                        firstSeq.merge(number, n, Math::min);
+                    }
                 }
                 case "D", "R" -> live.remove(key);
                 default -> { }
@@ -203,6 +228,7 @@ public final class Queue {
         journal = number;
         out = next;
         written = 0;
+        onDisk.add(number);
     }
 
     private Path file(long number) { return dir.resolve(String.format("journal-%016d.log", number)); }
@@ -277,7 +303,7 @@ public final class Queue {
                 System.arraycopy(head, 0, line, 0, head.length);
                 System.arraycopy(json.get(i), 0, line, head.length, json.get(i).length);
                 line[line.length - 1] = '\n';
-                Line l = new Line(line, receivers.get(i), new long[1]);
+                Line l = new Line(line, receivers.get(i), new long[1], n);
                 pending.add(l);
                 mine.add(l);
                 seqs.add(n);
@@ -326,14 +352,14 @@ public final class Queue {
                 line[o] = b == '\n' || b == '\r' ? (byte) ' ' : b;
             }
             line[line.length - 1] = '\n';
-            pending.add(new Line(line, null, new long[1]));
+            pending.add(new Line(line, null, new long[1], w));
             for (int i = 0; i < receivers.size(); i++) {
                 long n = ++seq;
                 byte[] h = ("A " + receivers.get(i) + " " + n + " ^" + w + " ").getBytes(StandardCharsets.UTF_8);
                 byte[] a = new byte[h.length + tails[i].length];
                 System.arraycopy(h, 0, a, 0, h.length);
                 System.arraycopy(tails[i], 0, a, h.length, tails[i].length);
-                Line l = new Line(a, receivers.get(i), new long[1]);
+                Line l = new Line(a, receivers.get(i), new long[1], n);
                 pending.add(l);
                 mine.add(l);
                 seqs.add(n);
@@ -362,7 +388,10 @@ public final class Queue {
                 from = takenTicket + 1;
                 upTo = takenTicket = appendedTicket;
                 ch = out;
-                for (Line l : batch) l.journal()[0] = journal;
+                for (Line l : batch) {
+                    l.journal()[0] = journal;
+                    if (l.seq() > 0) firstSeq.merge(journal, l.seq(), Math::min);
+                }
                 pos = written;
                 written += size(batch);                   // reserved: D/R lines written meanwhile go after it
             }
@@ -390,6 +419,7 @@ public final class Queue {
                         pending.clear();
                         written += write(out, written, marks);
                     }
+                    retireDone();                                                    // journals emptied while we wrote
                     if (written > ROLL_BYTES) open();
                     else prepareSpareSoon();
                 } else {
@@ -451,15 +481,55 @@ public final class Queue {
 
     private void mark(String what, Entry e) throws IOException {
         byte[] line = (what + " " + e.receiver() + " " + e.seq() + "\n").getBytes(StandardCharsets.UTF_8);
-        if (syncing) pending.add(new Line(line, null, new long[1]));      // the leader is writing: goes out after it
-        else written += write(out, written, List.of(new Line(line, null, null)));
+        if (syncing) pending.add(new Line(line, null, new long[1], 0));   // the leader is writing: goes out after it
+        else written += write(out, written, List.of(new Line(line, null, null, 0)));
         depth.merge(e.receiver(), -1L, Long::sum);
         List<Entry> before = recovered.get(e.receiver());
         if (before != null) before.remove(e);
         Integer left = liveByJournal.merge(e.journal(), -1, Integer::sum);
         if (left != null && left <= 0) {
             liveByJournal.remove(e.journal());
-            if (e.journal() < journal) Files.deleteIfExists(dir.resolve(String.format("journal-%016d.log", e.journal())));
+            if (e.journal() < journal) retiring.add(e.journal());
+        }
+        if (!syncing) retireDone();
+    }
+
+    /**
+     * Deletes the journals whose groups are all delivered or rejected. One that has an older journal
+     * still on disk may hold the D and R lines of that journal's groups: those lines (the ones about
+     * groups older than its own) are written into the current journal first, as D lines are (a kill -9
+     * keeps them; a power cut may lose them and post those groups again: at least once). Called with
+     * the lock held and no leader writing (the lines go at the end of the current journal).
+     */
+    private void retireDone() throws IOException {
+        while (!retiring.isEmpty()) {
+            long j = retiring.pollFirst();
+            if (!onDisk.isEmpty() && onDisk.first() < j) {
+                long below = firstSeq.getOrDefault(j, Long.MAX_VALUE);
+                StringBuilder carried = new StringBuilder();
+                byte[] all;
+                try {
+                    all = Files.readAllBytes(file(j));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    all = new byte[0];
+                }
+                int from = 0;
+                while (from < all.length && all[from] != 0) {
+                    int nl = from;
+                    while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
+                    if (nl >= all.length || all[nl] != '\n') break;
+                    if ((all[from] == 'D' || all[from] == 'R') && nl - from > 2 && all[from + 1] == ' ') {
+                        String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
+                        String[] f = line.split(" ");
+                        if (f.length == 3 && f[2].matches("\\d{1,18}") && Long.parseLong(f[2]) < below) carried.append(line).append('\n');
+                    }
+                    from = nl + 1;
+                }
+                if (!carried.isEmpty()) written += write(out, written, List.of(new Line(carried.toString().getBytes(StandardCharsets.UTF_8), null, null, 0)));
+            }
+            Files.deleteIfExists(file(j));
+            onDisk.remove(j);
+            firstSeq.remove(j);
         }
     }
 
