@@ -501,36 +501,45 @@ public final class Queue {
      * keeps them; a power cut may lose them and post those groups again: at least once). Called with
      * the lock held and no leader writing (the lines go at the end of the current journal).
      */
-    private void retireDone() throws IOException {
+    private void retireDone() {
         while (!retiring.isEmpty()) {
             long j = retiring.pollFirst();
-            if (!onDisk.isEmpty() && onDisk.first() < j) {
-                long below = firstSeq.getOrDefault(j, Long.MAX_VALUE);
-                StringBuilder carried = new StringBuilder();
-                byte[] all;
-                try {
-                    all = Files.readAllBytes(file(j));
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    all = new byte[0];
-                }
-                int from = 0;
-                while (from < all.length && all[from] != 0) {
-                    int nl = from;
-                    while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
-                    if (nl >= all.length || all[nl] != '\n') break;
-                    if ((all[from] == 'D' || all[from] == 'R') && nl - from > 2 && all[from + 1] == ' ') {
-                        String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
-                        String[] f = line.split(" ");
-                        if (f.length == 3 && f[2].matches("\\d{1,18}") && Long.parseLong(f[2]) < below) carried.append(line).append('\n');
-                    }
-                    from = nl + 1;
-                }
-                if (!carried.isEmpty()) written += write(out, written, List.of(new Line(carried.toString().getBytes(StandardCharsets.UTF_8), null, null, 0)));
+            try {
+                retire(j);
+            } catch (IOException e) {                                          // kept on disk: a start deals with it
+                Log.log("queue: cannot delete the finished journal " + file(j).getFileName() + " (" + e.getMessage() + "); it is kept until the next start");
             }
-            Files.deleteIfExists(file(j));
-            onDisk.remove(j);
-            firstSeq.remove(j);
         }
+    }
+
+    /** Deletes finished journal {@code j}, first carrying forward what it says about older journals' groups. */
+    private void retire(long j) throws IOException {
+        if (!onDisk.isEmpty() && onDisk.first() < j) {
+            long below = firstSeq.getOrDefault(j, Long.MAX_VALUE);
+            StringBuilder carried = new StringBuilder();
+            byte[] all;
+            try {
+                all = Files.readAllBytes(file(j));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                all = new byte[0];
+            }
+            int from = 0;
+            while (from < all.length && all[from] != 0) {
+                int nl = from;
+                while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
+                if (nl >= all.length || all[nl] != '\n') break;
+                if ((all[from] == 'D' || all[from] == 'R') && nl - from > 2 && all[from + 1] == ' ') {
+                    String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
+                    String[] f = line.split(" ");
+                    if (f.length == 3 && f[2].matches("\\d{1,18}") && Long.parseLong(f[2]) < below) carried.append(line).append('\n');
+                }
+                from = nl + 1;
+            }
+            if (!carried.isEmpty()) written += write(out, written, List.of(new Line(carried.toString().getBytes(StandardCharsets.UTF_8), null, null, 0)));
+        }
+        Files.deleteIfExists(file(j));
+        onDisk.remove(j);
+        firstSeq.remove(j);
     }
 
     /** The journal's group commit in Prometheus text: fsyncs, their time, and the webhooks they covered. */
