@@ -43,7 +43,6 @@ public final class Scanner {
     private final Set<String> deferredAtStart = new HashSet<>();
     /** A scan added checkpoint entries for new files: written before the scan returns. */
     private boolean newCheckpoints;
-    private boolean startingUp;                      // in sayWhatIsFollowed: saves wait for its end
     /** Matching files the last scan could not open, and the count last reported. */
     private int notOpened, notOpenedSaid;
 
@@ -90,14 +89,9 @@ public final class Scanner {
         // known to the run that wrote it. A save after the first scan alone, then a kill -9 before the
         // rotations found while logship was down were added, made the next start skip those rotations for
         // good (model seed 2924078240: the last lines of an app.log.3 rotated while logship was down, lost).
-        startingUp = true;
-        try {
-            Map<String, Glob.Found> seen = scanMatches(true);
-            findRotatedWhileDown(seen);
-            followUnseenRotations(seen);
-        } finally {
-            startingUp = false;
-        }
+        Map<String, Glob.Found> seen = scanMatches(true);
+        findRotatedWhileDown(seen);
+        followUnseenRotations(seen);
         saveNewCheckpoints();
         for (String l : said) err.println(l);
     }
@@ -112,6 +106,7 @@ public final class Scanner {
     /** Finds matching files: new ones get a tailer, renamed ones keep theirs, truncated ones restart at 0. */
     void scan() throws IOException {
         scanMatches(false);
+        saveNewCheckpoints();
     }
 
     /** {@link #scan}; {@code atStart}: the first one, where files that existed at start begin at their end on a first run. */
@@ -166,7 +161,6 @@ public final class Scanner {
                 if (atStart && existingAtStart.contains(e.getKey())) deferredAtStart.add(e.getKey());
             }
         }
-        saveNewCheckpoints();
         if (notOpened != notOpenedSaid) {
             if (notOpened > 0) {
                 err.println("logship: warning: " + notOpened + " matching files not followed: the open-file limit (ulimit -n) is reached; "
@@ -181,7 +175,7 @@ public final class Scanner {
     }
 
     private void saveNewCheckpoints() {
-        if (newCheckpoints && !startingUp) {
+        if (newCheckpoints) {
             checkpoints.save();
             newCheckpoints = false;
         }
@@ -227,7 +221,6 @@ public final class Scanner {
             err.println("logship: following " + found + " (was " + cp.path() + ", rotated while logship was down; from byte " + start + ")");
             if (!found.getFileName().equals(was.getFileName())) followNewerRotations(was, found, seen);
         }
-        saveNewCheckpoints();
     }
 
     /**
@@ -322,7 +315,6 @@ public final class Scanner {
                 err.println("logship: following " + p + " (a rotation made while logship was down, never seen before; from byte " + start + ")");
             }
         }
-        saveNewCheckpoints();
     }
 
     /** {@code found} is named as {@code was} or a rotation of the same live file (app.log, app.log.1, app.log.2). */
