@@ -135,13 +135,8 @@ public final class Queue {
     private void replay(Path file, long number, Map<String, Entry> live, Map<Long, List<String>> queuedIn) throws IOException {
         byte[] all = Files.readAllBytes(file);
         Map<Long, Object> webhooks = new HashMap<>();                 // W SEQ -> its line's body (String), parsed on first use (Notification)
-        int from = 0;
-        while (from < all.length && all[from] != 0) {                 // the preallocated zeros: never written
-            int nl = from;
-            while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
-            if (nl >= all.length || all[nl] != '\n') break;          // a torn last line: never acknowledged
+        for (int from = 0, nl; (nl = lineEnd(all, from)) >= 0; from = nl + 1) {
             String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
-            from = nl + 1;
             if (line.startsWith("W ")) {
                 String[] f = line.split(" ", 3);
                 if (f.length == 3 && f[1].matches("\\d{1,18}")) {
@@ -171,6 +166,17 @@ public final class Queue {
                 default -> { }
             }
         }
+    }
+
+    /**
+     * The index of the newline that ends the journal line starting at {@code from}, or -1 at the end of
+     * what was written (the preallocated zeros) or at a torn last line (no newline: never acknowledged).
+     */
+    private static int lineEnd(byte[] all, int from) {
+        if (from >= all.length || all[from] == 0) return -1;
+        int nl = from;
+        while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
+        return nl < all.length && all[nl] == '\n' ? nl : -1;
     }
 
     private static Notification readGroup(String json) {
@@ -293,27 +299,13 @@ public final class Queue {
         List<byte[]> json = new ArrayList<>();
         for (Notification g : groups) json.add(Notification.JSON.writeValueAsBytes(g));
         List<Line> mine = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
         long ticket;
         synchronized (this) {
-            for (int i = 0; i < receivers.size(); i++) {
-                long n = ++seq;
-                byte[] head = ("A " + receivers.get(i) + " " + n + " ").getBytes(StandardCharsets.UTF_8);
-                byte[] line = new byte[head.length + json.get(i).length + 1];
-                System.arraycopy(head, 0, line, 0, head.length);
-                System.arraycopy(json.get(i), 0, line, head.length, json.get(i).length);
-                line[line.length - 1] = '\n';
-                Line l = new Line(line, receivers.get(i), new long[1], n);
-                pending.add(l);
-                mine.add(l);
-                seqs.add(n);
-            }
+            for (int i = 0; i < receivers.size(); i++) mine.add(pendingA(receivers.get(i), "", json.get(i), true));
             ticket = ++appendedTicket;
         }
         commit(ticket);
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < receivers.size(); i++) out.add(new Entry(receivers.get(i), seqs.get(i), mine.get(i).journal()[0], groups.get(i)));
-        return out;
+        return entries(mine, groups);
     }
 
     /**
@@ -340,7 +332,6 @@ public final class Queue {
             groups[i] = some.size() == parsed.alerts().size() ? parsed : parsed.with(some);
         }
         List<Line> mine = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
         long ticket;
         synchronized (this) {
             long w = ++seq;
@@ -353,22 +344,36 @@ public final class Queue {
             }
             line[line.length - 1] = '\n';
             pending.add(new Line(line, null, new long[1], w));
-            for (int i = 0; i < receivers.size(); i++) {
-                long n = ++seq;
-                byte[] h = ("A " + receivers.get(i) + " " + n + " ^" + w + " ").getBytes(StandardCharsets.UTF_8);
-                byte[] a = new byte[h.length + tails[i].length];
-                System.arraycopy(h, 0, a, 0, h.length);
-                System.arraycopy(tails[i], 0, a, h.length, tails[i].length);
-                Line l = new Line(a, receivers.get(i), new long[1], n);
-                pending.add(l);
-                mine.add(l);
-                seqs.add(n);
-            }
+            for (int i = 0; i < receivers.size(); i++) mine.add(pendingA(receivers.get(i), "^" + w + " ", tails[i], false));
             ticket = ++appendedTicket;
         }
         commit(ticket);
+        return entries(mine, java.util.Arrays.asList(groups));
+    }
+
+    /**
+     * Queues "A RECEIVER SEQ " + {@code ref} + {@code tail} (and a newline when {@code endLine}; else
+     * {@code tail} ends with one) under the next sequence number. Called with the lock held.
+     */
+    private Line pendingA(String receiver, String ref, byte[] tail, boolean endLine) {
+        long n = ++seq;
+        byte[] head = ("A " + receiver + " " + n + " " + ref).getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[head.length + tail.length + (endLine ? 1 : 0)];
+        System.arraycopy(head, 0, line, 0, head.length);
+        System.arraycopy(tail, 0, line, head.length, tail.length);
+        if (endLine) line[line.length - 1] = '\n';
+        Line l = new Line(line, receiver, new long[1], n);
+        pending.add(l);
+        return l;
+    }
+
+    /** The entries of committed A lines, each with its group. */
+    private static List<Entry> entries(List<Line> lines, List<Notification> groups) {
         List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < receivers.size(); i++) out.add(new Entry(receivers.get(i), seqs.get(i), mine.get(i).journal()[0], groups[i]));
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            out.add(new Entry(l.receiver(), l.seq(), l.journal()[0], groups.get(i)));
+        }
         return out;
     }
 
@@ -523,17 +528,12 @@ public final class Queue {
             } catch (java.nio.file.NoSuchFileException gone) {
                 all = new byte[0];
             }
-            int from = 0;
-            while (from < all.length && all[from] != 0) {
-                int nl = from;
-                while (nl < all.length && all[nl] != '\n' && all[nl] != 0) nl++;
-                if (nl >= all.length || all[nl] != '\n') break;
+            for (int from = 0, nl; (nl = lineEnd(all, from)) >= 0; from = nl + 1) {
                 if ((all[from] == 'D' || all[from] == 'R') && nl - from > 2 && all[from + 1] == ' ') {
                     String line = new String(all, from, nl - from, StandardCharsets.UTF_8);
                     String[] f = line.split(" ");
                     if (f.length == 3 && f[2].matches("\\d{1,18}") && Long.parseLong(f[2]) < below) carried.append(line).append('\n');
                 }
-                from = nl + 1;
             }
             if (!carried.isEmpty()) written += write(out, written, List.of(new Line(carried.toString().getBytes(StandardCharsets.UTF_8), null, null, 0)));
         }
