@@ -28,10 +28,7 @@ final class DingTalk extends Markup {
                     if (i == 0 || lineEnd(s.charAt(i - 1))) sb.append(Mentions.ZWSP);
                     sb.append(c);
                 }
-                case '@' -> {
-                    sb.append('@');
-                    if (i + 1 < s.length() && Mentions.mentionable(s.codePointAt(i + 1))) sb.append(Mentions.ZWSP);
-                }
+                case '@' -> Mentions.at(sb, s, i);
                 default -> sb.append(c);
             }
         }

@@ -23,10 +23,16 @@ public final class Mentions {
         StringBuilder sb = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            sb.append(c);
-            if (c == '@' && i + 1 < s.length() && mentionable(s.codePointAt(i + 1))) sb.append(ZWSP);
+            if (c == '@') at(sb, s, i);
+            else sb.append(c);
         }
         return sb.toString();
+    }
+
+    /** Appends the '@' at {@code s[i]}, broken with a zero-width space when a mention would follow it. */
+    static void at(StringBuilder sb, String s, int i) {
+        sb.append('@');
+        if (i + 1 < s.length() && mentionable(s.codePointAt(i + 1))) sb.append(ZWSP);
     }
 
     /** Whether {@code cp} continues a mention after '@': a letter, a number, _ . or - (as {@code [\\p{L}\\p{N}_.-]}). */

@@ -21,10 +21,7 @@ final class Slack extends Markup {
                 case '>' -> sb.append("&gt;");
                 case ']' -> sb.append(i + 1 < s.length() && s.charAt(i + 1) == '(' ? "] " : "]");
                 case '*', '_', '~', '`' -> sb.append(c).append(Mentions.ZWSP);
-                case '@' -> {
-                    sb.append('@');
-                    if (i + 1 < s.length() && Mentions.mentionable(s.codePointAt(i + 1))) sb.append(Mentions.ZWSP);
-                }
+                case '@' -> Mentions.at(sb, s, i);
                 default -> sb.append(c);
             }
         }
