@@ -99,6 +99,37 @@ class CatalogTest {
     }
 
     /**
+     * Each script's resolved class path (JBang's, as it runs the script) holds one version of each
+     * library family whose jars must match: Jackson's, the Prometheus client's, BouncyCastle's, JNA's.
+     * A transitive dependency's parent POM can pin an older version of part of a family (bcrypt's
+     * pinned jackson-core 2.14.2 under jackson-dataformat-yaml 2.20.1): a mix that loads, then fails
+     * on the first call into what the older jar lacks.
+     */
+    @Test void everyScriptRunsOneVersionOfEachLibraryFamily() throws IOException {
+        java.util.Map<String, String> families = java.util.Map.of("com/fasterxml/jackson/", "Jackson", "io/prometheus/", "the Prometheus client",
+                "org/bouncycastle/", "BouncyCastle", "net/java/dev/jna/", "JNA");
+        java.util.regex.Pattern jar = java.util.regex.Pattern.compile("/repository/(.+)/([^/]+)/([^/]+)/\\2-\\3\\.jar$");
+        for (String name : scriptNames()) {
+            var r = Proc.run(List.of(REPO.resolve("jbang").toString(), "info", "classpath", "scripts/" + name + ".java"), java.time.Duration.ofMinutes(5),
+                    java.util.Map.of(), null, REPO);
+            assertEquals(0, r.exit(), name + ": jbang info classpath: " + r);
+            java.util.Map<String, java.util.TreeSet<String>> versions = new java.util.TreeMap<>();
+            for (String entry : r.out().strip().split(":")) {
+                var m = jar.matcher(entry);
+                if (!m.find()) continue;
+                String version = m.group(3).replaceAll("^(\\d+\\.\\d+).*", "$1");        // Jackson's annotations are 2.20 beside 2.20.1
+                families.forEach((prefix, family) -> {
+                    if ((m.group(1) + "/").startsWith(prefix)) versions.computeIfAbsent(family, k -> new java.util.TreeSet<>()).add(m.group(2) + " " + version);
+                });
+            }
+            versions.forEach((family, jars) -> {
+                long distinct = jars.stream().map(j -> j.substring(j.indexOf(' ') + 1)).distinct().count();
+                assertEquals(1, distinct, name + " runs mixed versions of " + family + ": " + jars);
+            });
+        }
+    }
+
+    /**
      * Each lib file names in its own //SOURCES every other lib file it uses (imports from other
      * packages, simple names from its own), and a script names exactly the lib files it imports:
      * JBang builds a script from these lines alone, while the harness compiles all of lib/ at once

@@ -1,6 +1,7 @@
 package yaml;
 
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.20.1
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1 com.fasterxml.jackson.core:jackson-core:2.20.1 com.fasterxml.jackson.core:jackson-annotations:2.20
 //SOURCES ../cli/Durations.java ../cli/Sizes.java
 //SOURCES Yaml.java
 
