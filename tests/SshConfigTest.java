@@ -290,6 +290,11 @@ class SshConfigTest {
         assertEquals(Algorithms.Kind.MAC.all, List.of(Proc.sh("ssh -Q mac").trim().split("\n")));
     }
 
+    /** sshj's cipher check is cut to OpenSSH's ciphers (SshjConfigs.Catalogue): every one of them is still offered. */
+    @Test void sshjOffersEveryCipherOpensshHas() {
+        assertEquals(new java.util.TreeSet<>(Algorithms.Kind.CIPHER.all), new java.util.TreeSet<>(ssh.SshjConfigs.implemented(Algorithms.Kind.CIPHER)));
+    }
+
     // ---- bad input -----------------------------------------------------------------------------
 
     @Test void badValuesNameFileAndLine() throws Exception {

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.hierynomus.sshj.transport.cipher.BlockCiphers;
 import com.hierynomus.sshj.transport.cipher.ChachaPolyCiphers;
+import com.hierynomus.sshj.transport.cipher.GcmCiphers;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
@@ -41,7 +43,36 @@ public final class SshjConfigs {
      * cipher, which registers BouncyCastle unless useJdkProviders came first; hence a holder).
      */
     private static final class Sshj {
-        static final DefaultConfig ALL = new DefaultConfig();
+        static final DefaultConfig ALL = new Catalogue();
+    }
+
+    /**
+     * sshj's DefaultConfig with its cipher check cut to the ciphers OpenSSH has (the only names
+     * {@link Algorithms} lets through). sshj's own check creates all 33 of its ciphers, and each one
+     * the JDK lacks (Serpent, Twofish, IDEA, CAST-128) loads every installed security provider on the
+     * way to "not found": about 70 ms of CPU, a seventh of a one-device netconf run (0.51 s -> 0.44 s).
+     */
+    private static final class Catalogue extends DefaultConfig {
+        @Override protected void initCipherFactories() {
+            List<Factory.Named<Cipher>> usable = new ArrayList<>();
+            for (Factory.Named<Cipher> f : List.of(ChachaPolyCiphers.CHACHA_POLY_OPENSSH(), BlockCiphers.AES128CTR(), BlockCiphers.AES192CTR(),
+                    BlockCiphers.AES256CTR(), GcmCiphers.AES128GCM(), GcmCiphers.AES256GCM(), BlockCiphers.AES128CBC(), BlockCiphers.AES192CBC(),
+                    BlockCiphers.AES256CBC(), BlockCiphers.TripleDESCBC())) {
+                try {
+                    Cipher c = f.create();
+                    c.init(Cipher.Mode.Encrypt, new byte[c.getBlockSize()], new byte[c.getIVSize()]);
+                    usable.add(f);
+                } catch (Exception e) {
+                    // not in this JVM's providers (chacha20-poly1305 without BouncyCastle): not offered from here
+                }
+            }
+            setCipherFactories(usable);
+        }
+    }
+
+    /** A DefaultConfig for {@link #forLists}, which sets every list itself: sshj's cipher check is not run again. */
+    private static final class Chosen extends DefaultConfig {
+        @Override protected void initCipherFactories() {}
     }
     private static final Map<List<List<String>>, Config> CACHE = new ConcurrentHashMap<>();
 
@@ -93,7 +124,7 @@ public final class SshjConfigs {
         List<List<String>> key = List.of(kexNames, hostKeys, ciphers, macs);
         Config c = CACHE.get(key);
         if (c != null) return c;
-        DefaultConfig built = new DefaultConfig();
+        DefaultConfig built = new Chosen();
         List<Factory.Named<net.schmizz.sshj.transport.kex.KeyExchange>> kex = pick(Algorithms.Kind.KEX, kexNames, host);
         // ext-info-c is no algorithm but a signal: it asks the server for server-sig-algs (rsa-sha2 user keys need it).
         for (var f : Sshj.ALL.getKeyExchangeFactories()) if (f.getName().equals("ext-info-c")) kex.add(f);
